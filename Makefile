@@ -1,0 +1,38 @@
+# Two commands for a fresh machine with Python 3.11+: `make lab` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
+
+.PHONY: lab test notebooks exercises benchmark clean help
+
+help:
+	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
+	@echo "make test       create .venv (pinned) and run the whole test suite"
+	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
+	@echo "make benchmark  print import, notebook and widget timings"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (usvn)" >/dev/null
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(FIRST_NOTEBOOK)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests src notebooks solutions \
+		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+notebooks: $(STAMP)
+	$(BIN)/usvn refresh notebooks solutions
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

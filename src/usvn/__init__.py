@@ -1,0 +1,15 @@
+"""usvn: a teaching module on US-Vietnam relations, multilateral versus bilateral leverage,
+and the US market-economy criteria.
+
+Lessons import what they need from here:
+
+>>> from usvn import load_quiz
+>>> len(load_quiz(1)) >= 8
+True
+"""
+
+from usvn.data import load_lessons, load_sources, load_timeline
+from usvn.quiz.model import load_quiz
+
+__all__ = ["__version__", "load_lessons", "load_quiz", "load_sources", "load_timeline"]
+__version__ = "0.1.0"

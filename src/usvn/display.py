@@ -1,0 +1,73 @@
+"""Display helpers: figures as ``<img>`` with real alt text, and widgets with a static fallback.
+
+JupyterLab drops alt text given as output metadata, and nbconvert replaces it with a stock phrase;
+an HTML ``<img alt=...>`` output keeps it everywhere. Figures are built with ``matplotlib.figure.Figure``
+(no pyplot state), rendered once to PNG, and closed.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+from matplotlib.figure import Figure
+
+__all__ = ["FigureOutput", "WithStaticFallback", "figure_png", "img_html"]
+
+_DPI = 100
+
+
+def figure_png(figure: Figure) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def img_html(png: bytes, alt: str, *, width: int | None = None) -> str:
+    """An ``<img>`` element carrying the PNG inline and the alt text.
+
+    >>> img_html(b"x", 'A "quoted" <b> alt')
+    '<img alt="A &quot;quoted&quot; &lt;b&gt; alt" src="data:image/png;base64,eA==" style="max-width: 100%"/>'
+    """
+    if not alt.strip():
+        raise ValueError("Every figure needs alt text that says what it shows.")
+    size = f' width="{width}"' if width else ""
+    encoded = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{encoded}"{size} style="max-width: 100%"/>'
+
+
+class FigureOutput:
+    """A figure with alt text, displayed as HTML (``<img alt>``) with the alt text as its plain-text form."""
+
+    def __init__(self, figure: Figure, alt: str) -> None:
+        if not alt.strip():
+            raise ValueError("Every figure needs alt text that says what it shows.")
+        self.alt = alt
+        self.png = figure_png(figure)
+
+    @property
+    def html(self) -> str:
+        return img_html(self.png, self.alt)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": f"[Figure] {self.alt}"}
+
+
+class WithStaticFallback:
+    """A widget plus static HTML and text for front ends that cannot run it (GitHub, nbviewer, exports).
+
+    JupyterLab with a live kernel shows the widget; without one it shows the HTML.
+    """
+
+    def __init__(self, widget, html: str, text: str) -> None:
+        self.widget, self.html, self.text = widget, html, text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data = dict(data or {})
+        data["text/html"] = self.html
+        data["text/plain"] = self.text
+        return data

@@ -1,0 +1,138 @@
+"""Widget views of the quiz model: labelled controls, keyboard operable, feedback in an Output area."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from usvn.display import WithStaticFallback
+from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
+from usvn.quiz.static import question_html, question_text
+from usvn.text import cite_html, inline_markdown
+
+__all__ = ["QuestionView", "quiz_views", "show_quiz"]
+
+
+class QuestionView:
+    """One question: its controls, Check / Show explanation / Try again buttons and a feedback area.
+
+    The explanation stays locked until the student has checked an answer at least once.
+    """
+
+    def __init__(self, question: Question, number: int) -> None:
+        self.question = question
+        self.number = number
+        self.attempts = 0
+        self.last_feedback: Feedback | None = None
+        self._checkboxes: list[widgets.Checkbox] = []
+        self.answer_control = self._make_control()
+        self.check_button = widgets.Button(
+            description="Check answer", button_style="primary", icon="check",
+            tooltip=f"Check your answer to question {number}",
+        )
+        self.explain_button = widgets.Button(
+            description="Show explanation", icon="book", disabled=True,
+            tooltip="Available after you have checked an answer",
+        )
+        self.reset_button = widgets.Button(description="Try again", icon="refresh", tooltip="Clear your answer")
+        self.feedback = widgets.Output(layout=widgets.Layout(min_height="1.5em"))
+        self.check_button.on_click(lambda _: self.check())
+        self.explain_button.on_click(lambda _: self.explain())
+        self.reset_button.on_click(lambda _: self.reset())
+        prompt = widgets.HTML(
+            f"<p><strong>Question {number}</strong> ({escape(question.label)}). {inline_markdown(question.prompt)}</p>"
+        )
+        self.widget = widgets.VBox(
+            [prompt, self.answer_control,
+             widgets.HBox([self.check_button, self.explain_button, self.reset_button]), self.feedback],
+            layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
+        )
+        self.widget.add_class("usvn-quiz-question")
+
+    def _make_control(self) -> widgets.Widget:
+        question = self.question
+        if isinstance(question, MultipleChoice):
+            return widgets.RadioButtons(
+                options=[(f"({option.id}) {option.text}", option.id) for option in question.options],
+                value=None, description="Your answer", layout=widgets.Layout(width="auto"),
+                style={"description_width": "initial"},
+            )
+        if isinstance(question, MultipleSelect):
+            self._checkboxes = [
+                widgets.Checkbox(value=False, description=f"({option.id}) {option.text}", indent=False,
+                                 layout=widgets.Layout(width="auto"))
+                for option in question.options
+            ]
+            return widgets.VBox([widgets.Label("Your answer (tick all that apply):"), *self._checkboxes])
+        placeholder = "Type a number" if question.kind == "numeric" else "Type a short answer"
+        return widgets.Text(value="", placeholder=placeholder, description="Your answer",
+                            style={"description_width": "initial"}, layout=widgets.Layout(width="28em"))
+
+    @property
+    def answer(self) -> Any:
+        """The student's current answer, in the form the model's ``check`` takes."""
+        if isinstance(self.question, MultipleSelect):
+            return [option.id for option, box in zip(self.question.options, self._checkboxes) if box.value]
+        return self.answer_control.value
+
+    @answer.setter
+    def answer(self, value: Any) -> None:
+        if isinstance(self.question, MultipleSelect):
+            for option, box in zip(self.question.options, self._checkboxes):
+                box.value = option.id in value
+        else:
+            self.answer_control.value = value
+
+    def _say(self, text: str) -> None:
+        self.feedback.clear_output()
+        self.feedback.append_stdout(text + "\n")
+
+    def check(self) -> Feedback:
+        result = self.question.check(self.answer)
+        self.last_feedback = result
+        if result.status != "invalid":
+            self.attempts += 1
+            self.explain_button.disabled = False
+            self.explain_button.tooltip = "Show why, with sources"
+        tries = f" (attempt {self.attempts})" if self.attempts > 1 and result.status != "invalid" else ""
+        self._say(f"{result}{tries}")
+        return result
+
+    def explain(self) -> None:
+        if self.attempts == 0:
+            self._say("Check an answer first; the explanation opens after your first try.")
+            return
+        registry_note = cite_html(self.question.sources)
+        self.feedback.clear_output()
+        if self.last_feedback is not None:
+            self.feedback.append_stdout(f"{self.last_feedback}\n")
+        self.feedback.append_display_data(HTML(
+            f"<p><strong>Answer:</strong> {inline_markdown(self.question.answer_text())}</p>"
+            f"<p>{inline_markdown(self.question.explanation)}</p><p><em>Sources:</em> {registry_note}</p>"
+        ))
+
+    def reset(self) -> None:
+        if isinstance(self.question, MultipleSelect):
+            self.answer = []
+        else:
+            self.answer = None if isinstance(self.question, MultipleChoice) else ""
+        self.feedback.clear_output()
+        self.last_feedback = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        return WithStaticFallback(
+            self.widget, question_html(self.question, self.number), question_text(self.question, self.number)
+        )._repr_mimebundle_(**kwargs)
+
+
+def quiz_views(quiz: Quiz) -> list[QuestionView]:
+    return [QuestionView(question, number) for number, question in enumerate(quiz.questions, start=1)]
+
+
+def show_quiz(lesson_number: int) -> None:
+    """Display every question of a lesson's quiz, each with its own controls and feedback."""
+    for view in quiz_views(load_quiz(lesson_number)):
+        display(view)

@@ -1,0 +1,75 @@
+"""Open-ended prompts: the student writes first, then compares with the module's annotated points.
+
+Nothing is graded here; the check only makes sure there is an answer worth comparing.
+
+>>> prompt = Reflection(id="demo", lesson=1, prompt="Why might dates matter when reading a claim?",
+...                     min_words=5, points=(), caution="Think first.", sources=("tran-2021",))
+>>> prompt.assess("Too short").ready
+False
+>>> prompt.assess("Because a claim describes its own time and events move on.").ready
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from usvn.data import DataError, check_citations, load_data
+
+__all__ = ["Assessment", "Point", "Reflection", "load_reflection", "save_note"]
+
+MAX_CHARACTERS = 5000
+
+
+@dataclass(frozen=True)
+class Point:
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    ready: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Reflection:
+    id: str
+    lesson: int
+    prompt: str
+    min_words: int
+    points: tuple[Point, ...]
+    caution: str
+    sources: tuple[str, ...]
+
+    def assess(self, text: object) -> Assessment:
+        """Whether ``text`` is an answer to compare with the module's notes, and if not, why."""
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return Assessment(False, "Write your answer first; the module's notes open after you have.")
+        if not isinstance(text, str):
+            return Assessment(False, f"Write your answer as text, not {type(text).__name__}.")
+        if len(text) > MAX_CHARACTERS:
+            return Assessment(False, f"Keep it under {MAX_CHARACTERS} characters; a short paragraph is enough.")
+        words = len(text.split())
+        if words < self.min_words:
+            return Assessment(False, f"You have {words} word(s); write at least {self.min_words} so you commit to a view.")
+        return Assessment(True, f"{words} words. Compare your answer with the points below.")
+
+
+def load_reflection(reflection_id: str) -> Reflection:
+    check_citations("reflections.yaml")
+    for record in load_data("reflections.yaml")["reflections"]:
+        if record["id"] == reflection_id:
+            points = tuple(Point(point["text"], tuple(point["sources"])) for point in record["points"])
+            return Reflection(**{**record, "points": points, "sources": tuple(record["sources"])})
+    raise DataError(f"No reflection prompt '{reflection_id}' in reflections.yaml.")
+
+
+def save_note(reflection: Reflection, text: str, folder: Path = Path("my-notes")) -> Path:
+    """Keep the student's answer in a Markdown file beside the notebook, so a kernel restart loses nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{reflection.lesson:02d}-{reflection.id}.md"
+    path.write_text(f"# {reflection.prompt}\n\n{text.strip()}\n", encoding="utf-8")
+    return path

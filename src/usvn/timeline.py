@@ -1,0 +1,92 @@
+"""The timeline model: filter events by theme and year, describe them, and draw them.
+
+>>> events = load_timeline()
+>>> picked = filter_events(events, themes={"security"}, years=(2016, 2016))
+>>> [event.id for event in picked]
+['2016-arms-embargo-lifted']
+>>> filter_events(events, themes={"sport"}, years=(1995, 2000))
+Traceback (most recent call last):
+...
+ValueError: Unknown theme 'sport'; themes are diplomacy, security, trade, rights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from matplotlib.figure import Figure
+
+from usvn.data import THEMES, Event, load_timeline
+from usvn.style import THEME_STYLE
+
+__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_figure", "year_bounds"]
+
+
+def year_bounds(events: Sequence[Event]) -> tuple[int, int]:
+    """First and last year in ``events``."""
+    years = [event.year for event in events]
+    return min(years), max(years)
+
+
+def filter_events(events: Sequence[Event], themes: Collection[str], years: tuple[int, int]) -> tuple[Event, ...]:
+    """Events that carry at least one of ``themes`` and fall within ``years`` (inclusive), in date order."""
+    unknown = sorted(set(themes) - set(THEMES))
+    if unknown:
+        raise ValueError(f"Unknown theme '{unknown[0]}'; themes are {', '.join(THEMES)}.")
+    try:
+        start, end = (int(year) for year in years)
+    except (TypeError, ValueError):
+        raise ValueError(f"Years must be two whole numbers, such as (1995, 2024); got {years!r}.") from None
+    if start > end:
+        raise ValueError(f"The first year ({start}) comes after the last year ({end}).")
+    return tuple(event for event in events if start <= event.year <= end and set(event.themes) & set(themes))
+
+
+def timeline_alt_text(events: Sequence[Event], years: tuple[int, int]) -> str:
+    """Alt text that states what the chart shows, counted from the data it draws."""
+    if not events:
+        return f"Empty timeline chart: no events match the chosen themes between {years[0]} and {years[1]}."
+    lanes = []
+    for theme in THEMES:
+        count = sum(theme in event.themes for event in events)
+        if count:
+            style = THEME_STYLE[theme]
+            lanes.append(f"{style.label} ({style.marker_name}s): {count}")
+    return (
+        f"Timeline chart of {len(events)} numbered events from {events[0].year} to {events[-1].year}, "
+        f"one row per theme; an event with two themes appears in both rows. {'; '.join(lanes)}. "
+        "The numbered list below the chart describes each event."
+    )
+
+
+def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
+    """A lane chart: one row per theme, events numbered in date order to match the list below it."""
+    figure = Figure(figsize=(9, 3.2))
+    axes = figure.subplots()
+    lanes = [theme for theme in THEMES if any(theme in event.themes for event in events)] or list(THEMES)
+    for row, theme in enumerate(reversed(lanes)):
+        style = THEME_STYLE[theme]
+        members = [(number, event) for number, event in enumerate(events, start=1) if theme in event.themes]
+        axes.axhline(row, color="#BBBBBB", linewidth=0.8, zorder=1)
+        axes.scatter([event.decimal_year for _, event in members], [row] * len(members), s=70,
+                     marker=style.marker, color=style.colour, edgecolor="black", linewidth=0.6, zorder=3,
+                     label=style.label)
+        for position, (number, event) in enumerate(members):
+            offset = 11 if position % 2 == 0 else -15
+            axes.annotate(str(number), (event.decimal_year, row), textcoords="offset points",
+                          xytext=(0, offset), ha="center", fontsize=8)
+    axes.set_yticks(range(len(lanes)), [THEME_STYLE[theme].label for theme in reversed(lanes)])
+    axes.set_xlim(years[0] - 0.5, years[1] + 1.5)
+    axes.set_ylim(-0.7, len(lanes) - 0.3)
+    axes.set_xlabel("Year")
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+    axes.set_title("US-Vietnam relations: events by theme", loc="left", fontsize=11)
+    return figure
+
+
+def describe_events(events: Sequence[Event]) -> list[tuple[int, Event]]:
+    """Events numbered as in the chart."""
+    return list(enumerate(events, start=1))

@@ -1,0 +1,6 @@
+"""Widget views. Each wraps a pure model from the package and reports bad input in words."""
+
+from usvn.widgets.reflection import ReflectionPrompt
+from usvn.widgets.timeline import TimelineExplorer
+
+__all__ = ["ReflectionPrompt", "TimelineExplorer"]

@@ -1,0 +1,67 @@
+"""A write-then-compare prompt: a text area, and the module's annotated points once the student has written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import HTML
+
+from usvn.display import WithStaticFallback
+from usvn.reflection import Reflection, load_reflection, save_note
+from usvn.text import cite_html, inline_markdown
+
+__all__ = ["ReflectionPrompt"]
+
+
+def _points_html(reflection: Reflection) -> str:
+    items = "".join(
+        f"<li>{inline_markdown(point.text)} <small>({cite_html(point.sources)})</small></li>"
+        for point in reflection.points
+    )
+    return (f"<p><strong>Points a strong answer weighs:</strong></p><ul>{items}</ul>"
+            f"<p><em>{inline_markdown(reflection.caution)}</em></p>")
+
+
+class ReflectionPrompt:
+    """Write an answer, then compare; the answer is also saved to ``my-notes/`` beside the notebook."""
+
+    def __init__(self, reflection: Reflection | str, notes_folder: Path = Path("my-notes")) -> None:
+        self.reflection = load_reflection(reflection) if isinstance(reflection, str) else reflection
+        self.notes_folder = notes_folder
+        self.text = widgets.Textarea(
+            value="", placeholder=f"Write at least {self.reflection.min_words} words.",
+            description="Your answer", style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%", height="8em"),
+        )
+        self.compare_button = widgets.Button(description="Compare with the module's notes", button_style="primary",
+                                             icon="balance-scale", layout=widgets.Layout(width="auto"))
+        self.feedback = widgets.Output()
+        self.compare_button.on_click(lambda _: self.compare())
+        self.saved_to: Path | None = None
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"),
+            self.text, self.compare_button, self.feedback,
+        ])
+
+    def compare(self) -> bool:
+        assessment = self.reflection.assess(self.text.value)
+        self.feedback.clear_output()
+        if not assessment.ready:
+            self.feedback.append_stdout(f"Not yet. {assessment.message}\n")
+            return False
+        try:
+            self.saved_to = save_note(self.reflection, self.text.value, self.notes_folder)
+            saved = f" Your answer is saved in {self.saved_to}."
+        except OSError as error:
+            saved = f" (Could not save a copy of your answer: {error.strerror}. Copy it somewhere safe.)"
+        self.feedback.append_stdout(f"{assessment.message}{saved}\n")
+        self.feedback.append_display_data(HTML(_points_html(self.reflection)))
+        return True
+
+    def _repr_mimebundle_(self, **kwargs):
+        static = (f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"
+                  f"<details><summary>The module's notes (write your own answer first)</summary>"
+                  f"{_points_html(self.reflection)}</details>")
+        text = f"Reflection: {self.reflection.prompt} [Run this notebook to write and compare.]"
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

@@ -1,0 +1,115 @@
+"""The timeline explorer: filter events by theme and years; the chart and the numbered list follow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import ipywidgets as widgets
+
+from usvn.data import THEMES, Event, load_timeline
+from usvn.display import WithStaticFallback, figure_png, img_html
+from usvn.style import THEME_STYLE
+from usvn.text import cite_html, inline_markdown
+from usvn.timeline import filter_events, timeline_alt_text, timeline_figure, year_bounds
+
+__all__ = ["TimelineExplorer", "events_html"]
+
+
+def events_html(events: Sequence[Event]) -> str:
+    """The numbered event list that accompanies the chart."""
+    if not events:
+        return ""
+    items = []
+    for number, event in enumerate(events, start=1):
+        themes = ", ".join(THEME_STYLE[theme].label for theme in event.themes)
+        note = f" <em>({inline_markdown(event.date_note)})</em>" if event.date_note else ""
+        items.append(
+            f"<li value=\"{number}\"><strong>{escape(event.date)}</strong>{note}: <strong>{escape(event.title)}</strong>"
+            f" [{themes}]. {inline_markdown(event.summary)} <small>Sources: {cite_html(event.sources)}</small></li>"
+        )
+    return f'<ol class="usvn-events">{"".join(items)}</ol>'
+
+
+class TimelineExplorer:
+    """Tick themes and move the year slider; the chart (with alt text) and the event list redraw."""
+
+    def __init__(self, events: Sequence[Event] | None = None) -> None:
+        self.events = tuple(events if events is not None else load_timeline())
+        self.first_year, self.last_year = year_bounds(self.events)
+        self.theme_boxes = {
+            theme: widgets.Checkbox(value=True, description=f"{THEME_STYLE[theme].label} ({THEME_STYLE[theme].marker_name})",
+                                    indent=False, layout=widgets.Layout(width="auto"))
+            for theme in THEMES
+        }
+        self.years = widgets.IntRangeSlider(
+            value=(self.first_year, self.last_year), min=self.first_year, max=self.last_year, step=1,
+            description="Years", continuous_update=False, style={"description_width": "initial"},
+            layout=widgets.Layout(width="32em"),
+        )
+        self.reset_button = widgets.Button(description="Show everything", icon="undo",
+                                           tooltip="Tick every theme and select every year")
+        self.message = widgets.HTML()
+        self.chart = widgets.HTML()
+        self.listing = widgets.HTML()
+        self._muted = False
+        for control in (*self.theme_boxes.values(), self.years):
+            control.observe(self._on_change, names="value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.widget = widgets.VBox([
+            widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
+            widgets.HBox([self.years, self.reset_button]),
+            self.message, self.chart, self.listing,
+        ])
+        self.shown: tuple[Event, ...] = ()
+        self.alt_text = ""
+        self.redraw()
+
+    @property
+    def selected_themes(self) -> list[str]:
+        return [theme for theme, box in self.theme_boxes.items() if box.value]
+
+    def _on_change(self, _change) -> None:
+        if not self._muted:
+            self.redraw()
+
+    def redraw(self) -> None:
+        themes, years = self.selected_themes, tuple(self.years.value)
+        if not themes:
+            self._show_message("No theme is ticked: tick at least one theme to see events.")
+            return
+        try:
+            self.shown = filter_events(self.events, themes, years)
+        except ValueError as error:
+            self._show_message(str(error))
+            return
+        if not self.shown:
+            self._show_message(f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.")
+            return
+        figure = timeline_figure(self.shown, years)
+        self.alt_text = timeline_alt_text(self.shown, years)
+        self.message.value = f"<p>Showing {len(self.shown)} of {len(self.events)} events, {years[0]}–{years[1]}.</p>"
+        self.chart.value = img_html(figure_png(figure), self.alt_text)
+        self.listing.value = events_html(self.shown)
+
+    def _show_message(self, text: str) -> None:
+        self.shown = ()
+        self.alt_text = ""
+        self.message.value = f'<p role="status"><strong>Nothing to show.</strong> {escape(text)}</p>'
+        self.chart.value = ""
+        self.listing.value = ""
+
+    def reset(self) -> None:
+        self._muted = True
+        try:
+            for box in self.theme_boxes.values():
+                box.value = True
+            self.years.value = (self.first_year, self.last_year)
+        finally:
+            self._muted = False
+        self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        static = f"{self.message.value}{self.chart.value}{self.listing.value}"
+        text = f"Timeline explorer: {len(self.shown)} events. Run this notebook to filter them."
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

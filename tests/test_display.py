@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from usvn.display import FigureOutput, img_html
+
+
+@pytest.mark.parametrize("alt", ["", "   "])
+def test_a_figure_without_alt_text_is_refused(alt):
+    with pytest.raises(ValueError, match="alt text"):
+        FigureOutput(Figure(), alt)
+    with pytest.raises(ValueError, match="alt text"):
+        img_html(b"png", alt)
+
+
+def test_figure_output_is_html_img_with_alt_and_plain_text_alt():
+    figure = Figure(figsize=(2, 1))
+    figure.subplots().plot([1, 2], [3, 4])
+    bundle = FigureOutput(figure, "A rising line from 3 to 4.")._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    assert bundle["text/html"].startswith('<img alt="A rising line from 3 to 4." src="data:image/png;base64,iVBOR')
+    assert "A rising line" in bundle["text/plain"]

@@ -1,0 +1,82 @@
+"""The quiz widget driven headlessly: set values, click buttons, read the Output area."""
+
+from __future__ import annotations
+
+import pytest
+
+from usvn.quiz.model import MultipleChoice, MultipleSelect, Numeric, ShortText, load_quiz
+from usvn.quiz.widgets import QuestionView, quiz_views
+
+
+def printed(view: QuestionView) -> str:
+    return "".join(output.get("text", "") for output in view.feedback.outputs)
+
+
+def first(kind):
+    return next(question for question in load_quiz(1).questions if isinstance(question, kind))
+
+
+def test_every_question_of_every_bank_builds_a_view():
+    assert len(quiz_views(load_quiz(1))) == len(load_quiz(1))
+
+
+def test_explanation_stays_locked_until_an_answer_is_checked():
+    view = QuestionView(first(MultipleChoice), 1)
+    assert view.explain_button.disabled
+    view.explain()
+    assert "Check an answer first" in printed(view)
+    view.check_button.click()  # nothing chosen
+    assert "No answer yet" in printed(view) and view.explain_button.disabled
+    view.answer_control.value = view.question.wrong_answer()
+    view.check_button.click()
+    assert printed(view).startswith("Not quite.") and not view.explain_button.disabled
+
+
+def test_right_answer_then_explanation_shows_the_answer_and_its_sources():
+    view = QuestionView(first(MultipleChoice), 1)
+    view.answer_control.value = view.question.correct_answer()
+    view.check_button.click()
+    assert printed(view).startswith("Correct.")
+    view.explain_button.click()
+    html = "".join(output["data"].get("text/html", "") for output in view.feedback.outputs if "data" in output)
+    assert "Answer:" in html and "#src-" in html
+
+
+def test_multiple_select_reads_the_ticked_boxes():
+    view = QuestionView(first(MultipleSelect), 2)
+    for option, box in zip(view.question.options, view._checkboxes):
+        box.value = option.correct
+    assert view.check().correct
+
+
+@pytest.mark.parametrize("kind, typed, status", [
+    (Numeric, "not a number", "invalid"),
+    (Numeric, "", "invalid"),
+    (ShortText, "   ", "invalid"),
+    (ShortText, "something else entirely", "incorrect"),
+])
+def test_typed_answers_get_a_clear_verdict(kind, typed, status):
+    view = QuestionView(first(kind), 3)
+    view.answer_control.value = typed
+    assert view.check().status == status
+    assert printed(view).strip()
+
+
+def test_try_again_clears_answer_and_feedback_but_keeps_the_explanation_unlocked():
+    view = QuestionView(first(Numeric), 4)
+    view.answer_control.value = "1"
+    view.check()
+    view.reset_button.click()
+    assert view.answer_control.value == "" and view.feedback.outputs == ()
+    assert not view.explain_button.disabled
+
+
+def test_display_bundle_has_the_widget_and_a_static_fallback_with_the_answer_folded():
+    view = QuestionView(first(ShortText), 5)
+    bundle = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    html = bundle["text/html"]
+    before_fold, _, folded = html.partition("<details>")
+    assert folded, "the answer must sit inside <details>"
+    assert view.question.accepted[0] not in before_fold and view.question.accepted[0] in folded
+    assert view.question.accepted[0] not in bundle["text/plain"]

@@ -1,0 +1,100 @@
+"""Timeline model on hand-made events, then the widget headlessly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from usvn.data import Event, load_timeline
+from usvn.timeline import filter_events, timeline_alt_text, timeline_figure
+from usvn.widgets.timeline import TimelineExplorer
+
+
+def event(id, date, *themes):
+    return Event(id=id, date=date, title=id, summary="A summary long enough.", themes=themes, sources=("tran-2021",))
+
+
+EVENTS = (
+    event("a", "1995-07-11", "diplomacy"),
+    event("b", "2000-07", "trade"),
+    event("c", "2016-05-23", "security", "diplomacy"),
+    event("d", "2023", "rights"),
+)
+
+
+@pytest.mark.parametrize("themes, years, expected", [
+    ({"diplomacy"}, (1990, 2030), ["a", "c"]),
+    ({"security"}, (1990, 2030), ["c"]),
+    ({"trade", "rights"}, (2000, 2023), ["b", "d"]),
+    ({"diplomacy", "trade", "security", "rights"}, (1996, 2016), ["b", "c"]),
+    ({"rights"}, (1995, 2022), []),
+    (set(), (1990, 2030), []),
+])
+def test_filter_by_theme_and_inclusive_years(themes, years, expected):
+    assert [item.id for item in filter_events(EVENTS, themes, years)] == expected
+
+
+@pytest.mark.parametrize("themes, years, message", [
+    ({"sport"}, (1995, 2000), "Unknown theme"),
+    ({"trade"}, (2001, 2000), "comes after"),
+    ({"trade"}, ("x", 2000), "whole numbers"),
+    ({"trade"}, None, "whole numbers"),
+])
+def test_bad_filters_raise_a_helpful_message(themes, years, message):
+    with pytest.raises(ValueError, match=message):
+        filter_events(EVENTS, themes, years)
+
+
+def test_partial_dates_sit_inside_their_year_in_order():
+    positions = [item.decimal_year for item in EVENTS]
+    assert positions == sorted(positions)
+    assert 2023 < event("x", "2023").decimal_year < 2024
+    assert 2000.5 < event("y", "2000-07").decimal_year < 2000.6
+
+
+def test_alt_text_counts_what_the_chart_draws():
+    alt = timeline_alt_text(EVENTS, (1995, 2023))
+    assert "4 numbered events from 1995 to 2023" in alt
+    assert "Diplomacy (circles): 2" in alt and "Security (triangles): 1" in alt
+
+
+def test_figure_has_one_lane_per_theme_present():
+    figure = timeline_figure(EVENTS[:2], (1995, 2000))
+    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    assert labels == ["Trade", "Diplomacy"]
+
+
+def test_shipped_timeline_spans_normalization_to_the_partnership_upgrade():
+    events = load_timeline()
+    assert len(events) >= 15
+    years = {item.year for item in events}
+    assert 1995 in years and 2023 in years
+    assert all(item.sources for item in events)
+
+
+def alt_of(explorer) -> str:
+    match = re.search(r'alt="([^"]*)"', explorer.chart.value)
+    return match[1] if match else ""
+
+
+def test_widget_redraws_on_filter_changes_and_keeps_alt_text():
+    explorer = TimelineExplorer(EVENTS)
+    assert len(explorer.shown) == 4 and "4 numbered events" in alt_of(explorer)
+    explorer.theme_boxes["diplomacy"].value = False
+    assert [item.id for item in explorer.shown] == ["b", "c", "d"]
+    explorer.years.value = (2010, 2023)
+    assert [item.id for item in explorer.shown] == ["c", "d"]
+    assert "2 numbered events" in alt_of(explorer)
+
+
+def test_widget_explains_an_empty_selection_instead_of_drawing_nothing():
+    explorer = TimelineExplorer(EVENTS)
+    for box in explorer.theme_boxes.values():
+        box.value = False
+    assert "tick at least one theme" in explorer.message.value and explorer.chart.value == ""
+    explorer.theme_boxes["rights"].value = True
+    explorer.years.value = (1995, 2000)
+    assert "widen the years" in explorer.message.value
+    explorer.reset_button.click()
+    assert len(explorer.shown) == 4
