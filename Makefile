@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
 .PHONY: lab test notebooks exercises benchmark clean help
@@ -21,17 +22,22 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (usvn)" >/dev/null
 	@touch $@
 
+# Tools only the test suite and instructors need (never on Binder): requirements-dev.txt.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(FIRST_NOTEBOOK)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \
 		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 notebooks: $(STAMP)
 	$(BIN)/usvn refresh notebooks solutions
 
-benchmark: $(STAMP)
+benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -36,10 +36,10 @@ def environment_pins() -> dict[str, str]:
     return _pins(pip_section)
 
 
-def pyproject_requirements() -> list[Requirement]:
+def pyproject_requirements(extras=("lab", "test"), core=True) -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = list(project["dependencies"])
-    for extra in ("lab", "test"):
+    declared = list(project["dependencies"]) if core else []
+    for extra in extras:
         declared += project["optional-dependencies"][extra]
     return [Requirement(text) for text in declared]
 
@@ -68,3 +68,12 @@ def test_postbuild_installs_the_package_itself():
     assert post_build.startswith("#!/bin/bash") and "set -euo pipefail" in post_build
     assert re.search(r"pip install .*\s\.\s*$", post_build, re.M)
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), "a binder/ folder hides the root files"
+
+
+def test_dev_tools_are_pinned_apart_from_the_learner_environment():
+    dev_pins = _pins((ROOT / "requirements-dev.txt").read_text().splitlines())
+    declared = pyproject_requirements(extras=("dev",), core=False)
+    assert {requirement.name.lower().replace("_", "-") for requirement in declared} == set(dev_pins)
+    for requirement in declared:
+        assert requirement.specifier.contains(dev_pins[requirement.name.lower().replace("_", "-")])
+    assert not set(dev_pins) & set(environment_pins()), "test-only tools stay out of Binder's environment"
