@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
 .PHONY: lab test notebooks exercises benchmark clean help
@@ -27,10 +28,18 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# configurable-http-proxy (npm) for the JupyterHub classroom test, pinned by tests/node/package-lock.json.
+# Without npm the suite still runs and the JupyterHub test fails, saying what is missing.
+$(PROXY_STAMP): $(STAMP) tests/node/package.json tests/node/package-lock.json
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(VENV)/node && cp tests/node/package.json tests/node/package-lock.json $(VENV)/node/ && \
+		npm ci --prefix $(VENV)/node --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the JupyterHub test will fail (apt-get install -y nodejs npm)" >&2; fi
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(FIRST_NOTEBOOK)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \
 		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
