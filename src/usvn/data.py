@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -62,6 +62,7 @@ class Source:
     kind: str
     annotation: str
     via: str | None = None
+    label: str = ""
 
     @property
     def short(self) -> str:
@@ -212,7 +213,21 @@ def load_sources() -> dict[str, Source]:
         if record["id"] in registry:
             raise DataError(f"sources.yaml lists the id '{record['id']}' twice.")
         registry[record["id"]] = Source(**{**record, "authors": tuple(record["authors"])})
-    return registry
+    return _with_unique_labels(registry)
+
+
+def _with_unique_labels(registry: dict[str, Source]) -> dict[str, Source]:
+    """Label each source for citation; same author and year get a, b, ... in date order (``2000a``)."""
+    by_short: dict[str, list[Source]] = {}
+    for source in registry.values():
+        by_short.setdefault(source.short, []).append(source)
+    labelled = {}
+    for short, sources in by_short.items():
+        ordered = sorted(sources, key=lambda source: (source.date, source.id))
+        for index, source in enumerate(ordered):
+            suffix = chr(ord("a") + index) if len(ordered) > 1 else ""
+            labelled[source.id] = replace(source, label=f"{short}{suffix}")
+    return {source_id: labelled[source_id] for source_id in registry}
 
 
 def check_citations(data_file: str) -> None:

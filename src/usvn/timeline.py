@@ -17,9 +17,11 @@ from collections.abc import Collection, Sequence
 from matplotlib.figure import Figure
 
 from usvn.data import THEMES, Event, load_timeline
+from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_figure", "year_bounds"]
+__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_chart",
+           "timeline_figure", "year_bounds"]
 
 
 def year_bounds(events: Sequence[Event]) -> tuple[int, int]:
@@ -90,3 +92,10 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
 def describe_events(events: Sequence[Event]) -> list[tuple[int, Event]]:
     """Events numbered as in the chart."""
     return list(enumerate(events, start=1))
+
+
+def timeline_chart(events: Sequence[Event] | None = None) -> FigureOutput:
+    """The whole timeline (or ``events``) as a figure with alt text, ready to display."""
+    events = tuple(events if events is not None else load_timeline())
+    years = year_bounds(events)
+    return FigureOutput(timeline_figure(events, years), timeline_alt_text(events, years))
