@@ -7,13 +7,14 @@ DEV_STAMP := $(VENV)/.installed-dev
 PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-hub clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
 	@echo "make test       create .venv (pinned) and run the whole test suite"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
+	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -48,6 +49,9 @@ notebooks: $(STAMP)
 
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+benchmark-hub: $(DEV_STAMP) $(PROXY_STAMP)
+	$(BIN)/python benchmarks/hub_capacity.py $(if $(STUDENTS),--students $(STUDENTS))
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -124,7 +124,7 @@ def publish_snapshot(source: Path, destination: Path, name: str = "usvn") -> Rem
     Tracked and untracked-but-not-ignored files are taken as they are on disk, so uncommitted work is
     what students receive; the checkout's own branch name does not matter.
     """
-    source, destination = Path(source), Path(destination)
+    source, destination = Path(source).resolve(), Path(destination).resolve()
     listing = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=source)
     files = [item for item in listing.split("\0") if item and (source / item).is_file()]
     if not files:
@@ -151,7 +151,7 @@ class LocalHub:
 
     def __init__(self, workdir: Path, users: list[str], *, proxy_command: Path | None = None,
                  bin_dir: Path | None = None, timeout: float = 90.0, extra_config: str = "") -> None:
-        self.workdir = Path(workdir)
+        self.workdir = Path(workdir).resolve()
         self.users = list(users)
         self.proxy_command = Path(proxy_command or default_proxy_command())
         self.bin_dir = Path(bin_dir or Path(sys.executable).parent)
@@ -377,6 +377,8 @@ class Student:
         self.timeout = timeout
         self.http = requests.Session()
         self.kernel_session = Session(username=name)
+        #: The pages passed on the way, in order: "login", "launch", "spawn-pending", "git-pull".
+        self.journey: list[str] = []
 
     # ---- navigation
 
@@ -391,13 +393,16 @@ class Student:
                 if not page.forms:
                     raise HubError(f"the login page at {response.url} has no form")
                 form = page.forms[0]
+                self.journey.append("login")
                 data = {**form["inputs"], "username": self.name, "password": self.password}
                 response = self.http.post(urljoin(response.url, form["action"]), data=data, timeout=self.timeout)
                 if urlsplit(response.url).path.endswith("/hub/login"):
                     raise HubError(f"{self.name} could not log in (status {response.status_code})")
             elif response.status_code == 424 and "start" in (links := _parse(response.text).links):
+                self.journey.append("launch")
                 response = self.http.get(urljoin(response.url, links["start"]), timeout=self.timeout)
             elif "/hub/spawn-pending/" in path and response.ok:
+                self.journey.append("spawn-pending")
                 self._wait_for_spawn(response)
                 response = self.http.get(response.url, timeout=self.timeout)
             else:
@@ -429,6 +434,7 @@ class Student:
         data = _body_data(page.text)
         if "repo" not in data or "base-url" not in data:
             raise HubError(f"{page.url} is not nbgitpuller's page:\n{page.text[:300]}")
+        self.journey.append("git-pull")
         params = {"_xsrf": data.get("xsrf", ""), "repo": data["repo"], "targetpath": data["targetpath"]}
         params.update({key: data[key] for key in ("depth", "branch", "backup") if key in data})
         origin = f"{urlsplit(page.url).scheme}://{urlsplit(page.url).netloc}"

@@ -1,0 +1,189 @@
+"""How many students a machine holds: N students log in at once on a real JupyterHub and run every lesson.
+
+For each class size N (1, 2, 4, 8 by default) a fresh hub starts (jupyterhub + configurable-http-proxy, as
+in tests/test_jupyterhub.py). All N students then follow the nbgitpuller link to lesson 00 at the same
+moment, and each runs every lesson notebook in turn in a kernel of their own server, through the server's
+REST API and kernel websocket, as JupyterLab does. By default each lesson's kernel is shut down when the
+student moves on; ``--keep-kernels`` leaves them all running (a student who never closes a tab).
+
+Printed per class size:
+
+- time to first executed cell: from clicking the link (login, server start, clone, kernel start) to the
+  first cell's reply, median and worst over the class;
+- time to run every lesson, median and worst;
+- peak memory per student: the student's server plus its kernels, sampled every 0.25 s; RSS (counts
+  libraries shared between processes once per process, so it overstates) and PSS (shares them out, so
+  students' PSS add up to what the class really uses);
+- the hub and proxy's own RSS.
+
+Run: ``make benchmark-hub`` or ``.venv/bin/python benchmarks/hub_capacity.py --students 1,2,4,8``.
+Other jobs on the machine slow the times down; the load average before and after is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from usvn.data import load_lessons  # noqa: E402
+from usvn.deploy import clone_folder, nbgitpuller_url  # noqa: E402
+from usvn.hub import LocalHub, Student, publish_snapshot  # noqa: E402
+
+MB = 1024 * 1024
+TARGET_MB = 250
+
+
+@dataclass
+class StudentResult:
+    first_cell: float = float("nan")
+    all_lessons: float = float("nan")
+    errors: list[str] = field(default_factory=list)
+
+
+class MemoryMonitor(threading.Thread):
+    """Samples each student's server + kernels and keeps the peak RSS and PSS."""
+
+    def __init__(self, hub: LocalHub, users: list[str], interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.hub, self.users, self.interval = hub, users, interval
+        self.peak_rss = dict.fromkeys(users, 0)
+        self.peak_pss = dict.fromkeys(users, 0)
+        self.peak_processes = dict.fromkeys(users, 0)
+        self.hub_rss = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            for user in self.users:
+                rss = pss = 0
+                processes = self.hub.processes(user)
+                for process in processes:
+                    try:
+                        info = process.memory_full_info()
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        continue
+                    rss += info.rss
+                    pss += getattr(info, "pss", info.uss)
+                self.peak_rss[user] = max(self.peak_rss[user], rss)
+                self.peak_pss[user] = max(self.peak_pss[user], pss)
+                self.peak_processes[user] = max(self.peak_processes[user], len(processes))
+            try:
+                self.hub_rss = max(self.hub_rss, sum(p.memory_info().rss for p in self.hub.own_processes()))
+            except psutil.NoSuchProcess:
+                pass
+            self.stopping.wait(self.interval)
+
+
+def run_class(size: int, remote_url: str, lessons: list[str], workdir: Path, keep_kernels: bool) -> dict:
+    users = [f"student{index:02d}" for index in range(1, size + 1)]
+    folder = clone_folder(remote_url)
+    results = {user: StudentResult() for user in users}
+    with LocalHub(workdir / f"hub-{size}", users, timeout=600) as hub:
+        monitor = MemoryMonitor(hub, users)
+        monitor.start()
+        start_line = threading.Barrier(size)
+
+        def student_session(user: str) -> None:
+            student = Student(hub, user, timeout=600)
+            result = results[user]
+            start_line.wait()
+            clicked = time.monotonic()
+            try:
+                student.pull(nbgitpuller_url(hub.url, lessons[0], repo=remote_url))
+                for path in lessons:
+                    run = student.run_notebook(f"{folder}/{path}", started=clicked, keep_kernel=keep_kernels,
+                                               cell_timeout=600)
+                    if math.isnan(result.first_cell) and run.first_reply is not None:
+                        result.first_cell = run.first_reply
+                    result.errors += [f"{path} {error}" for error in run.errors]
+                result.all_lessons = time.monotonic() - clicked
+            except Exception as error:  # reported in the table, not raised: the other students go on
+                result.errors.append(f"{type(error).__name__}: {error}")
+
+        threads = [threading.Thread(target=student_session, args=(user,)) for user in users]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        time.sleep(2 * monitor.interval)
+        monitor.stopping.set()
+        monitor.join()
+    return {"users": users, "results": results, "rss": monitor.peak_rss, "pss": monitor.peak_pss,
+            "processes": monitor.peak_processes, "hub_rss": monitor.hub_rss}
+
+
+def _spread(values: list[float], scale: float = 1.0) -> str:
+    values = [value / scale for value in values if not math.isnan(value)]
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):7.1f} / {max(values):7.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", default="1,2,4,8", help="class sizes to try, comma-separated (default 1,2,4,8)")
+    parser.add_argument("--lessons", default="all", help="lesson numbers to run, comma-separated (default: all)")
+    parser.add_argument("--keep-kernels", action="store_true", help="keep every lesson's kernel running")
+    args = parser.parse_args(argv)
+    sizes = [int(item) for item in args.students.split(",") if item.strip()]
+    chosen = None if args.lessons == "all" else {int(item) for item in args.lessons.split(",")}
+    lessons = [f"notebooks/{lesson.notebook}" for lesson in load_lessons()
+               if chosen is None or lesson.number in chosen]
+    missing = [path for path in lessons if not (ROOT / path).is_file()]
+    if not lessons or missing or not sizes or min(sizes) < 1:
+        parser.error(f"nothing to run (lessons {lessons}, missing {missing}, class sizes {sizes})")
+
+    memory = psutil.virtual_memory().total
+    print(f"Hub capacity: {len(lessons)} lessons per student ({', '.join(Path(p).stem[:2] for p in lessons)}), "
+          f"kernels {'kept open' if args.keep_kernels else 'shut down after each lesson'}")
+    print(f"Machine: {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, {platform.platform()}, "
+          f"Python {platform.python_version()}")
+    header = (f"{'students':>8}  {'first cell s (median / worst)':>29}  {'all lessons s (median / worst)':>30}  "
+              f"{'peak RSS MB per student':>23}  {'peak PSS MB per student':>23}  {'hub+proxy MB':>12}  "
+              f"{'load before/after':>17}  errors")
+    print(header)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="usvn-hub-capacity-") as scratch:
+        remote = publish_snapshot(ROOT, Path(scratch) / "published")
+        for size in sizes:
+            before = os.getloadavg()[0]
+            outcome = run_class(size, remote.url, lessons, Path(scratch), args.keep_kernels)
+            after = os.getloadavg()[0]
+            results = outcome["results"].values()
+            errors = [f"{user}: {error}" for user, result in outcome["results"].items() for error in result.errors]
+            rows.append((size, outcome, errors))
+            print(f"{size:>8}  {_spread([r.first_cell for r in results]):>29}  "
+                  f"{_spread([r.all_lessons for r in results]):>30}  "
+                  f"{_spread(list(outcome['rss'].values()), MB):>23}  {_spread(list(outcome['pss'].values()), MB):>23}  "
+                  f"{outcome['hub_rss'] / MB:>12.0f}  {before:>8.2f}/{after:<8.2f}  {len(errors)}", flush=True)
+            for error in errors[:5]:
+                print(f"          ! {error}")
+
+    worst_rss = max(max(outcome["rss"].values()) for _, outcome, _ in rows) / MB
+    worst_pss = max(max(outcome["pss"].values()) for _, outcome, _ in rows) / MB
+    hub_rss = max(outcome["hub_rss"] for _, outcome, _ in rows) / MB
+    print(f"\nWorst peak per student: RSS {worst_rss:.0f} MB, PSS {worst_pss:.0f} MB "
+          f"(aim: under {TARGET_MB} MB RSS; {'met' if worst_rss < TARGET_MB else 'NOT met'}).")
+    for gib in (4, 8, 16, 32):
+        fits = int((gib * 1024 - hub_rss - 1024) // max(worst_rss, 1))  # 1 GiB kept for the system
+        print(f"  a {gib:>2} GiB machine holds about {fits:>3} students by memory (RSS, 1 GiB for the system)")
+    print("CPU is the other limit: watch how 'first cell' grows with the class size on this machine's cores.")
+    return 1 if any(errors for _, _, errors in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
