@@ -38,7 +38,7 @@ $(PROXY_STAMP): $(STAMP) tests/node/package.json tests/node/package-lock.json
 	else echo "npm is missing: the JupyterHub test will fail (apt-get install -y nodejs npm)" >&2; fi
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(FIRST_NOTEBOOK)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" $(FIRST_NOTEBOOK)
 
 test: $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \
