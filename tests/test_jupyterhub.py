@@ -26,6 +26,8 @@ from usvn.hub import HubError, LocalHub, Student, default_proxy_command, publish
 
 STUDENTS = ["student1", "student2", "student3"]
 NOTE = "My notes for the seminar: the 2023 upgrade came before the market-economy review."
+REWRITE = "# My own title for this lesson"
+CORRECTION = "\n\n*Corrected by the teacher after the first session.*"
 
 
 def _lesson_paths() -> list[str]:
@@ -100,21 +102,25 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     ran = {run.path for _, runs in results.values() for run in runs}
     assert ran == {f"{folder}/{path}" for path in lessons}, "every lesson ran on the hub"
 
-    # Work done during the session: an edited lesson, a lesson deleted by mistake, a file of one's own.
+    # Work done during the session: an added cell, a lesson deleted by mistake, a rewritten opening
+    # (the lines the teacher is about to correct), a file of one's own, and one whose name the teacher will use.
     edited = f"{folder}/{lessons[0]}"
-    model = students[0].read(edited)
-    model["content"]["cells"].append(nbformat.v4.new_markdown_cell(NOTE))
-    students[0].save(edited, {"type": "notebook", "format": "json", "content": model["content"]})
+    model = students[0].read(edited)["content"]
+    model["cells"].append(nbformat.v4.new_markdown_cell(NOTE))
+    students[0].save(edited, {"type": "notebook", "format": "json", "content": model})
     deleted = f"{folder}/{assignments['student2'][0]}"
     students[1].delete(deleted)
     assert not students[1].exists(deleted)
-    own_file = f"{folder}/my-answers.md"
+    model = students[2].read(edited)["content"]
+    _first_markdown(model["cells"])["source"] = REWRITE
+    students[2].save(edited, {"type": "notebook", "format": "json", "content": model})
+    own_file, clashing = f"{folder}/my-answers.md", f"{folder}/docs/handout-week-2.md"
     students[2].save(own_file, {"type": "file", "format": "text", "content": "Question 1: 1995.\n"})
+    students[2].save(clashing, {"type": "file", "format": "text", "content": "My own week 2 plan.\n"})
 
     # Meanwhile the teacher corrects the first lesson's opening and adds a handout.
     corrected = nbformat.read(remote.work / lessons[0], as_version=4)
-    first_markdown = next(cell for cell in corrected.cells if cell.cell_type == "markdown")
-    first_markdown.source += "\n\n*Corrected by the teacher after the first session.*"
+    _first_markdown(corrected.cells).source += CORRECTION
     remote.commit({lessons[0]: nbformat.writes(corrected) + "\n",
                    "docs/handout-week-2.md": "# Week 2\n\nRead lesson 02 before class.\n"},
                   "Correct lesson opening; add the week 2 handout")
@@ -128,16 +134,35 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
 
     for student in students:
         assert student.journey == ["git-pull"], f"logged in with a running server: {student.journey}"
-        assert student.exists(f"{folder}/docs/handout-week-2.md"), f"{student.name} did not get the handout"
-    kept = nbformat.from_dict(students[0].read(edited)["content"])
-    nbformat.validate(kept)
+        assert "Read lesson 02" in student.read(f"{folder}/docs/handout-week-2.md")["content"], student.name
+    # Edits elsewhere in a file keep both sides.
+    kept = _notebook(students[0].read(edited))
     assert kept.cells[-1].source == NOTE, "student1's own cell was lost by the second pull"
-    assert "Corrected by the teacher" in next(c for c in kept.cells if c.cell_type == "markdown").source
+    assert CORRECTION in _first_markdown(kept.cells).source, "the teacher's correction did not reach student1"
+    # A deleted file comes back, with the correction.
     assert students[1].exists(deleted), "a deleted lesson must come back on the next pull"
-    assert students[2].read(own_file)["content"] == "Question 1: 1995.\n"
-    untouched = nbformat.from_dict(students[1].read(edited)["content"])
-    assert "Corrected by the teacher" in next(c for c in untouched.cells if c.cell_type == "markdown").source
+    untouched = _notebook(students[1].read(edited))
+    assert CORRECTION in _first_markdown(untouched.cells).source
     assert all(cell.source != NOTE for cell in untouched.cells), "one student's edit leaked to another"
+    # Where student and teacher changed the same lines, the student's version wins; the notebook stays valid.
+    assert _first_markdown(_notebook(students[2].read(edited)).cells).source == REWRITE
+    # The student's own files are untouched; one the teacher's new file would overwrite is renamed, not lost.
+    assert students[2].read(own_file)["content"] == "Question 1: 1995.\n"
+    handouts = [item["name"] for item in students[2].read(f"{folder}/docs")["content"]
+                if item["name"].startswith("handout-week-2")]
+    renamed = [name for name in handouts if name != "handout-week-2.md"]
+    assert len(renamed) == 1 and renamed[0].endswith(".md"), handouts
+    assert students[2].read(f"{folder}/docs/{renamed[0]}")["content"] == "My own week 2 plan.\n"
+
+
+def _first_markdown(cells):
+    return next(cell for cell in cells if cell["cell_type"] == "markdown")
+
+
+def _notebook(model: dict):
+    notebook = nbformat.from_dict(model["content"])
+    nbformat.validate(notebook)
+    return notebook
 
 
 def test_a_student_not_on_the_class_list_cannot_log_in(classroom):

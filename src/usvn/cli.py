@@ -52,6 +52,28 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _guide(args: argparse.Namespace) -> int:
+    from usvn.guide import refresh_docs
+
+    root = Path(args.root)
+    if not (root / "docs").is_dir():
+        raise SystemExit(f"usvn: no docs/ folder in {root.resolve()}; run this in the module's top folder or pass --root")
+    report = refresh_docs(root, check=args.check)
+    print("\n".join(report) or "docs/ is current")
+    return 1 if args.check and report else 0
+
+
+def _links(args: argparse.Namespace) -> int:
+    from usvn.authoring import REPOSITORY
+    from usvn.deploy import lesson_links_markdown
+
+    try:
+        print(lesson_links_markdown(args.hub, args.repo or REPOSITORY, args.branch))
+    except ValueError as error:
+        raise SystemExit(f"usvn: {error}") from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -62,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     key_check.set_defaults(run=_key_check)
     check = commands.add_parser("check", help="validate every data file against its schema and the source registry")
     check.set_defaults(run=_check)
+    guide = commands.add_parser("guide", help="refresh the generated parts of docs/ and start missing lesson pages")
+    guide.add_argument("--check", action="store_true", help="change nothing; list stale, missing or unfinished pages")
+    guide.add_argument("--root", default=".", help="the module's top folder (default: current folder)")
+    guide.set_defaults(run=_guide)
+    links = commands.add_parser("links", help="print each lesson's Binder and JupyterHub (nbgitpuller) link")
+    links.add_argument("--hub", help="your hub's address, e.g. https://hub.example.edu")
+    links.add_argument("--repo", help="the module's git repository (default: the published one)")
+    links.add_argument("--branch", default="main", help="the branch students pull (default: main)")
+    links.set_defaults(run=_links)
     return parser
 
 
