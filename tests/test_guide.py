@@ -1,0 +1,120 @@
+"""The instructor guide and the other docs pages: every lesson covered, generated parts current, links alive."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from conftest import ROOT
+from usvn.cli import main
+from usvn.data import DataError, load_data, load_lessons
+from usvn.guide import (
+    LESSON_SECTIONS,
+    PLACEHOLDER,
+    lesson_page,
+    lesson_page_problems,
+    lesson_page_template,
+    refresh_docs,
+    refresh_text,
+)
+
+LESSONS = load_lessons()
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_docs_pages_were_found():
+    assert LESSONS and len(PAGES) >= len(LESSONS) + 3
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_every_lesson_has_a_finished_instructor_page(lesson):
+    path = ROOT / lesson_page(lesson)
+    assert path.is_file(), f"{lesson_page(lesson)} is missing: run `usvn guide` and write its sections"
+    assert lesson_page_problems(path.read_text(encoding="utf-8"), lesson) == []
+
+
+def test_the_docs_are_current():
+    assert refresh_docs(ROOT, check=True) == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_relative_links_and_anchors_resolve(path):
+    text = path.read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<a id="([^"]+)"', text)) | {
+        re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-") for heading in re.findall(r"^#+ (.+)$", text, re.M)}
+    for target in _LINK.findall(text):
+        if re.match(r"^[a-z]+:", target):
+            continue
+        file_part, _, anchor = target.partition("#")
+        if file_part:
+            assert (path.parent / file_part).exists(), f"{path.name} links to missing {file_part}"
+        elif anchor:
+            assert anchor in anchors, f"{path.name} links to missing anchor #{anchor}"
+
+
+def test_the_lesson_map_lists_every_quiz_question_under_its_objective():
+    lesson = LESSONS[-1]
+    text = (ROOT / lesson_page(lesson)).read_text(encoding="utf-8")
+    questions = load_data(f"quiz-{lesson.number:02d}.yaml")["questions"]
+    assert questions
+    rows = {line.split("**")[1]: line for line in text.splitlines() if line.startswith("| **")}
+    for question in questions:
+        assert f"`{question['id']}`" in rows[question["objective"]]
+
+
+def test_a_new_lessons_template_is_reported_unfinished_and_gets_its_blocks_filled():
+    lesson = LESSONS[0]
+    template = lesson_page_template(lesson)
+    assert [problem for problem in lesson_page_problems(template, lesson) if PLACEHOLDER in problem]
+    filled = refresh_text(template, lesson_page(lesson), ROOT)
+    for objective in lesson.objectives:
+        assert f"**{objective.id}** {objective.text}" in filled
+    assert f"about {lesson.minutes} minutes" in filled
+    assert refresh_text(filled, lesson_page(lesson), ROOT) == filled, "refreshing twice must change nothing"
+    assert all(f"## {title}" in template for title in LESSON_SECTIONS)
+
+
+def test_citations_get_registry_labels_and_a_sources_list():
+    text = "Tran argues it ([see](#src-tran-2021)).\n\n<!-- usvn:sources -->\n<!-- /usvn:sources -->\n"
+    refreshed = refresh_text(text, PurePosixPath("docs/x.md"), ROOT)
+    assert "([Tran 2021](#src-tran-2021))" in refreshed
+    assert '<a id="src-tran-2021"' in refreshed and "Air University" in refreshed
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[x](#src-no-such-source)", "missing from sources.yaml"),
+    ("<!-- usvn:lesson-facts -->\n<!-- /usvn:lesson-facts -->", "needs a lesson number"),
+    ("<!-- usvn:lesson-facts 98 -->\n<!-- /usvn:lesson-facts -->", "lesson 98 is not in lessons.yaml"),
+    ("<!-- usvn:nonsense -->\n<!-- /usvn:nonsense -->", "unknown block"),
+])
+def test_bad_pages_are_named(text, message):
+    with pytest.raises(DataError, match=message):
+        refresh_text(text, PurePosixPath("docs/x.md"), ROOT)
+
+
+def test_guide_command_starts_missing_pages_and_check_reports_them(tmp_path, capsys):
+    (tmp_path / "docs").mkdir()
+    assert main(["guide", "--check", "--root", str(tmp_path)]) == 1
+    assert "missing" in capsys.readouterr().out
+    assert main(["guide", "--root", str(tmp_path)]) == 0
+    for lesson in LESSONS:
+        created = (tmp_path / lesson_page(lesson)).read_text(encoding="utf-8")
+        assert PLACEHOLDER in created and f"**{lesson.objectives[0].id}**" in created
+    assert main(["guide", "--check", "--root", str(tmp_path)]) == 1  # still unfinished
+    assert PLACEHOLDER in capsys.readouterr().out
+
+
+def test_guide_command_needs_a_docs_folder(tmp_path):
+    with pytest.raises(SystemExit, match="no docs/ folder"):
+        main(["guide", "--root", str(tmp_path)])
+
+
+def test_links_command_prints_hub_links_and_names_a_bad_hub(capsys):
+    assert main(["links", "--hub", "https://hub.example.edu"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("/hub/user-redirect/git-pull?") == len(LESSONS)
+    with pytest.raises(SystemExit, match="not a hub address"):
+        main(["links", "--hub", "hub.example.edu"])
