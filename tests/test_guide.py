@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_every_lesson_has_a_finished_instructor_page(lesson):
 
 
 def test_the_docs_are_current():
-    assert refresh_docs(ROOT, check=True) == []
+    assert refresh_docs(ROOT, check=True).problems == []
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.relative_to(ROOT).as_posix())
@@ -99,7 +99,9 @@ def test_guide_command_starts_missing_pages_and_check_reports_them(tmp_path, cap
     (tmp_path / "docs").mkdir()
     assert main(["guide", "--check", "--root", str(tmp_path)]) == 1
     assert "missing" in capsys.readouterr().out
-    assert main(["guide", "--root", str(tmp_path)]) == 0
+    assert main(["guide", "--root", str(tmp_path)]) == 1  # pages created, sections still to write
+    out = capsys.readouterr().out
+    assert "created from the template" in out and PLACEHOLDER in out
     for lesson in LESSONS:
         created = (tmp_path / lesson_page(lesson)).read_text(encoding="utf-8")
         assert PLACEHOLDER in created and f"**{lesson.objectives[0].id}**" in created
@@ -118,3 +120,13 @@ def test_links_command_prints_hub_links_and_names_a_bad_hub(capsys):
     assert out.count("/hub/user-redirect/git-pull?") == len(LESSONS)
     with pytest.raises(SystemExit, match="not a hub address"):
         main(["links", "--hub", "hub.example.edu"])
+
+
+def test_a_stale_block_is_reported_then_refreshed(tmp_path):
+    page = tmp_path / "docs" / "links.md"
+    page.parent.mkdir()
+    page.write_text("# Links\n\n<!-- usvn:binder-links -->\nan old table\n<!-- /usvn:binder-links -->\n")
+    assert any("links.md: generated parts are stale" in line for line in refresh_docs(tmp_path, check=True).problems)
+    assert "docs/links.md: refreshed" in refresh_docs(tmp_path).changed
+    assert "an old table" not in page.read_text() and "mybinder.org" in page.read_text()
+    assert not any("links.md" in line for line in refresh_docs(tmp_path, check=True).problems)

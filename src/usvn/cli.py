@@ -59,8 +59,13 @@ def _guide(args: argparse.Namespace) -> int:
     if not (root / "docs").is_dir():
         raise SystemExit(f"usvn: no docs/ folder in {root.resolve()}; run this in the module's top folder or pass --root")
     report = refresh_docs(root, check=args.check)
-    print("\n".join(report) or "docs/ is current")
-    return 1 if args.check and report else 0
+    for line in report.changed:
+        print(line)
+    for line in report.problems:
+        print(f"TO DO {line}")
+    if not report.changed and not report.problems:
+        print("docs/ is current")
+    return 1 if report.problems else 0
 
 
 def _links(args: argparse.Namespace) -> int:

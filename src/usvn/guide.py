@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from usvn.authoring import binder_url, label_citations, sources_cell
@@ -35,6 +36,7 @@ from usvn.data import DataError, Lesson, data_files, load_data, load_lessons
 from usvn.deploy import lesson_links_markdown
 
 __all__ = [
+    "DocsReport",
     "INSTRUCTOR_DIR",
     "LESSON_SECTIONS",
     "lesson_page",
@@ -243,31 +245,41 @@ def lesson_page_problems(text: str, lesson: Lesson) -> list[str]:
     return problems
 
 
-def refresh_docs(root: Path, *, check: bool = False) -> list[str]:
-    """Create missing lesson pages from the template and rewrite every page's blocks.
+@dataclass
+class DocsReport:
+    """What :func:`refresh_docs` changed, and what still needs an author."""
 
-    With ``check``, change nothing and return what is stale, missing or unfinished instead.
+    changed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def refresh_docs(root: Path, *, check: bool = False) -> DocsReport:
+    """Create missing lesson pages from the template and rewrite every page's generated parts.
+
+    With ``check``, change nothing: stale pages and missing lesson pages count as problems too.
     """
     root = Path(root)
-    report: list[str] = []
+    report = DocsReport()
     for lesson in load_lessons():
         path = root / lesson_page(lesson)
         if not path.is_file():
             if check:
-                report.append(f"{lesson_page(lesson)}: missing (run `usvn guide` to start it)")
+                report.problems.append(f"{lesson_page(lesson)}: missing (run `usvn guide` to start it)")
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(lesson_page_template(lesson), encoding="utf-8")
-            report.append(f"{lesson_page(lesson)}: created; write its sections")
+            report.changed.append(f"{lesson_page(lesson)}: created from the template")
         text = path.read_text(encoding="utf-8")
-        report += [f"{lesson_page(lesson)}: {problem}" for problem in lesson_page_problems(text, lesson)]
-    pages = sorted((root / "docs").rglob("*.md"))
-    for path in pages:
+        report.problems += [f"{lesson_page(lesson)}: {problem}" for problem in lesson_page_problems(text, lesson)]
+    for path in sorted((root / "docs").rglob("*.md")):
         relative = PurePosixPath(path.relative_to(root).as_posix())
         text = path.read_text(encoding="utf-8")
-        if check:
-            if refresh_text(text, relative, root) != text:
-                report.append(f"{relative}: generated blocks or citation labels are stale (run `usvn guide`)")
-        elif refresh_page(path, root):
-            report.append(f"{relative}: refreshed")
+        try:
+            if check:
+                if refresh_text(text, relative, root) != text:
+                    report.problems.append(f"{relative}: generated parts are stale (run `usvn guide`)")
+            elif refresh_page(path, root):
+                report.changed.append(f"{relative}: refreshed")
+        except DataError as error:
+            report.problems.append(f"{relative}: {error}")
     return report
