@@ -36,12 +36,11 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from usvn.data import load_lessons
+from usvn.deploy import clone_folder, nbgitpuller_url
+from usvn.hub import LocalHub, Student, publish_snapshot
 
-from usvn.data import load_lessons  # noqa: E402
-from usvn.deploy import clone_folder, nbgitpuller_url  # noqa: E402
-from usvn.hub import LocalHub, Student, publish_snapshot  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MB = 1024 * 1024
 TARGET_MB = 250
