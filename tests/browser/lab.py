@@ -261,6 +261,10 @@ class LabNotebook:
         locator.evaluate("element => element.scrollIntoView({block: 'start'})")
         return self.screenshot(what)
 
+    def shutdown_kernel(self) -> None:
+        """Shut this notebook's kernel, so the next notebook runs on a quiet machine."""
+        self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+
 
 AXE_IMPACTS_THAT_FAIL = ("serious", "critical")
 #: Where a finding is our content: output areas and rendered markdown. Everything else is JupyterLab's own UI.
