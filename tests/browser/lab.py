@@ -169,7 +169,7 @@ class LabNotebook:
         return self
 
     def run_all(self) -> None:
-        """Run every cell and wait until the kernel is idle and every cell has its execution count."""
+        """Run every cell; wait until the kernel is idle and every cell has run, or one has stopped the run."""
         self.page.evaluate(
             """async () => {
                 const panel = window.jupyterapp.shell.currentWidget;
@@ -179,12 +179,13 @@ class LabNotebook:
         )
         self.wait_for_kernel_idle()
         self.page.wait_for_function(
-            """() => {
+            """selector => {
                 const notebook = window.jupyterapp.shell.currentWidget.content;
-                return notebook.widgets.filter(cell => cell.model.type === 'code' && cell.model.sharedModel.source.trim())
+                return notebook.node.querySelector(selector) || notebook.widgets
+                    .filter(cell => cell.model.type === 'code' && cell.model.sharedModel.source.trim())
                     .every(cell => cell.model.executionCount !== null);
             }""",
-            timeout=KERNEL_RUN_SECONDS * 1000,
+            arg=ERROR_OUTPUT, timeout=KERNEL_RUN_SECONDS * 1000,
         )
         self.wait_for_widgets()
 
@@ -221,6 +222,15 @@ class LabNotebook:
         found = []
         for index, node in enumerate(self.notebook.locator(ERROR_OUTPUT).all()):
             found.append(Problem(f"error output {index + 1}", node.inner_text()[:500]))
+        not_run = self.page.evaluate(
+            """() => window.jupyterapp.shell.currentWidget.content.widgets
+                .map((cell, index) => [index, cell])
+                .filter(([, cell]) => cell.model.type === 'code' && cell.model.sharedModel.source.trim()
+                                      && cell.model.executionCount === null)
+                .map(([index]) => index)"""
+        )
+        for index in not_run:
+            found.append(Problem(f"cell {index}", "did not run"))
         text = self.notebook.inner_text()
         for phrase in ("Error displaying widget", "Loading widget", "Model not found"):
             if phrase in text:
