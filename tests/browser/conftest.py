@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser.lab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, LabNotebook
+from browser.lab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, LabNotebook, summarize_axe
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -137,3 +137,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "browser test timings (s)")
         for what, seconds in TIMINGS.items():
             terminalreporter.write_line(f"{what}: {seconds:.1f}")
+    axe = summarize_axe()
+    if axe:
+        terminalreporter.write_sep("-", "axe-core findings (all impacts; only serious and critical in ours fail)")
+        for line in axe:
+            terminalreporter.write_line(line)

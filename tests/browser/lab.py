@@ -202,13 +202,15 @@ class LabNotebook:
 
     def wait_for_widgets(self, timeout: float = WIDGET_RENDER_SECONDS) -> None:
         """Wait until no output says "Loading widget" (it would stay if the widget manager never renders)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         try:
             self.page.wait_for_function(
                 "() => !document.querySelector('.jp-Notebook').innerText.includes('Loading widget')",
                 timeout=timeout * 1000,
             )
-        except Exception:  # noqa: BLE001 - reported by problems() with the page's own words
-            pass
+        except PlaywrightTimeout:
+            pass  # problems() reports the lingering "Loading widget" in the page's own words
 
     @property
     def notebook(self):
@@ -310,6 +312,32 @@ def split_findings(violations: list[dict[str, Any]]) -> tuple[list[dict], list[d
             finding = {"id": violation["id"], "impact": violation["impact"], "help": violation["help"], **node}
             (ours if node["own"] else theirs).append(finding)
     return ours, theirs
+
+
+#: Every axe run of the session: page -> {"ours": findings, <whose>: findings}; printed at the end of the run.
+AXE_RESULTS: dict[str, dict[str, list[dict]]] = {}
+
+
+def record_axe(page_name: str, ours: list[dict], others: list[dict], whose: str) -> None:
+    """Keep an axe run for the end-of-session summary and in artifacts/axe/<page_name>.json."""
+    AXE_RESULTS[page_name] = {"ours": ours, whose: others}
+    path = ROOT / "artifacts" / "axe" / f"{page_name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(AXE_RESULTS[page_name], indent=1))
+
+
+def summarize_axe() -> list[str]:
+    """One line per page and part: how many findings, by impact and rule."""
+    lines = []
+    for page_name, parts in AXE_RESULTS.items():
+        for whose, findings in parts.items():
+            counts: dict[str, int] = {}
+            for finding in findings:
+                key = f"{finding['id']} ({finding['impact']})"
+                counts[key] = counts.get(key, 0) + 1
+            listed = ", ".join(f"{key} x{count}" for key, count in sorted(counts.items())) or "none"
+            lines.append(f"{page_name} [{whose}]: {len(findings)} finding(s): {listed}")
+    return lines
 
 
 def format_findings(findings: list[dict]) -> str:

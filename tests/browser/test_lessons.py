@@ -7,11 +7,9 @@ feedback they produce is checked too.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from browser.lab import (AXE_IMPACTS_THAT_FAIL, ROOT, format_findings, run_axe, split_findings)
+from browser.lab import AXE_IMPACTS_THAT_FAIL, ROOT, format_findings, record_axe, run_axe, split_findings
 from browser.lessons import INTERACTIONS, LESSONS, uncovered_widget_cells
 from usvn.data import load_lessons
 
@@ -19,7 +17,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 NUMBERS = {lesson.stem: lesson.number for lesson in load_lessons()}
 STEMS = list(LESSONS)
 CASES = [(stem, interaction) for stem, interactions in LESSONS.items() for interaction in interactions]
-AXE_REPORTS = ROOT / "artifacts" / "axe"
 
 
 def test_every_lesson_is_listed_and_every_widget_has_an_interaction():
@@ -63,8 +60,7 @@ def test_widgets_respond_in_the_page(lesson_page, stem, interaction):
 def test_axe_finds_nothing_serious_in_our_content(lesson_page, axe_source, stem, record_property):
     notebook = lesson_page(stem)
     ours, jupyterlab = split_findings(run_axe(notebook.page, axe_source))
-    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
-    (AXE_REPORTS / f"jupyterlab-{stem}.json").write_text(json.dumps({"ours": ours, "jupyterlab": jupyterlab}, indent=1))
+    record_axe(f"jupyterlab-{stem}", ours, jupyterlab, "jupyterlab's own UI")
     record_property("axe_ours", len(ours))
     record_property("axe_jupyterlab", len(jupyterlab))
     failing = [finding for finding in ours if finding["impact"] in AXE_IMPACTS_THAT_FAIL]

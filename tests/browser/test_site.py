@@ -8,12 +8,11 @@ screenshot.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from browser.lab import (AXE_IMPACTS_THAT_FAIL, ROOT, SCREENSHOTS, format_findings, run_axe)
+from browser.lab import AXE_IMPACTS_THAT_FAIL, ROOT, SCREENSHOTS, format_findings, record_axe, run_axe
 from usvn.authoring import binder_url
 from usvn.cli import main
 from usvn.data import load_lessons
@@ -21,7 +20,6 @@ from usvn.quiz.model import load_quiz
 
 LESSONS = load_lessons()
 PAGES = ["index", *(lesson.stem for lesson in LESSONS)]
-AXE_REPORTS = ROOT / "artifacts" / "axe"
 #: Parts of a page that are the module's own content; the rest is nbconvert's template (prompts, code cells).
 SITE_CONTENT = ".jp-RenderedHTMLCommon, .jp-OutputArea-output, .usvn-static-note"
 
@@ -95,8 +93,7 @@ def test_axe_finds_nothing_serious_on_the_static_page(site, page, axe_source, na
                 "([target, content]) => !!document.querySelector(target)?.closest(content)", [node["target"], SITE_CONTENT])
             finding = {"id": violation["id"], "impact": violation["impact"], "help": violation["help"], **node}
             (ours if inside else template).append(finding)
-    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
-    (AXE_REPORTS / f"site-{name}.json").write_text(json.dumps({"ours": ours, "nbconvert": template}, indent=1))
+    record_axe(f"site-{name}", ours, template, "nbconvert's template")
     record_property("axe_ours", len(ours))
     failing = [finding for finding in ours + template if finding["impact"] in AXE_IMPACTS_THAT_FAIL]
     assert not failing, f"axe: serious or critical findings on {name}.html:\n{format_findings(failing)}"
