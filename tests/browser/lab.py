@@ -70,6 +70,18 @@ class JupyterLabServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        """Launch the server and wait until it answers; a port taken in the meantime gets one more try."""
+        for attempt in (1, 2):
+            self._launch()
+            try:
+                self._wait_until_up()
+                return
+            except RuntimeError:
+                if attempt == 2 or "already in use" not in self.log_tail():
+                    raise
+                self.port = free_port()
+
+    def _launch(self) -> None:
         environment = dict(
             os.environ,
             JUPYTER_CONFIG_DIR=str(self.state / "config"),
@@ -84,10 +96,11 @@ class JupyterLabServer:
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
             "--LabApp.expose_app_in_browser=True",  # the tests drive JupyterLab's own commands (Run All, kernel state)
         ]
-        log = self.log_path.open("w")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment,
-                                        start_new_session=True)
-        log.close()
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment,
+                                            start_new_session=True)
+
+    def _wait_until_up(self) -> None:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
