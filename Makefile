@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark benchmark-hub clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-hub site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
@@ -15,6 +15,7 @@ help:
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
 	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell"
+	@echo "make site       build the static HTML lessons and index into _site/ (no kernel needed to read them)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -47,6 +48,9 @@ test: $(DEV_STAMP) $(PROXY_STAMP)
 notebooks: $(STAMP)
 	$(BIN)/usvn refresh notebooks solutions
 
+site: $(STAMP)
+	$(BIN)/usvn site notebooks --out _site
+
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
@@ -54,4 +58,4 @@ benchmark-hub: $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python benchmarks/hub_capacity.py $(if $(STUDENTS),--students $(STUDENTS))
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache _site artifacts

@@ -79,6 +79,14 @@ def _links(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from usvn.site import build_site
+
+    pages = build_site(Path(args.notebooks), Path(args.out))
+    print(f"Wrote {len(pages)} pages to {args.out}/ (open {Path(args.out) / 'index.html'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -98,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--repo", help="the module's git repository (default: the published one)")
     links.add_argument("--branch", default="main", help="the branch students pull (default: main)")
     links.set_defaults(run=_links)
+    site = commands.add_parser("site", help="build the static HTML site (lessons and an index) for readers without a kernel")
+    site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
+    site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")
+    site.set_defaults(run=_site)
     return parser
 
 
