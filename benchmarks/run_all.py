@@ -83,6 +83,21 @@ def widget_interactions(rounds: int = 60) -> None:
     print(f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
           f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)")
 
+    from usvn.claims import EVIDENCE_KINDS, RATINGS
+    from usvn.widgets.claims import claim_views
+
+    view = claim_views("tran-2021")[0]
+    kinds = list(EVIDENCE_KINDS)
+    timings = []
+    for round_number in range(rounds):
+        start = time.perf_counter()
+        view.kind.value = kinds[round_number % len(kinds)]
+        view.rating.value = RATINGS[round_number % len(RATINGS)]
+        view.compare_button.click()
+        timings.append(1000 * (time.perf_counter() - start))
+    print(f"claim reading -> module's annotation       median {statistics.median(timings):6.1f} ms"
+          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} comparisons)")
+
 
 if __name__ == "__main__":
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
