@@ -223,6 +223,7 @@ def leverage_figure(cases: Sequence[Case], comparisons: Sequence[CaseComparison]
     if moved:
         title += "\n(hollow dashed markers: your coding, where it differs)"
     axes.set_title(title, loc="left", fontsize=10)
+    figure.subplots_adjust(left=0.26, right=0.98, top=0.87, bottom=0.13)  # fixed, so redraws need no tight bbox
     return figure
 
 

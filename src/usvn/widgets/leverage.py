@@ -90,7 +90,8 @@ class CaseExplorer:
             self.chart.value, self.reasons.value, self.alt_text = "", "", ""
             return report
         self.alt_text = leverage_alt_text(self.cases, report.comparisons)
-        self.chart.value = img_html(figure_png(leverage_figure(self.cases, report.comparisons)), self.alt_text)
+        self.chart.value = img_html(figure_png(leverage_figure(self.cases, report.comparisons), tight=False),
+                                    self.alt_text)
         items = []
         for item in report.comparisons:
             number = self.numbers[item.case.id]
