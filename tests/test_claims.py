@@ -115,20 +115,21 @@ def test_the_arrested_official_is_not_confused_with_his_namesake():
 # The widget, headlessly.
 
 def printed(view: ClaimView) -> str:
-    return "".join(output.get("text", "") for output in view.feedback.outputs)
+    return "".join(output["data"]["text/plain"] for output in view.feedback.outputs)
 
 
 def shown_html(view: ClaimView) -> str:
-    return "".join(output["data"].get("text/html", "") for output in view.feedback.outputs if "data" in output)
+    return "".join(output["data"]["text/html"] for output in view.feedback.outputs)
 
 
-def test_comparing_before_answering_reveals_nothing():
+def test_comparing_before_answering_reveals_nothing_and_is_announced():
     view = claim_views("tran-2021")[0]
     view.compare_button.click()
-    assert "Not yet" in printed(view) and shown_html(view) == ""
+    assert "Not yet" in printed(view) and 'role="alert"' in shown_html(view)
+    assert "The module's reading" not in shown_html(view)
     view.kind.value = view.claim.evidence_kind
     view.compare_button.click()
-    assert "rate how well" in printed(view) and shown_html(view) == ""
+    assert "rate how well" in printed(view) and "The module's reading" not in shown_html(view)
 
 
 def test_a_complete_reading_opens_the_modules_annotation_with_sources():

@@ -147,10 +147,15 @@ def test_the_ask_has_a_note_for_every_channel_naming_real_cases():
 
 # The widgets, headlessly.
 
+def said(area) -> str:
+    return "".join(output["data"]["text/plain"] for output in area.outputs)
+
+
 def test_explorer_reveals_nothing_until_a_case_is_coded():
     explorer = CaseExplorer()
     explorer.compare_button.click()
-    assert "Nothing to compare yet" in explorer.message.value
+    assert "Nothing to compare yet" in said(explorer.message)
+    assert 'role="alert"' in explorer.message.outputs[0]["data"]["text/html"]
     assert explorer.chart.value == "" and explorer.reasons.value == ""
 
 
@@ -159,8 +164,8 @@ def test_explorer_draws_the_coded_cases_and_names_the_rest():
     explorer.code("tpp-labor-plan", "bilateral", "lapsed")
     explorer.code("ilo-c98-c105", "multilateral", "lasting-change")
     explorer.compare_button.click()
-    assert "You coded 2 of 9 cases; 1 sit where the module puts them" in explorer.message.value
-    assert "case 4 (The delayed ratification of ILO Convention 87) needs channel and outcome" in explorer.message.value
+    assert "You coded 2 of 9 cases; 1 sit where the module puts them" in said(explorer.message)
+    assert "case 4 (The delayed ratification of ILO Convention 87) needs channel and outcome" in said(explorer.message)
     alt = html.unescape(re.search(r'alt="([^"]*)"', explorer.chart.value)[1])
     assert alt.startswith("Chart placing 2 of 9") and alt == explorer.alt_text
     assert "Case 1, TPP labor consistency plan" in explorer.reasons.value and "#src-" in explorer.reasons.value
@@ -173,7 +178,7 @@ def test_explorer_static_view_folds_the_modules_coding():
 
 
 def printed(builder: ArgumentBuilder) -> str:
-    return "".join(output.get("text", "") for output in builder.feedback.outputs)
+    return said(builder.feedback)
 
 
 def test_builder_refuses_an_empty_argument_and_keeps_the_text(tmp_path):
@@ -194,5 +199,5 @@ def test_builder_accepts_a_complete_argument_saves_it_and_shows_the_notes(tmp_pa
     builder.check_button.click()
     assert "It is not graded" in printed(builder)
     assert builder.saved_to == tmp_path / "03-argument-ratify-c87.md" and TEXT in builder.saved_to.read_text()
-    shown = "".join(o["data"]["text/html"] for o in builder.feedback.outputs if "data" in o)
+    shown = "".join(output["data"]["text/html"] for output in builder.feedback.outputs)
     assert "Bilateral (your channel)" in shown and "#src-" in shown

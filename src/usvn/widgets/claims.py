@@ -5,16 +5,23 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
+from IPython.display import display
 
 from usvn.claims import EVIDENCE_KINDS, RATINGS, Claim, Comparison, load_claims, source_heading
 from usvn.data import load_sources
-from usvn.display import WithStaticFallback
+from usvn.display import WithStaticFallback, announce
 from usvn.text import cite_html, inline_markdown
 
 __all__ = ["ClaimView", "claim_views", "module_reading_html", "show_claims"]
 
-_CHOOSE = "(choose)"
+#: Radio and check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
+CARD_STYLE = (
+    "<style>.usvn-card .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
+    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
+    ".usvn-card .widget-radio-box input {flex: none; margin-top: 0.2em;}"
+    ".usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
+    "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
+)
 
 
 def _claim_html(claim: Claim, number: int) -> str:
@@ -43,10 +50,10 @@ class ClaimView:
     def __init__(self, claim: Claim, number: int) -> None:
         self.claim = claim
         self.number = number
-        self.kind = widgets.Dropdown(
-            options=[(_CHOOSE, None), *((f"{kind}: {meaning}", kind) for kind, meaning in EVIDENCE_KINDS.items())],
+        self.kind = widgets.RadioButtons(
+            options=[(f"{kind}: {meaning}", kind) for kind, meaning in EVIDENCE_KINDS.items()],
             value=None, description="Evidence it rests on", style={"description_width": "initial"},
-            layout=widgets.Layout(width="95%"),
+            layout=widgets.Layout(width="auto"),
         )
         self.rating = widgets.RadioButtons(options=list(RATINGS), value=None, description="How well supported?",
                                            style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
@@ -57,17 +64,17 @@ class ClaimView:
         self.compare_button.on_click(lambda _: self.compare())
         self.last: Comparison | None = None
         self.widget = widgets.VBox(
-            [widgets.HTML(_claim_html(claim, number)), self.kind, self.rating, self.compare_button, self.feedback],
+            [widgets.HTML(CARD_STYLE + _claim_html(claim, number)), self.kind, self.rating, self.compare_button,
+             self.feedback],
             layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
         )
+        self.widget.add_class("usvn-card")
+        self.widget.add_class("usvn-claim")
 
     def compare(self) -> Comparison:
         result = self.claim.compare(self.kind.value, self.rating.value)
         self.last = result
-        self.feedback.outputs = ()
-        self.feedback.append_stdout(result.message + "\n")
-        if result.ready:
-            self.feedback.append_display_data(HTML(module_reading_html(self.claim, result)))
+        announce(self.feedback, result.message, module_reading_html(self.claim, result) if result.ready else "")
         return result
 
     def _repr_mimebundle_(self, **kwargs):

@@ -7,18 +7,16 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
-from IPython.display import HTML
 
-from usvn.display import WithStaticFallback, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.leverage import (
     CHANNELS, OUTCOMES, Ask, Case, CodingReport, channel_label, check_argument, compare_codings,
     leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, save_argument,
 )
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.claims import CARD_STYLE
 
 __all__ = ["ArgumentBuilder", "CaseExplorer", "case_html"]
-
-_CHOOSE = "(choose)"
 _VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
 
 
@@ -42,42 +40,46 @@ def _module_coding_html(case: Case, number: int) -> str:
 
 
 class CaseExplorer:
-    """Each case with a channel and an outcome Dropdown; the button draws the chart of the module's coding
+    """Each case with channel and outcome radio buttons; the button draws the chart of the module's coding
     beside the student's, and lists the reasons. Uncoded cases are named, never revealed."""
 
     def __init__(self, cases: Sequence[Case] | None = None) -> None:
         self.cases = tuple(cases if cases is not None else load_cases())
         self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
-        self.channel_menus: dict[str, widgets.Dropdown] = {}
-        self.outcome_menus: dict[str, widgets.Dropdown] = {}
+        self.channel_menus: dict[str, widgets.RadioButtons] = {}
+        self.outcome_menus: dict[str, widgets.RadioButtons] = {}
         cards = []
         for number, case in enumerate(self.cases, start=1):
-            channel = widgets.Dropdown(options=[(_CHOOSE, None), *((channel_label(c), c) for c in CHANNELS)],
-                                       value=None, description=f"Case {number} channel",
-                                       style={"description_width": "initial"})
-            outcome = widgets.Dropdown(options=[(_CHOOSE, None), *((outcome_label(o), o) for o in reversed(OUTCOMES))],
-                                       value=None, description=f"Case {number} outcome",
-                                       style={"description_width": "initial"})
+            channel = widgets.RadioButtons(options=[(channel_label(c), c) for c in CHANNELS], value=None,
+                                           description=f"Case {number} channel",
+                                           style={"description_width": "initial"},
+                                           layout=widgets.Layout(width="auto", margin="0 3em 0 0"))
+            outcome = widgets.RadioButtons(options=[(outcome_label(o), o) for o in reversed(OUTCOMES)], value=None,
+                                           description=f"Case {number} outcome",
+                                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
             self.channel_menus[case.id], self.outcome_menus[case.id] = channel, outcome
-            cards.append(widgets.VBox([widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
-                                      layout=widgets.Layout(border="1px solid #767676", padding="4px 12px",
-                                                            margin="6px 0")))
+            card = widgets.VBox([widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
+                                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"))
+            card.add_class("usvn-card")
+            card.add_class("usvn-case")
+            cards.append(card)
         self.compare_button = widgets.Button(description="Compare my coding with the module's", icon="balance-scale",
                                              button_style="primary", layout=widgets.Layout(width="auto"))
         self.compare_button.on_click(lambda _: self.compare())
-        self.message = widgets.HTML()
+        self.message = widgets.Output()
         self.chart = widgets.HTML()
         self.reasons = widgets.HTML()
         self.report: CodingReport | None = None
         self.alt_text = ""
-        self.widget = widgets.VBox([*cards, self.compare_button, self.message, self.chart, self.reasons])
+        self.widget = widgets.VBox([widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart,
+                                    self.reasons])
 
     @property
     def codings(self) -> dict[str, tuple[str | None, str | None]]:
         return {case.id: (self.channel_menus[case.id].value, self.outcome_menus[case.id].value) for case in self.cases}
 
     def code(self, case_id: str, channel: str | None, outcome: str | None) -> None:
-        """Set one case's coding, as the student would with the two menus."""
+        """Set one case's coding, as the student would with the two groups of radio buttons."""
         self.channel_menus[case_id].value = channel
         self.outcome_menus[case_id].value = outcome
 
@@ -85,7 +87,7 @@ class CaseExplorer:
         report = compare_codings(self.cases, self.codings)
         self.report = report
         status = "Compared." if report.comparisons else "Nothing to compare yet."
-        self.message.value = f'<p role="status"><strong>{status}</strong> {escape(report.message)}</p>'
+        announce(self.message, f"{status} {report.message}")
         if not report.comparisons:
             self.chart.value, self.reasons.value, self.alt_text = "", "", ""
             return report
@@ -154,7 +156,7 @@ class ArgumentBuilder:
         self.check_button.on_click(lambda _: self.check())
         self.feedback = widgets.Output()
         self.widget = widgets.VBox([
-            widgets.HTML(f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
+            widgets.HTML(f"{CARD_STYLE}<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
             self.channel,
             widgets.HBox([
                 widgets.VBox([widgets.Label("Cases that support your choice (at least two):"),
@@ -164,6 +166,8 @@ class ArgumentBuilder:
             ]),
             self.justification, self.check_button, self.feedback,
         ])
+        self.widget.add_class("usvn-card")
+        self.widget.add_class("usvn-argument")
 
     @property
     def supporting(self) -> list[str]:
@@ -176,9 +180,8 @@ class ArgumentBuilder:
     def check(self) -> bool:
         result = check_argument(self.ask, self.channel.value, self.supporting, self.counter,
                                 self.justification.value, self.cases)
-        self.feedback.outputs = ()
         if not result.ready:
-            self.feedback.append_stdout("Not yet. " + " ".join(result.problems) + "\n")
+            announce(self.feedback, "Not yet. " + " ".join(result.problems))
             return False
         try:
             self.saved_to = save_argument(self.ask, self.channel.value, self.supporting, self.counter,
@@ -186,11 +189,11 @@ class ArgumentBuilder:
             saved = f" Your argument is saved in {self.saved_to}."
         except OSError as error:
             saved = f" (Could not save a copy: {error.strerror}. Copy your text somewhere safe.)"
-        self.feedback.append_stdout("Your argument has the structure it needs: a channel, supporting cases, "
-                                    f"a counter-case and a justification. It is not graded.{saved}\n")
         remarks = "".join(f"<li>{escape(remark)}</li>" for remark in result.remarks)
         remarks_html = f"<p><strong>Worth addressing:</strong></p><ul>{remarks}</ul>" if remarks else ""
-        self.feedback.append_display_data(HTML(remarks_html + _notes_html(self.ask, self.channel.value, self.numbers)))
+        announce(self.feedback, "Your argument has the structure it needs: a channel, supporting cases, "
+                 f"a counter-case and a justification. It is not graded.{saved}",
+                 remarks_html + _notes_html(self.ask, self.channel.value, self.numbers))
         return True
 
     def _repr_mimebundle_(self, **kwargs):
