@@ -96,3 +96,12 @@ def test_no_widget_state_or_random_ids_are_stored(path):
     assert "widgets" not in notebook.metadata
     text = path.read_text()
     assert not re.search(r"0x[0-9a-f]{8,}", text)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_stated_objectives_match_the_learning_path(lesson):
+    markdown = "\n".join(cell.source for cell in read(ROOT / "notebooks" / lesson.notebook).cells
+                         if cell.cell_type == "markdown")
+    section = markdown.split("## What you'll learn", 1)[1].split("## What you'll need", 1)[0]
+    stated = [line[2:].strip() for line in section.splitlines() if line.startswith("- ")]
+    assert stated == [objective.text for objective in lesson.objectives]

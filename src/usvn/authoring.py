@@ -164,11 +164,11 @@ def sources_cell(source_ids: Iterable[str]) -> NotebookNode:
         "weigh each for what it can and cannot show.",
         "",
     ]
-    for source_id in sorted(source_ids, key=lambda item: registry[item].short.lower()):
+    for source_id in sorted(source_ids, key=lambda item: registry[item].label.lower()):
         source = registry[source_id]
         via = f" Read via {source.via}." if source.via else ""
         lines.append(
-            f'- <a id="src-{source_id}" name="src-{source_id}"></a>**{source.short}.** {"; ".join(source.authors)}. '
+            f'- <a id="src-{source_id}" name="src-{source_id}"></a>**{source.label}.** {"; ".join(source.authors)}. '
             f"*{source.title}*. {source.publisher}, {source.date}. <{source.url}> (accessed {source.accessed}; "
             f"{source.licence}). Kind: {source.kind.replace('-', ' ')}. {source.annotation}{via}"
         )
@@ -180,9 +180,32 @@ def _marked(cell: NotebookNode, role: str) -> NotebookNode:
     return cell
 
 
+_CITATION_LINK = re.compile(r"\[[^\]]*\]\(#src-([a-z0-9]+(?:-[a-z0-9]+)*)\)")
+
+
+def label_citations(markdown: str) -> str:
+    """Give every citation link its registry label, so ``[x](#src-tran-2021)`` reads ``[Tran 2021](...)``.
+
+    >>> label_citations("As argued ([Tran](#src-tran-2021)).")
+    'As argued ([Tran 2021](#src-tran-2021)).'
+    """
+    registry = load_sources()
+
+    def relabel(match: re.Match) -> str:
+        source = registry.get(match[1])
+        if source is None:
+            raise DataError(f"Cited but missing from sources.yaml: {match[1]}.")
+        return f"[{source.label}](#src-{match[1]})"
+
+    return _CITATION_LINK.sub(relabel, markdown)
+
+
 def apply_generated_cells(notebook: NotebookNode, stem: str) -> NotebookNode:
-    """Replace the generated cells: header first; sources, then navigation, last."""
+    """Replace the generated cells (header first; sources, then navigation, last) and label citations."""
     own = [cell for cell in notebook.cells if not _generated(cell)]
+    for cell in own:
+        if cell.cell_type == "markdown":
+            cell.source = label_citations(cell.source)
     notebook.cells = own
     ids = cited_ids(notebook)
     closing = [sources_cell(ids)] if ids else []

@@ -33,7 +33,7 @@ def cite_html(source_ids) -> str:
     for source_id in source_ids:
         source = registry[source_id]
         links.append(
-            f'<a href="#src-{escape(source_id)}" title="{escape(source.reference())}">{escape(source.short)}</a>'
+            f'<a href="#src-{escape(source_id)}" title="{escape(source.reference())}">{escape(source.label)}</a>'
         )
     return "; ".join(links)
 
@@ -45,4 +45,4 @@ def cite_markdown(source_ids) -> str:
     '[Tran 2021](#src-tran-2021)'
     """
     registry = load_sources()
-    return "; ".join(f"[{registry[source_id].short}](#src-{source_id})" for source_id in source_ids)
+    return "; ".join(f"[{registry[source_id].label}](#src-{source_id})" for source_id in source_ids)

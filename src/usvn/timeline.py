@@ -17,9 +17,11 @@ from collections.abc import Collection, Sequence
 from matplotlib.figure import Figure
 
 from usvn.data import THEMES, Event, load_timeline
+from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_figure", "year_bounds"]
+__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_chart",
+           "timeline_figure", "year_bounds"]
 
 
 def year_bounds(events: Sequence[Event]) -> tuple[int, int]:
@@ -83,10 +85,18 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
         axes.spines[side].set_visible(False)
     axes.tick_params(axis="y", length=0)
     axes.grid(axis="x", color="#E5E5E5", linewidth=0.6)
-    axes.set_title("US-Vietnam relations: events by theme", loc="left", fontsize=11)
+    axes.set_title("US–Vietnam relations: events by theme", loc="left", fontsize=11)
+    figure.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.16)
     return figure
 
 
 def describe_events(events: Sequence[Event]) -> list[tuple[int, Event]]:
     """Events numbered as in the chart."""
     return list(enumerate(events, start=1))
+
+
+def timeline_chart(events: Sequence[Event] | None = None) -> FigureOutput:
+    """The whole timeline (or ``events``) as a figure with alt text, ready to display."""
+    events = tuple(events if events is not None else load_timeline())
+    years = year_bounds(events)
+    return FigureOutput(timeline_figure(events, years), timeline_alt_text(events, years))

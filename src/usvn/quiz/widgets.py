@@ -87,7 +87,7 @@ class QuestionView:
             self.answer_control.value = value
 
     def _say(self, text: str) -> None:
-        self.feedback.clear_output()
+        self.feedback.outputs = ()
         self.feedback.append_stdout(text + "\n")
 
     def check(self) -> Feedback:
@@ -106,7 +106,7 @@ class QuestionView:
             self._say("Check an answer first; the explanation opens after your first try.")
             return
         registry_note = cite_html(self.question.sources)
-        self.feedback.clear_output()
+        self.feedback.outputs = ()
         if self.last_feedback is not None:
             self.feedback.append_stdout(f"{self.last_feedback}\n")
         self.feedback.append_display_data(HTML(
@@ -119,7 +119,7 @@ class QuestionView:
             self.answer = []
         else:
             self.answer = None if isinstance(self.question, MultipleChoice) else ""
-        self.feedback.clear_output()
+        self.feedback.outputs = ()
         self.last_feedback = None
 
     def _repr_mimebundle_(self, **kwargs):

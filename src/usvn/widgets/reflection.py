@@ -46,7 +46,7 @@ class ReflectionPrompt:
 
     def compare(self) -> bool:
         assessment = self.reflection.assess(self.text.value)
-        self.feedback.clear_output()
+        self.feedback.outputs = ()
         if not assessment.ready:
             self.feedback.append_stdout(f"Not yet. {assessment.message}\n")
             return False

@@ -1,0 +1,91 @@
+"""Print the module's timings: package import, each notebook in a fresh kernel, widget interactions.
+
+Run with `make benchmark` (or `.venv/bin/python benchmarks/run_all.py`). Aims: every lesson executes in
+under 5 s after kernel start; a widget interaction under 100 ms at the 95th percentile.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def import_time(repeats: int = 5) -> None:
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - start
+
+    baseline = statistics.median(run("pass") for _ in range(repeats))
+    for module in ("usvn", "usvn.quiz.widgets, usvn.widgets"):
+        total = statistics.median(run(f"import {module}") for _ in range(repeats))
+        print(f"import {module:<32} {1000 * (total - baseline):7.0f} ms  (median of {repeats}, interpreter start excluded)")
+
+
+def notebook_times() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    for folder in ("notebooks", "solutions"):
+        for path in sorted((ROOT / folder).glob("[0-9][0-9]-*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            client = NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            started = time.perf_counter()
+            with client.setup_kernel():
+                ready = time.perf_counter()
+                for index, cell in enumerate(notebook.cells):
+                    client.execute_cell(cell, index)
+                done = time.perf_counter()
+            print(f"{folder}/{path.name:<44} kernel start {ready - started:5.2f} s   cells {done - ready:5.2f} s")
+
+
+def widget_interactions(rounds: int = 60) -> None:
+    from usvn.quiz.model import load_quiz
+    from usvn.quiz.widgets import QuestionView
+    from usvn.widgets.timeline import TimelineExplorer
+
+    explorer = TimelineExplorer()
+    themes = list(explorer.theme_boxes)
+    first, last = explorer.first_year, explorer.last_year
+    timings = []
+    for round_number in range(rounds):
+        start = time.perf_counter()
+        if round_number % 2:
+            box = explorer.theme_boxes[themes[round_number % len(themes)]]
+            box.value = not box.value
+        else:
+            span = (first + round_number % 10, last - round_number % 7)
+            explorer.years.value = span
+        timings.append(1000 * (time.perf_counter() - start))
+    print(f"timeline filter change -> redrawn figure   median {statistics.median(timings):6.1f} ms"
+          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} changes)")
+
+    view = QuestionView(load_quiz(1).questions[0], 1)
+    answers = [view.question.correct_answer(), view.question.wrong_answer()]
+    timings = []
+    for round_number in range(rounds):
+        start = time.perf_counter()
+        view.answer_control.value = answers[round_number % 2]
+        view.check_button.click()
+        timings.append(1000 * (time.perf_counter() - start))
+    print(f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
+          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)")
+
+
+if __name__ == "__main__":
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    import_time()
+    notebook_times()
+    widget_interactions()
