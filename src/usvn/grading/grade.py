@@ -147,12 +147,14 @@ def evaluate(spec: SourceSpec, answers: dict, extracted: bool, manual: dict[str,
                                       "ungraded" if answer else "unanswered",
                                       "" if answer else "No answer was written.", answer))
             continue
-        results.append(_evaluate_item(item, answers, extracted))
+        results.append(_evaluate_item(item, answers, extracted, spec.preamble))
     return results
 
 
-def _evaluate_item(item: Item, answers: dict, extracted: bool) -> ItemResult:
+def _evaluate_item(item: Item, answers: dict, extracted: bool, preamble: str = "") -> ItemResult:
     namespace: dict = {"__name__": "__grader__"}
+    if preamble:
+        exec(compile(preamble, "<source imports>", "exec"), namespace)  # noqa: S102 - the source's own imports
     for name in item.answers:
         namespace[name] = answers.get(name, Missing())
     missing = [name for name in item.answers if isinstance(namespace[name], Missing)]

@@ -28,7 +28,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from usvn.grading import extract
 from usvn.grading.sandbox import Limits, Sandbox
-from usvn.grading.source import TEXT_STUB, SourceSpec, cell_role, grade_meta
+from usvn.grading.source import TEXT_STUB, SourceSpec, cell_role, grade_meta, public_source
 from usvn.grading.wire import StudentFunction, decode
 
 __all__ = ["Prepared", "RunOutcome", "prepare", "run"]
@@ -79,7 +79,8 @@ def prepare(spec: SourceSpec, student: NotebookNode) -> Prepared:
             seen.add(grade_id)
             if grade_id in spec.locked:
                 original = spec.locked[grade_id]
-                if _source_text(cell) != original.source or cell.get("cell_type") != original.cell_type:
+                if _source_text(cell).strip() != public_source(original).strip() \
+                        or cell.get("cell_type") != original.cell_type:
                     edited.append(grade_id)
                 merged.append((grade_id, copy.deepcopy(original)))
             else:

@@ -117,6 +117,7 @@ class SourceSpec:
     answer_cells: dict[str, NotebookNode] = field(default_factory=dict)  # grade_id -> solution cell
     digest: str = ""
     path: Path | None = None
+    preamble: str = ""  # import statements of the locked cells, run before each test cell in the grader
 
     @property
     def max_points(self) -> float:
@@ -198,13 +199,59 @@ def split_regions(source: str, begin: str, end: str, where: str) -> list[tuple[s
     return [("\n".join(lines), inside) for lines, inside in runs if lines or inside]
 
 
-def _free_names(code: str, where: str) -> tuple[list[str], list[Probe]]:
+def strip_regions(source: str, begin: str, end: str, stub: str | None, where: str = "cell") -> str:
+    """Replace each marked region with ``stub`` (indented like its marker), or drop it when ``stub`` is None.
+
+    >>> strip_regions("a\n### BEGIN HIDDEN TESTS\nb\n### END HIDDEN TESTS", BEGIN_HIDDEN, END_HIDDEN, None)
+    'a'
+    """
+    indent = ""
+    for line in source.split("\n"):
+        if begin in line:
+            indent = line[: len(line) - len(line.lstrip())]
+            break
+    lines: list[str] = []
+    for text, inside in split_regions(source, begin, end, where):
+        if inside:
+            if stub is not None:
+                lines.extend(indent + line for line in stub.split("\n"))
+        elif text or not lines:
+            lines.append(text)
+    return "\n".join(lines).strip("\n")
+
+
+def public_source(cell: NotebookNode) -> str:
+    """What students see of a locked, test or task cell: hidden tests and mark schemes removed."""
+    role = cell_role(cell)
+    if role == "test":
+        return strip_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, None)
+    if role == "task":
+        return strip_regions(cell.source, BEGIN_MARK_SCHEME, END_MARK_SCHEME, None)
+    return cell.source
+
+
+def _imports(cells: list[NotebookNode]) -> tuple[str, set[str]]:
+    """The import statements of locked code cells: test cells may use what they import (checks, data loaders)."""
+    statements, names = [], set()
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(alias.name == "*" for alias in node.names):
+                statements.append(ast.unparse(node))
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return "\n".join(statements), names
+
+
+def _free_names(code: str, where: str, known: set[str] = frozenset()) -> tuple[list[str], list[Probe]]:
     """Names the test code reads without defining them, and literal calls on them (probes)."""
     try:
         tree = ast.parse(code)
     except SyntaxError as error:
         raise SourceError(f"{where}: the test code is not valid Python ({error.msg}, line {error.lineno}).") from None
-    defined = set(dir(builtins))
+    defined = set(dir(builtins)) | set(known)
     constants: dict[str, object] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -275,6 +322,8 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
     answer_cells: dict[str, NotebookNode] = {}
     seen: set[str] = set()
     previous_markdown = ""
+    preamble, imported = _imports([cell for cell in notebook.cells
+                                   if cell.get("cell_type") == "code" and cell_role(cell) == "locked"])
     for index, cell in enumerate(notebook.cells):
         role = cell_role(cell)
         meta = grade_meta(cell)
@@ -306,7 +355,7 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
             locked[grade_id] = cell
             runs = split_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, where)
             segments = tuple(Segment(code, hidden) for code, hidden in runs if code.strip())
-            reads, probes = _free_names(cell.source.replace("###", "#"), where)
+            reads, probes = _free_names(cell.source, where, imported)
             items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads), tuple(probes)))
         elif role in ("manual", "task"):
             answer_cells[grade_id] = cell
@@ -324,4 +373,4 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
     if not items:
         raise SourceError("The source notebook has no graded cells (nbgrader metadata with grade: true).")
     digest = hashlib.sha256(json.dumps(notebook, sort_keys=True).encode()).hexdigest()
-    return SourceSpec(notebook, items, locked, answer_cells, digest, path.resolve() if path else None)
+    return SourceSpec(notebook, items, locked, answer_cells, digest, path.resolve() if path else None, preamble)
