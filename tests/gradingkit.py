@@ -72,8 +72,10 @@ CORRECT = {"q1": 'choice = "b"', "q2": "count = 6", "q3": 'ids = ["b-2", "a-1"]'
 
 def submission(answers=None, *, edit=None, extra_cells=(), kernelspec=None, drop=()):
     """A student's notebook from the source: answers by grade_id (defaults: correct), optional edits."""
+    from usvn.assignments import student_version
+
     answers = {**CORRECT, **(answers or {})}
-    notebook = copy.deepcopy(source_notebook())
+    notebook = student_version(source_notebook(), "ps")
     cells = []
     for item in notebook.cells:
         grade_id = item.metadata.get("nbgrader", {}).get("grade_id")

@@ -77,7 +77,7 @@ def _grade(args: argparse.Namespace) -> int:
     import json
 
     from usvn.grading.batch import atomic_write, grade_batch
-    from usvn.grading.grade import load_source
+    from usvn.grading.core import load_source
     from usvn.grading.source import SourceError
 
     try:
@@ -100,7 +100,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _merge_manual(args: argparse.Namespace) -> int:
     import json
 
-    from usvn.grading.grade import load_source
+    from usvn.grading.core import load_source
     from usvn.grading.reports import merge_manual
 
     out = Path(args.out)

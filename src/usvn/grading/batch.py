@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from usvn.grading.grade import SubmissionResult, fingerprint, grade, load_source
+from usvn.grading.core import SubmissionResult, fingerprint, grade, load_source
 from usvn.grading.sandbox import Limits, Sandbox, detect
 from usvn.grading.source import SourceSpec
 
@@ -125,16 +125,22 @@ def _grade_one(source_path: str | None, spec: SourceSpec | None, submission: Sub
                        keep_scratch=options["keep_scratch"], hide=options["hide"])
     except Exception as error:  # noqa: BLE001 - every student gets a row, whatever went wrong
         source = spec if spec is not None else load_source(source_path)
-        from usvn.grading.grade import ItemResult
+        from usvn.grading.core import ItemResult
 
         reason = str(error) if isinstance(error, FileNotFoundError) else f"the grader failed: {error!r}"
         result = SubmissionResult(submission.student, str(submission.path or ""), "not graded", reason=reason,
                                   items=[ItemResult(item.grade_id, item.kind, item.points, 0.0,
                                                     "failed" if item.kind == "auto" else "unanswered",
                                                     f"Not graded: {reason}.") for item in source.items])
+    if submission.path is None:
+        result.fingerprint = _no_notebook(submission)
     if submission.note:
         result.problems.insert(0, submission.note)
     return result.as_dict()
+
+
+def _no_notebook(submission: Submission) -> str:
+    return f"no notebook: {submission.note}"
 
 
 def _progress(done: int, total: int, started: float, line: str, stream) -> None:
@@ -166,12 +172,14 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
     todo: list[Submission] = []
     for submission in found:
         stored = out / "results" / f"{_safe_name(submission.student)}.json"
-        if stored.is_file() and submission.path is not None:
+        if stored.is_file():
             try:
                 previous = SubmissionResult.from_dict(json.loads(stored.read_text(encoding="utf-8")))
             except (ValueError, TypeError):
                 previous = None
-            if previous and previous.fingerprint == fingerprint(spec, submission.path, limits):
+            wanted = _no_notebook(submission) if submission.path is None else \
+                fingerprint(spec, submission.path, limits)
+            if previous and previous.fingerprint == wanted:
                 results[submission.student] = previous
                 continue
         todo.append(submission)

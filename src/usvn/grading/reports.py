@@ -13,7 +13,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from usvn.grading.grade import SubmissionResult
+from usvn.grading.core import SubmissionResult
 from usvn.grading.source import SourceSpec
 
 __all__ = ["merge_manual", "write_all", "write_gradebook"]

@@ -234,6 +234,11 @@ def run(spec: SourceSpec, prepared: Prepared, sandbox: Sandbox, scratch: Path, h
             outcome.problems.append(why)
             break
         if index == len(prepared.cells):  # the extraction cell itself: blame the call in progress
+            if pending is None:  # its marker was lost with the kernel: the first call without a result
+                pending = next(((probe.name, probe.key) for probe in spec.probes()
+                                if isinstance(answers.get(probe.name), StudentFunction)
+                                and probe.key not in answers[probe.name].results
+                                and (probe.name, probe.key) not in failed_calls), None)
             if pending is None:
                 outcome.answers, outcome.extracted = answers, bool(answers)
                 outcome.problems.append(f"reading the answers {why}")

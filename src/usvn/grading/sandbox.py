@@ -200,6 +200,8 @@ class Sandbox:
 
     def prepare(self, scratch: Path) -> None:
         """Create the scratch layout, owned by the kernel's uid."""
+        if self.level != "bwrap" and self.uid is not None and not _traversable_by_others(scratch.parent):
+            self.uid = None  # the kernel's own uid could not reach this scratch folder
         for sub in ("work", "home/.config/matplotlib", "home/.ipython", "runtime", "tmp"):
             (scratch / sub).mkdir(parents=True, exist_ok=True)
         cache = _matplotlib_cache()
@@ -238,7 +240,8 @@ class Sandbox:
             args += ["--unshare-user"]
         for system in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
             args += ["--ro-bind-try", system, system]
-        made: set[Path] = {Path("/")}
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]
+        made: set[Path] = {Path("/"), Path("/tmp")}
         for path in [*_python_dirs(), scratch]:
             # bubblewrap makes missing parent folders private (0700); make them traversable like the originals.
             for parent in reversed(path.parents):
@@ -248,8 +251,7 @@ class Sandbox:
                 made.add(parent)
         for path in _python_dirs():
             args += ["--ro-bind", str(path), str(path)]
-        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp",
-                 "--bind", str(scratch), str(scratch), "--clearenv"]
+        args += ["--bind", str(scratch), str(scratch), "--clearenv"]
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
         return [*args, "--", *inner]

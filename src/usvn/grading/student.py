@@ -31,7 +31,7 @@ def find_notebook(stem: str) -> Path | None:
 
 def check_report(path: Path, *, isolation: str = "rlimits") -> tuple[str, bool]:
     """The check as text, and whether every public check passed."""
-    from usvn.grading.grade import grade
+    from usvn.grading.core import grade
     from usvn.grading.sandbox import Limits
     from usvn.grading.source import SourceError, read_source
 

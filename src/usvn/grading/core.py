@@ -164,8 +164,14 @@ def _evaluate_item(item: Item, answers: dict, extracted: bool, preamble: str = "
                 exec(compile(segment.code, f"<test {item.grade_id}>", "exec"), namespace)  # noqa: S102 - the key's code
         except Exception as error:  # noqa: BLE001 - any failure of a check fails this item only
             return ItemResult(item.grade_id, "auto", item.points, 0.0, "failed",
-                              _message(error, segment.hidden, missing, extracted))
-    return ItemResult(item.grade_id, "auto", item.points, item.points, "passed", "Correct.")
+                              _message(error, segment.hidden, missing, extracted), _answer_text(item, namespace))
+    return ItemResult(item.grade_id, "auto", item.points, item.points, "passed", "Correct.",
+                      _answer_text(item, namespace))
+
+
+def _answer_text(item: Item, namespace: dict) -> str:
+    """The student's values for this item, shortened, for the instructor's per-item JSON."""
+    return "; ".join(f"{name} = {repr(namespace.get(name))[:200]}" for name in item.answers)
 
 
 def _message(error: Exception, hidden: bool, missing: list[str], extracted: bool) -> str:
