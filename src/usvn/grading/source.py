@@ -200,7 +200,7 @@ def split_regions(source: str, begin: str, end: str, where: str) -> list[tuple[s
 
 
 def strip_regions(source: str, begin: str, end: str, stub: str | None, where: str = "cell") -> str:
-    """Replace each marked region with ``stub`` (indented like its marker), or drop it when ``stub`` is None.
+    r"""Replace each marked region with ``stub`` (indented like its marker), or drop it when ``stub`` is None.
 
     >>> strip_regions("a\n### BEGIN HIDDEN TESTS\nb\n### END HIDDEN TESTS", BEGIN_HIDDEN, END_HIDDEN, None)
     'a'
