@@ -131,3 +131,15 @@ def test_check_your_work_names_what_is_wrong_without_the_answer(tmp_path):
     assert "✎ q7" in report and "not answered yet" in report
     hidden = read_source(SOLUTIONS[0]).items[0].segments[-1].code
     assert hidden not in report
+
+
+def test_the_check_cell_finds_the_saved_notebook_and_prints_the_report(tmp_path, monkeypatch, capsys):
+    from usvn.grading.student import check_work
+
+    exercise = ROOT / "exercises" / SOLUTIONS[0].name
+    shutil.copy(exercise, tmp_path / exercise.name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    check_work(SOLUTIONS[0].stem)
+    out = capsys.readouterr().out
+    assert f"Checking {exercise.name}" in out and "✗ q1-test" in out and FOOTER in out

@@ -56,6 +56,7 @@ def hostile(root: Path) -> dict[str, object]:
                                                "same = close = one_of = same_items = is_instance = c.same\n"
                                                "class Always(str):\n    def __eq__(self, other):\n        return True\n"
                                                "choice = Always('a')")])
+    memory = kit.submission(extra_cells=[("q2", "hog = bytearray(3 * 1024 ** 3)")])
     hang_function = kit.submission({"q4": "def weighted(scores, weights):\n    while True:\n        pass"})
     kill_function = kit.submission({"q4": "def weighted(scores, weights):\n    import os\n    os._exit(1)"})
     cp1252 = kit.submission()
@@ -73,6 +74,7 @@ def hostile(root: Path) -> dict[str, object]:
         "reader.ipynb": reader,
         "locked.ipynb": locked,
         "cheat.ipynb": cheat,
+        "memory.ipynb": memory,
         "hangfn.ipynb": hang_function,
         "killfn.ipynb": kill_function,
         "latin.ipynb": text.encode("cp1252"),
@@ -115,7 +117,7 @@ def test_strong_isolation_is_available_and_used(batch):
 def test_every_submission_gets_a_row(batch):
     with open(batch["root"] / "out" / "gradebook.csv", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    assert len(rows) == 17 == len(batch["results"])
+    assert len(rows) == 18 == len(batch["results"])
     assert {"alice", "carol", "Bob Smith", "Empty Person"} <= {row["student"] for row in rows}
     assert set(rows[0]) >= {"q1-test", "q2-test", "q3-test", "q4-test", "q5", "total", "reason"}
 
@@ -139,6 +141,16 @@ def test_a_hanging_or_crashing_cell_costs_only_what_depends_on_it(batch, student
     assert result.auto_points == AUTO_MAX, result.problems
     assert result.status == "partial" and result.problems
     assert any(("limit" in problem or "stopped the kernel" in problem) for problem in result.problems)
+
+
+def test_memory_is_limited_and_only_the_greedy_cell_fails(batch):
+    result = batch["results"]["memory"]
+    assert result.auto_points == AUTO_MAX
+    assert any("MemoryError" in error for error in result.cell_errors), result.cell_errors
+
+
+def test_inserted_cells_are_reported_in_one_quiet_line(batch):
+    assert batch["results"]["loop"].changes == "1 cell inserted"
 
 
 def test_huge_output_is_capped_and_grading_goes_on(batch):
@@ -212,7 +224,7 @@ def test_non_utf8_and_wrong_kernelspec_are_graded_with_a_note(batch):
 def test_feedback_shows_items_and_public_messages_but_no_key(batch):
     folder = batch["root"] / "out" / "feedback"
     pages = sorted(folder.glob("*.html"))
-    assert len(pages) == 17
+    assert len(pages) == 18
     carol = (folder / "carol.html").read_text(encoding="utf-8")
     assert "<caption>" in carol and "q2-test" in carol and "whole number" in carol
     for page in pages:
@@ -249,7 +261,7 @@ def test_an_interrupted_run_resumes_and_regrades_identically(batch, tmp_path):
     (out / "results" / "loop.json").unlink()  # as if the run stopped before this one finished
     log = io.StringIO()
     grade_batch(batch["key"], batch["root"] / "subs", out, jobs=2, limits=LIMITS, stream=log)
-    assert "resuming: 16 already graded, 1 to grade" in log.getvalue()
+    assert "resuming: 17 already graded, 1 to grade" in log.getvalue()
     assert (out / "gradebook.csv").read_text(encoding="utf-8") == before
 
 
