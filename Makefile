@@ -6,13 +6,15 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-grading clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
 	@echo "make test       create .venv (pinned) and run the whole test suite"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
+	@echo "make exercises  generate exercises/ from solutions/"
+	@echo "make benchmark-grading  grade a synthetic class with usvn and with nbgrader; print both throughputs"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -39,6 +41,12 @@ notebooks: $(STAMP)
 
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+exercises: $(STAMP)
+	$(BIN)/usvn generate
+
+benchmark-grading: $(DEV_STAMP)
+	$(BIN)/python benchmarks/grading_vs_nbgrader.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -139,6 +139,8 @@ def valid_event_ids(value, name: str) -> None:
     from usvn.data import load_timeline
 
     is_instance(value, list, name)
+    if not value:
+        raise AssertionError(f"`{name}` is an empty list: put the ids of the events you found in it.")
     known = {event.id for event in load_timeline()}
     for item in value:
         if type(item) is not str:
