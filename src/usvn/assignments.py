@@ -94,7 +94,17 @@ def student_version(source: NotebookNode, stem: str) -> NotebookNode:
             cell.execution_count = None
         cell.metadata.pop("execution", None)
         cells.append(cell)
-    notebook.cells = cells + check_cells(stem)
+    closing = [cell for cell in cells if cell.get("metadata", {}).get("usvn", {}).get("generated")
+               in ("sources", "navigation")]
+    for cell in closing:
+        if cell.metadata["usvn"]["generated"] == "navigation":  # links between lessons point into notebooks/
+            from usvn.data import load_lessons
+
+            title = next((f"{lesson.number:02d} {lesson.title}" for lesson in load_lessons() if lesson.stem == stem),
+                         stem)
+            cell.source = f"Back to the lesson: [{title}](../notebooks/{stem}.ipynb)"
+    body = [cell for cell in cells if not any(cell is other for other in closing)]
+    notebook.cells = body + check_cells(stem) + closing
     notebook.metadata = {key: notebook.metadata[key] for key in ("kernelspec", "language_info")
                          if key in notebook.metadata}
     problems = leaks(source, nbformat.writes(notebook))
