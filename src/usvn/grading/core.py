@@ -26,6 +26,7 @@ from usvn.grading.wire import Missing, StudentCodeError
 __all__ = ["GRADER_VERSION", "ItemResult", "SubmissionResult", "evaluate", "grade", "load_source", "read_submission"]
 
 GRADER_VERSION = "1"
+MAX_NOTEBOOK_BYTES = 64 * 2**20
 HIDDEN_FAILED = "Passes the public checks but not the hidden tests: check the answer itself, not only its form."
 
 
@@ -99,6 +100,9 @@ def read_submission(path: Path) -> tuple[NotebookNode | None, list[str], str]:
     """``(notebook, notes, reason)``: the notebook if it can be graded, else None and a plain reason."""
     notes: list[str] = []
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, notes, f"the file is too large to be a notebook ({size // 2**20} MiB)"
         raw = Path(path).read_bytes()
     except OSError as error:
         return None, notes, f"the file cannot be read ({error.strerror})"
