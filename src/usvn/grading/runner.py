@@ -151,7 +151,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         if self._sandbox.uid is not None:
             os.chown(self.connection_file, self._sandbox.uid, self._sandbox.uid)
-        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
         return self._sandbox.wrap(kernel, self._scratch, self._hide)
 
 
