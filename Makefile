@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark benchmark-grading clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-grading site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
@@ -15,6 +15,7 @@ help:
 	@echo "make benchmark  print import, notebook and widget timings"
 	@echo "make exercises  generate exercises/ from solutions/"
 	@echo "make benchmark-grading  grade a synthetic class with usvn and with nbgrader; print both throughputs"
+	@echo "make site       build the static HTML lessons and index into _site/ (no kernel needed to read them)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -39,6 +40,9 @@ test: $(DEV_STAMP)
 notebooks: $(STAMP)
 	$(BIN)/usvn refresh notebooks solutions
 
+site: $(STAMP)
+	$(BIN)/usvn site notebooks --out _site
+
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
@@ -49,4 +53,4 @@ benchmark-grading: $(DEV_STAMP)
 	$(BIN)/python benchmarks/grading_vs_nbgrader.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache _site artifacts

@@ -127,6 +127,15 @@ def _check_work(args: argparse.Namespace) -> int:
     return 0 if passed else 1
 
 
+
+def _site(args: argparse.Namespace) -> int:
+    from usvn.site import build_site
+
+    pages = build_site(Path(args.notebooks), Path(args.out))
+    print(f"Wrote {len(pages)} pages to {args.out}/ (open {Path(args.out) / 'index.html'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -176,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     check_work.add_argument("notebook", help="your saved exercise notebook")
     check_work.add_argument("--isolation", default="rlimits", choices=["auto", "bwrap", "unshare", "rlimits"])
     check_work.set_defaults(run=_check_work)
+
+    site = commands.add_parser("site", help="build the static HTML site (lessons and an index) for readers without a kernel")
+    site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
+    site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")
+    site.set_defaults(run=_site)
     return parser
 
 
