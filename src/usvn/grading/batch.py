@@ -154,7 +154,11 @@ def _progress(done: int, total: int, started: float, line: str, stream) -> None:
 def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None, limits: Limits | None = None,
                 isolation: str = "auto", scratch: Path | None = None, keep_scratch: bool = False,
                 feedback: Path | None = None, solutions_dir: Path | None = None, stream=None) -> list[SubmissionResult]:
-    """Grade every submission in a folder; write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv."""
+    """Grade every submission in a folder; write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv.
+
+    With ``jobs`` > 1 the work runs in spawned processes, so a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard.
+    """
     from usvn.grading import reports
 
     stream = stream or sys.stderr
