@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark benchmark-hub site clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-grading benchmark-hub site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
@@ -15,6 +15,9 @@ help:
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
 	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell"
+
+	@echo "make exercises  generate exercises/ from solutions/"
+	@echo "make benchmark-grading  grade a synthetic class with usvn and with nbgrader; print both throughputs"
 	@echo "make site       build the static HTML lessons and index into _site/ (no kernel needed to read them)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -56,6 +59,12 @@ benchmark: $(DEV_STAMP)
 
 benchmark-hub: $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python benchmarks/hub_capacity.py $(if $(STUDENTS),--students $(STUDENTS))
+
+exercises: $(STAMP)
+	$(BIN)/usvn generate
+
+benchmark-grading: $(DEV_STAMP)
+	$(BIN)/python benchmarks/grading_vs_nbgrader.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache _site artifacts
