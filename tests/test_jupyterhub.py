@@ -25,6 +25,9 @@ from usvn.deploy import clone_folder, nbgitpuller_url
 from usvn.hub import HubError, LocalHub, Student, default_proxy_command, publish_snapshot
 
 STUDENTS = ["student1", "student2", "student3"]
+# What a student's server runs on a hub built from requirements.txt plus nbgitpuller and jupyterhub.
+STUDENT_SERVER_EXTENSIONS = {"jupyterlab", "jupyter_lsp", "jupyter_server_terminals", "notebook_shim", "nbgitpuller",
+                             "jupyterhub"}
 NOTE = "My notes for the seminar: the 2023 upgrade came before the market-economy review."
 REWRITE = "# My own title for this lesson"
 CORRECTION = "\n\n*Corrected by the teacher after the first session.*"
@@ -99,6 +102,10 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
             assert not run.errors, f"{student.name} ran {run.path}: {run.errors}"
             assert len(run.cells) == len(code_cells) > 0, run.path
             assert any(cell.output_types for cell in run.cells), f"{run.path} printed and displayed nothing"
+    loaded = hub.loaded_server_extensions()
+    assert {"jupyterlab", "nbgitpuller"} <= loaded <= STUDENT_SERVER_EXTENSIONS, (
+        f"students' servers loaded {sorted(loaded - STUDENT_SERVER_EXTENSIONS)} too: a test-only tool's server "
+        "extension belongs in usvn.hub.DEV_ONLY_SERVER_EXTENSIONS")
     ran = {run.path for _, runs in results.values() for run in runs}
     assert ran == {f"{folder}/{path}" for path in lessons}, "every lesson ran on the hub"
 

@@ -49,6 +49,7 @@ from jupyter_server.services.kernels.connection.base import deserialize_binary_m
 
 __all__ = [
     "CellRun",
+    "DEV_ONLY_SERVER_EXTENSIONS",
     "HubError",
     "LocalHub",
     "NotebookRun",
@@ -59,6 +60,18 @@ __all__ = [
     "free_port",
     "publish_snapshot",
 ]
+
+#: Server extensions that the test environment has and a student's does not: nbgrader (installed for the
+#: grading tests) brings these. Students' servers start with them switched off, so that the test and the
+#: benchmark see the server a hub built from requirements.txt would run.
+DEV_ONLY_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",
+    "notebook",
+)
+_LOADED = re.compile(r"\] (\S+) \| extension was successfully loaded")
 
 _GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "usvn classroom test",
@@ -150,13 +163,15 @@ class LocalHub:
     """JupyterHub + configurable-http-proxy on 127.0.0.1 for ``users``; use it as a context manager."""
 
     def __init__(self, workdir: Path, users: list[str], *, proxy_command: Path | None = None,
-                 bin_dir: Path | None = None, timeout: float = 90.0, extra_config: str = "") -> None:
+                 bin_dir: Path | None = None, timeout: float = 90.0, extra_config: str = "",
+                 disabled_server_extensions: tuple[str, ...] = DEV_ONLY_SERVER_EXTENSIONS) -> None:
         self.workdir = Path(workdir).resolve()
         self.users = list(users)
         self.proxy_command = Path(proxy_command or default_proxy_command())
         self.bin_dir = Path(bin_dir or Path(sys.executable).parent)
         self.timeout = timeout
         self.extra_config = extra_config
+        self.disabled_server_extensions = disabled_server_extensions
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log_path = self.workdir / "jupyterhub.log"
@@ -196,7 +211,8 @@ class LocalHub:
             "Authenticator.allowed_users": set(self.users),
             "SimpleLocalProcessSpawner.home_dir_template": str(self.workdir / "home" / "{username}"),
             "Spawner.cmd": [str(self.bin_dir / "jupyterhub-singleuser")],
-            "Spawner.args": ["--allow-root"] if os.geteuid() == 0 else [],
+            "Spawner.args": (["--allow-root"] if os.geteuid() == 0 else []) + [
+                f"--ServerApp.jpserver_extensions={name}=False" for name in self.disabled_server_extensions],
             "Spawner.default_url": "/lab",
             "Spawner.start_timeout": int(self.timeout),
             "Spawner.http_timeout": int(self.timeout),
@@ -279,6 +295,12 @@ class LocalHub:
                 pass
         psutil.wait_procs(alive, timeout=10)
         self.process = None
+
+    def loaded_server_extensions(self) -> set[str]:
+        """The Jupyter server extensions students' servers loaded, as their logs report them."""
+        if not self.log_path.is_file():
+            return set()
+        return set(_LOADED.findall(self.log_path.read_text(errors="replace")))
 
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.is_file():
