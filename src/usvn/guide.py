@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import nbformat
+
 from usvn.authoring import binder_url, label_citations, sources_cell
 from usvn.data import DataError, Lesson, data_files, load_data, load_lessons
 from usvn.deploy import lesson_links_markdown
@@ -62,6 +64,7 @@ PLACEHOLDER = "TO WRITE:"
 _BLOCK = re.compile(r"<!-- usvn:(?P<name>[a-z-]+)(?: (?P<arg>[0-9]{2}))? -->\n(?P<body>.*?)<!-- /usvn:(?P=name) -->",
                     re.S)
 _CITATION = re.compile(r"\(#src-([a-z0-9]+(?:-[a-z0-9]+)*)\)")
+_TASK = re.compile(r"^## [0-9]+\. ")
 _TYPES = {"multiple_choice": "multiple choice", "multiple_select": "multiple select", "numeric": "number",
           "short_text": "short answer"}
 
@@ -101,11 +104,21 @@ def _lesson_facts(lesson: Lesson, page: PurePosixPath) -> str:
     return "\n".join(lines)
 
 
-def _exercise(lesson: Lesson, page: PurePosixPath, root: Path) -> str | None:
+def _exercise(lesson: Lesson, page: PurePosixPath, root: Path) -> list[str]:
+    """The graded exercise's tasks and points, read from its solution notebook (empty if it has none)."""
     solution = root / "solutions" / lesson.notebook
     if not solution.is_file():
-        return None
-    return f"[exercises/{lesson.notebook}]({_relative(page, f'exercises/{lesson.notebook}')})"
+        return []
+    notebook = nbformat.read(solution, as_version=4)
+    tasks = [cell.source.splitlines()[0][3:] for cell in notebook.cells
+             if cell.cell_type == "markdown" and _TASK.match(cell.source)]
+    graded = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")]
+    points = sum(cell.metadata["nbgrader"].get("points", 0) for cell in graded)
+    by_hand = sum(cell.metadata["nbgrader"].get("points", 0) for cell in graded if cell.cell_type == "markdown")
+    link = f"[exercises/{lesson.notebook}]({_relative(page, f'exercises/{lesson.notebook}')})"
+    lines = [f"Graded exercise: {link}, {len(tasks)} tasks, {points:g} points ({by_hand:g} graded by hand); "
+             f"how to grade it: [grading guide]({_relative(page, 'docs/grading-guide.md')}).", ""]
+    return lines + [f"- {task}" for task in tasks]
 
 
 def _assessment_map(lesson: Lesson, page: PurePosixPath, root: Path) -> str:
@@ -128,9 +141,7 @@ def _assessment_map(lesson: Lesson, page: PurePosixPath, root: Path) -> str:
     else:
         lines.append("This lesson has no write-then-compare prompt.")
     lines.append("")
-    lines.append(f"Graded exercise: {exercise}; grading is described in the "
-                 f"[grading guide]({_relative(page, 'docs/grading-guide.md')})."
-                 if exercise else "This lesson has no graded exercise.")
+    lines += exercise or ["This lesson has no graded exercise."]
     return "\n".join(lines)
 
 
