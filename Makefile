@@ -28,7 +28,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	@touch $@
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(FIRST_NOTEBOOK)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" $(FIRST_NOTEBOOK)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \

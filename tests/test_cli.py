@@ -20,3 +20,9 @@ def test_unknown_command_exits_with_usage(capsys):
     with pytest.raises(SystemExit):
         main(["frobnicate"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_check_command_validates_every_data_file(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok   timeline.yaml" in out and "ok   sources.yaml" in out and "FAIL" not in out

@@ -26,7 +26,15 @@ def test_data_files_are_found():
 
 @pytest.mark.parametrize("name", FILES)
 def test_each_data_file_matches_its_schema(name):
-    load_data(name)  # raises DataError naming the file and the path of each problem
+    data.validate_data(name)  # raises DataError naming the file and the path of each problem
+
+
+def test_a_schema_break_is_reported_with_its_path(monkeypatch):
+    broken = load_data("timeline.yaml")
+    broken["events"][1]["themes"] = ["sport"]
+    monkeypatch.setattr(data, "_parsed", lambda name: broken)
+    with pytest.raises(DataError, match=r"timeline.yaml breaks its schema .*\n  at /events/1/themes/0: 'sport' is not one of"):
+        data.validate_data("timeline.yaml")
 
 
 def test_every_schema_is_used():

@@ -35,6 +35,23 @@ def _key_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from usvn.data import DataError, check_citations, data_files, validate_data
+
+    problems = 0
+    for name in data_files():
+        try:
+            validate_data(name)
+            if name not in ("sources.yaml", "lessons.yaml"):
+                check_citations(name)
+        except DataError as error:
+            problems += 1
+            print(f"FAIL {error}")
+        else:
+            print(f"ok   {name}")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -43,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.set_defaults(run=_refresh)
     key_check = commands.add_parser("key-check", help="check every quiz's answer key without printing answers")
     key_check.set_defaults(run=_key_check)
+    check = commands.add_parser("check", help="validate every data file against its schema and the source registry")
+    check.set_defaults(run=_check)
     return parser
 
 

@@ -1,10 +1,14 @@
 """Course data: loading, schema validation and source look-ups.
 
-Every data file lives in ``usvn/data/`` as YAML and is checked against the JSON
-Schema of the same name in ``usvn/data/schemas/`` (a numbered file such as
-``quiz-01.yaml`` uses ``quiz.schema.json``). Every record that states a fact
-carries the ids of the sources it rests on, and those ids must exist in
-``sources.yaml``.
+Every data file lives in ``usvn/data/`` as YAML and has a JSON Schema of the
+same name in ``usvn/data/schemas/`` (a numbered file such as ``quiz-01.yaml``
+uses ``quiz.schema.json``). Every record that states a fact carries the ids of
+the sources it rests on, and those ids must exist in ``sources.yaml``.
+
+The test suite (and ``usvn check``) validates every file with :func:`validate_data`.
+Lessons only parse the files: importing jsonschema costs about a second here
+(an optional format dependency compiles a grammar at import), and students should
+not wait for a check the shipped data has already passed.
 
 >>> sources = load_sources()
 >>> sources["tran-2021"].publisher
@@ -23,7 +27,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
 import yaml
 
 __all__ = [
@@ -39,9 +42,12 @@ __all__ = [
     "load_lessons",
     "load_sources",
     "load_timeline",
+    "schema_errors",
+    "validate_data",
 ]
 
 THEMES = ("diplomacy", "security", "trade", "rights")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NUMBERED_STEM = re.compile(r"^(?P<schema>.+?)-\d{2}$")
 
 
@@ -158,20 +164,31 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _load_validated(data_file: str) -> Any:
+def _parsed(data_file: str) -> Any:
     path = resources.files("usvn") / "data" / data_file
     if not path.is_file():
         raise DataError(f"Data file '{data_file}' not found in usvn/data/ (have: {', '.join(data_files())}).")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         raise DataError(f"{data_file} is not valid YAML: {error}") from error
-    validator = jsonschema.Draft202012Validator(_schema(schema_name(data_file)))
+
+
+def schema_errors(data: Any, schema: str) -> list[str]:
+    """Every way ``data`` breaks the named schema, as ``at /path: message`` lines (empty if none)."""
+    import jsonschema  # deferred: see the module docstring
+
+    validator = jsonschema.Draft202012Validator(_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+    return [f"at {_json_path(error.absolute_path)}: {error.message}" for error in errors]
+
+
+def validate_data(data_file: str) -> None:
+    """Raise :class:`DataError` naming each place where ``data_file`` breaks its schema."""
+    errors = schema_errors(_parsed(data_file), schema_name(data_file))
     if errors:
-        details = "\n".join(f"  at {_json_path(error.absolute_path)}: {error.message}" for error in errors[:10])
+        details = "\n".join(f"  {error}" for error in errors[:10])
         raise DataError(f"{data_file} breaks its schema ({len(errors)} problem(s)):\n{details}")
-    return data
 
 
 def _json_path(path) -> str:
@@ -179,11 +196,8 @@ def _json_path(path) -> str:
 
 
 def load_data(data_file: str) -> Any:
-    """Load one data file as plain Python data, after checking it against its schema.
-
-    Every call returns a fresh copy, so callers may change what they get.
-    """
-    return json.loads(json.dumps(_load_validated(data_file)))
+    """Load one data file as plain Python data. Every call returns a fresh copy, safe to change."""
+    return json.loads(json.dumps(_parsed(data_file)))
 
 
 def cited_source_ids(data: Any, record_id: str = "(top level)") -> Iterator[tuple[str, str]]:

@@ -18,10 +18,15 @@ __all__ = ["FigureOutput", "WithStaticFallback", "figure_png", "img_html"]
 _DPI = 100
 
 
-def figure_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes."""
+def figure_png(figure: Figure, *, tight: bool = True) -> bytes:
+    """The figure as PNG bytes.
+
+    ``tight=True`` trims the margins but draws the figure twice; interactive views that redraw on every
+    change set their margins once and pass ``tight=False``.
+    """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight" if tight else None,
+                   pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

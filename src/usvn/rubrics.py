@@ -1,4 +1,4 @@
-"""Rubrics (criteria x levels) as plain, schema-checked data, for students, instructors and grading tools.
+"""Rubrics (criteria x levels) as plain, schema-validated data, for students, instructors and grading tools.
 
 >>> rubric = load_rubric("memo")
 >>> [level.label for level in rubric.levels]
@@ -112,7 +112,10 @@ def _build(record: dict) -> Rubric:
 
 @cache
 def load_rubric(rubric_id: str) -> Rubric:
-    """One rubric from ``rubrics.yaml``, checked against its schema and for a descriptor in every cell."""
+    """One rubric from ``rubrics.yaml``, checked for a descriptor in every cell and levels in order.
+
+    Its schema (``rubrics.schema.json``) is checked by the test suite and ``usvn check``, as for every data file.
+    """
     for record in load_data("rubrics.yaml")["rubrics"]:
         if record["id"] == rubric_id:
             return _build(record)

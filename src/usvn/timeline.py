@@ -85,7 +85,8 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
         axes.spines[side].set_visible(False)
     axes.tick_params(axis="y", length=0)
     axes.grid(axis="x", color="#E5E5E5", linewidth=0.6)
-    axes.set_title("US-Vietnam relations: events by theme", loc="left", fontsize=11)
+    axes.set_title("US–Vietnam relations: events by theme", loc="left", fontsize=11)
+    figure.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.16)
     return figure
 
 

@@ -89,7 +89,7 @@ class TimelineExplorer:
         figure = timeline_figure(self.shown, years)
         self.alt_text = timeline_alt_text(self.shown, years)
         self.message.value = f"<p>Showing {len(self.shown)} of {len(self.events)} events, {years[0]}–{years[1]}.</p>"
-        self.chart.value = img_html(figure_png(figure), self.alt_text)
+        self.chart.value = img_html(figure_png(figure, tight=False), self.alt_text)
         self.listing.value = events_html(self.shown)
 
     def _show_message(self, text: str) -> None:
