@@ -92,9 +92,9 @@ class EvidenceScorecard:
                  self.justifications[factor.id]],
                 layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0")))
         self.show_button = widgets.Button(description="Show my scorecard", button_style="primary", icon="bar-chart",
-                                          tooltip="Check your ratings and draw the chart")
+                                          tooltip="Check your ratings and draw the chart", layout=widgets.Layout(width="auto"))
         self.compare_button = widgets.Button(description="Compare with Commerce", icon="balance-scale",
-                                             tooltip="See what Commerce found, beside your ratings")
+                                             tooltip="See what Commerce found, beside your ratings", layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
         self.show_button.on_click(lambda _: self.show())
         self.compare_button.on_click(lambda _: self.compare())
