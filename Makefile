@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark clean help
+.PHONY: lab test notebooks exercises benchmark site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
 	@echo "make test       create .venv (pinned) and run the whole test suite"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
+	@echo "make site       build the static HTML lessons and index into _site/ (no kernel needed to read them)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -37,8 +38,11 @@ test: $(DEV_STAMP)
 notebooks: $(STAMP)
 	$(BIN)/usvn refresh notebooks solutions
 
+site: $(STAMP)
+	$(BIN)/usvn site notebooks --out _site
+
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache _site artifacts

@@ -21,3 +21,19 @@ def test_figure_output_is_html_img_with_alt_and_plain_text_alt():
     assert set(bundle) == {"text/html", "text/plain"}
     assert bundle["text/html"].startswith('<img alt="A rising line from 3 to 4." src="data:image/png;base64,iVBOR')
     assert "A rising line" in bundle["text/plain"]
+
+
+def test_feedback_is_announced_escaped_and_never_empty():
+    from usvn.display import announce
+
+    class Area:  # an ipywidgets.Output stand-in: announce only sets .outputs
+        outputs = ({"output_type": "stream", "name": "stdout", "text": "old"},)
+
+    area = Area()
+    announce(area, "Not quite: <b> is not an answer.", "<p>Hint</p>")
+    (output,) = area.outputs
+    assert output["data"]["text/plain"] == "Not quite: <b> is not an answer."
+    assert output["data"]["text/html"] == (
+        '<div class="usvn-feedback" role="alert"><p>Not quite: &lt;b&gt; is not an answer.</p><p>Hint</p></div>')
+    with pytest.raises(ValueError, match="Feedback needs"):
+        announce(area, "  ")

@@ -9,7 +9,13 @@ from usvn.quiz.widgets import QuestionView, quiz_views
 
 
 def printed(view: QuestionView) -> str:
-    return "".join(output.get("text", "") for output in view.feedback.outputs)
+    return "".join(output.get("data", {}).get("text/plain", "") for output in view.feedback.outputs)
+
+
+def announced(view: QuestionView) -> bool:
+    """Feedback sits in a role="alert" element, which screen readers read out when it appears."""
+    outputs = view.feedback.outputs
+    return bool(outputs) and all('role="alert"' in output["data"]["text/html"] for output in outputs)
 
 
 def first(kind):
@@ -30,6 +36,7 @@ def test_explanation_stays_locked_until_an_answer_is_checked():
     view.answer_control.value = view.question.wrong_answer()
     view.check_button.click()
     assert printed(view).startswith("Not quite.") and not view.explain_button.disabled
+    assert announced(view)
 
 
 def test_right_answer_then_explanation_shows_the_answer_and_its_sources():

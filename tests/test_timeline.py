@@ -98,3 +98,15 @@ def test_widget_explains_an_empty_selection_instead_of_drawing_nothing():
     assert "widen the years" in explorer.message.value
     explorer.reset_button.click()
     assert len(explorer.shown) == 4
+
+
+def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_range():
+    explorer = TimelineExplorer(EVENTS)
+    assert (explorer.years.start.description, explorer.years.end.description) == ("From year", "To year")
+    explorer.years.value = (1000, 3000)
+    assert explorer.years.value == (explorer.first_year, explorer.last_year) and len(explorer.shown) == 4
+    explorer.years.start.value = explorer.last_year
+    explorer.years.end.value = explorer.first_year
+    assert "comes after the last year" in explorer.message.value and explorer.chart.value == ""
+    explorer.reset_button.click()
+    assert explorer.years.value == (explorer.first_year, explorer.last_year) and len(explorer.shown) == 4

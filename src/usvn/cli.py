@@ -52,6 +52,14 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from usvn.site import build_site
+
+    pages = build_site(Path(args.notebooks), Path(args.out))
+    print(f"Wrote {len(pages)} pages to {args.out}/ (open {Path(args.out) / 'index.html'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -62,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     key_check.set_defaults(run=_key_check)
     check = commands.add_parser("check", help="validate every data file against its schema and the source registry")
     check.set_defaults(run=_check)
+    site = commands.add_parser("site", help="build the static HTML site (lessons and an index) for readers without a kernel")
+    site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
+    site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")
+    site.set_defaults(run=_site)
     return parser
 
 

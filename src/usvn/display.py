@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import io
 from html import escape
+from typing import Any
 
 from matplotlib.figure import Figure
 
-__all__ = ["FigureOutput", "WithStaticFallback", "figure_png", "img_html"]
+__all__ = ["FigureOutput", "WithStaticFallback", "announce", "feedback_output", "figure_png", "img_html"]
 
 _DPI = 100
 
@@ -76,3 +77,37 @@ class WithStaticFallback:
         data["text/html"] = self.html
         data["text/plain"] = self.text
         return data
+
+
+def feedback_output(text: str, html: str = "") -> dict[str, Any]:
+    """One notebook output for a widget's feedback area: ``text`` (then optional ``html``) in a ``role="alert"`` box.
+
+    Screen readers read an element with role ``alert`` aloud when it is added to the page, so the feedback is
+    announced without moving the focus (WCAG 2.1 success criterion 4.1.3, status messages). A role ``status``
+    region would have to exist before its text changes, and an ``Output`` widget's outputs are new elements
+    each time. ``text/plain`` carries the text alone, for tests and text front ends.
+
+    >>> output = feedback_output("Correct. 1995.", "<p>Why: ...</p>")
+    >>> output["data"]["text/plain"]
+    'Correct. 1995.'
+    >>> output["data"]["text/html"]
+    '<div class="usvn-feedback" role="alert"><p>Correct. 1995.</p><p>Why: ...</p></div>'
+    """
+    if not text.strip():
+        raise ValueError("Feedback needs a sentence that says what happened.")
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "text/plain": text,
+            "text/html": f'<div class="usvn-feedback" role="alert"><p>{escape(text)}</p>{html}</div>',
+        },
+    }
+
+
+def announce(area, text: str, html: str = "") -> None:
+    """Replace what an ``ipywidgets.Output`` area shows with :func:`feedback_output`, announced to screen readers.
+
+    Setting ``outputs`` (rather than printing inside the area) works from button callbacks and headless tests alike.
+    """
+    area.outputs = (feedback_output(text, html),)

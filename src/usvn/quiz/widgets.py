@@ -6,14 +6,22 @@ from html import escape
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
+from IPython.display import display
 
-from usvn.display import WithStaticFallback
+from usvn.display import WithStaticFallback, announce
 from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
 from usvn.quiz.static import question_html, question_text
 from usvn.text import cite_html, inline_markdown
 
 __all__ = ["QuestionView", "quiz_views", "show_quiz"]
+
+#: ipywidgets gives every radio option one fixed line, so a long option overlaps the next one in JupyterLab
+#: (seen in the browser tests): let options wrap, scoped to the quiz's own boxes.
+_QUIZ_STYLE = (
+    "<style>.usvn-quiz-question .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
+    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
+    ".usvn-quiz-question .widget-radio-box input {flex: none; margin-top: 0.2em;}</style>"
+)
 
 
 class QuestionView:
@@ -31,19 +39,21 @@ class QuestionView:
         self.answer_control = self._make_control()
         self.check_button = widgets.Button(
             description="Check answer", button_style="primary", icon="check",
-            tooltip=f"Check your answer to question {number}",
+            tooltip=f"Check your answer to question {number}", layout=widgets.Layout(width="auto"),
         )
         self.explain_button = widgets.Button(
             description="Show explanation", icon="book", disabled=True,
-            tooltip="Available after you have checked an answer",
+            tooltip="Available after you have checked an answer", layout=widgets.Layout(width="auto"),
         )
-        self.reset_button = widgets.Button(description="Try again", icon="refresh", tooltip="Clear your answer")
+        self.reset_button = widgets.Button(description="Try again", icon="refresh", tooltip="Clear your answer",
+                                           layout=widgets.Layout(width="auto"))
         self.feedback = widgets.Output(layout=widgets.Layout(min_height="1.5em"))
         self.check_button.on_click(lambda _: self.check())
         self.explain_button.on_click(lambda _: self.explain())
         self.reset_button.on_click(lambda _: self.reset())
         prompt = widgets.HTML(
-            f"<p><strong>Question {number}</strong> ({escape(question.label)}). {inline_markdown(question.prompt)}</p>"
+            f"{_QUIZ_STYLE}<p><strong>Question {number}</strong> ({escape(question.label)}). "
+            f"{inline_markdown(question.prompt)}</p>"
         )
         self.widget = widgets.VBox(
             [prompt, self.answer_control,
@@ -86,9 +96,8 @@ class QuestionView:
         else:
             self.answer_control.value = value
 
-    def _say(self, text: str) -> None:
-        self.feedback.outputs = ()
-        self.feedback.append_stdout(text + "\n")
+    def _say(self, text: str, html: str = "") -> None:
+        announce(self.feedback, text, html)
 
     def check(self) -> Feedback:
         result = self.question.check(self.answer)
@@ -106,13 +115,10 @@ class QuestionView:
             self._say("Check an answer first; the explanation opens after your first try.")
             return
         registry_note = cite_html(self.question.sources)
-        self.feedback.outputs = ()
-        if self.last_feedback is not None:
-            self.feedback.append_stdout(f"{self.last_feedback}\n")
-        self.feedback.append_display_data(HTML(
-            f"<p><strong>Answer:</strong> {inline_markdown(self.question.answer_text())}</p>"
-            f"<p>{inline_markdown(self.question.explanation)}</p><p><em>Sources:</em> {registry_note}</p>"
-        ))
+        verdict = str(self.last_feedback) if self.last_feedback is not None else f"Question {self.number}, explained."
+        self._say(verdict,
+                  f"<p><strong>Answer:</strong> {inline_markdown(self.question.answer_text())}</p>"
+                  f"<p>{inline_markdown(self.question.explanation)}</p><p><em>Sources:</em> {registry_note}</p>")
 
     def reset(self) -> None:
         if isinstance(self.question, MultipleSelect):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as widgets
-from IPython.display import HTML
 
-from usvn.display import WithStaticFallback
+from usvn.display import WithStaticFallback, announce
 from usvn.reflection import Reflection, load_reflection, save_note
 from usvn.text import cite_html, inline_markdown
 
@@ -46,17 +45,15 @@ class ReflectionPrompt:
 
     def compare(self) -> bool:
         assessment = self.reflection.assess(self.text.value)
-        self.feedback.outputs = ()
         if not assessment.ready:
-            self.feedback.append_stdout(f"Not yet. {assessment.message}\n")
+            announce(self.feedback, f"Not yet. {assessment.message}")
             return False
         try:
             self.saved_to = save_note(self.reflection, self.text.value, self.notes_folder)
             saved = f" Your answer is saved in {self.saved_to}."
         except OSError as error:
             saved = f" (Could not save a copy of your answer: {error.strerror}. Copy it somewhere safe.)"
-        self.feedback.append_stdout(f"{assessment.message}{saved}\n")
-        self.feedback.append_display_data(HTML(_points_html(self.reflection)))
+        announce(self.feedback, f"{assessment.message}{saved}", _points_html(self.reflection))
         return True
 
     def _repr_mimebundle_(self, **kwargs):

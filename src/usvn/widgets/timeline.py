@@ -13,7 +13,7 @@ from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
 from usvn.timeline import filter_events, timeline_alt_text, timeline_figure, year_bounds
 
-__all__ = ["TimelineExplorer", "events_html"]
+__all__ = ["TimelineExplorer", "YearRange", "events_html"]
 
 
 def events_html(events: Sequence[Event]) -> str:
@@ -31,8 +31,50 @@ def events_html(events: Sequence[Event]) -> str:
     return f'<ol class="usvn-events">{"".join(items)}</ol>'
 
 
+class YearRange:
+    """Two labelled year boxes, "From year" and "To year", read and set together as ``value = (start, end)``.
+
+    They replace a range slider, whose handles ipywidgets 8 leaves without an accessible name (axe-core:
+    aria-input-field-name). Each box is an ``<input type="number">`` with its own ``<label>``: type a year, or
+    step with the arrow keys. A text-like input also keeps JupyterLab from taking the arrow keys for moving
+    between cells, as it does on a focused slider, menu or radio button. Like a slider, ``value`` clamps years
+    to the bounds, and so do the boxes.
+    """
+
+    def __init__(self, first: int, last: int, on_change) -> None:
+        self.first, self.last = first, last
+        style, layout = {"description_width": "initial"}, widgets.Layout(width="12em")
+        self.start = widgets.BoundedIntText(value=first, min=first, max=last, description="From year",
+                                            style=style, layout=layout)
+        self.end = widgets.BoundedIntText(value=last, min=first, max=last, description="To year",
+                                          style=style, layout=layout)
+        self._on_change = on_change
+        self._muted = False
+        for menu in (self.start, self.end):
+            menu.observe(self._changed, names="value")
+        self.widget = widgets.HBox([self.start, self.end])
+
+    def _changed(self, _change) -> None:
+        if not self._muted:
+            self._on_change()
+
+    @property
+    def value(self) -> tuple[int, int]:
+        return self.start.value, self.end.value
+
+    @value.setter
+    def value(self, span: tuple[int, int]) -> None:
+        start, end = (min(max(int(year), self.first), self.last) for year in span)
+        self._muted = True
+        try:
+            self.start.value, self.end.value = start, end
+        finally:
+            self._muted = False
+        self._on_change()
+
+
 class TimelineExplorer:
-    """Tick themes and move the year slider; the chart (with alt text) and the event list redraw."""
+    """Tick themes and choose the years; the chart (with alt text) and the event list redraw."""
 
     def __init__(self, events: Sequence[Event] | None = None) -> None:
         self.events = tuple(events if events is not None else load_timeline())
@@ -42,23 +84,19 @@ class TimelineExplorer:
                                     indent=False, layout=widgets.Layout(width="auto"))
             for theme in THEMES
         }
-        self.years = widgets.IntRangeSlider(
-            value=(self.first_year, self.last_year), min=self.first_year, max=self.last_year, step=1,
-            description="Years", continuous_update=False, style={"description_width": "initial"},
-            layout=widgets.Layout(width="32em"),
-        )
+        self.years = YearRange(self.first_year, self.last_year, lambda: self._on_change(None))
         self.reset_button = widgets.Button(description="Show everything", icon="undo",
                                            tooltip="Tick every theme and select every year")
         self.message = widgets.HTML()
         self.chart = widgets.HTML()
         self.listing = widgets.HTML()
         self._muted = False
-        for control in (*self.theme_boxes.values(), self.years):
-            control.observe(self._on_change, names="value")
+        for box in self.theme_boxes.values():
+            box.observe(self._on_change, names="value")
         self.reset_button.on_click(lambda _: self.reset())
         self.widget = widgets.VBox([
             widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
-            widgets.HBox([self.years, self.reset_button]),
+            widgets.HBox([self.years.widget, self.reset_button]),
             self.message, self.chart, self.listing,
         ])
         self.shown: tuple[Event, ...] = ()

@@ -1,0 +1,220 @@
+"""The lessons the browser tests cover, and what they do with each lesson's widgets.
+
+To cover a new lesson, add its stem to ``LESSONS`` with the interactions its widgets need. A widget kind
+with no interaction yet gets one here: a function that drives the widget through the page (never through
+the kernel) and asserts on what the page then shows, registered in ``INTERACTIONS`` with the names whose
+calls display that widget (``covers``). A test fails while any lesson in notebooks/ is missing from
+``LESSONS``, or shows a widget (a stored ``widget-view`` output) from a cell that calls none of the names
+its interactions cover.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import nbformat
+
+from browser.lab import LabNotebook
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@dataclass(frozen=True)
+class Interaction:
+    name: str
+    covers: frozenset[str]  # function or class names whose call displays the widget kind
+    run: Callable[[LabNotebook, int], None]  # (the open notebook, the lesson number)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quiz (usvn.quiz.widgets.show_quiz): every question, wrong then right, explanation, try again.
+
+def _set_answer(box, question, answer) -> None:
+    from usvn.quiz.model import MultipleChoice, MultipleSelect
+
+    if isinstance(question, MultipleChoice):
+        box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\({re.escape(answer)}\) ")) \
+            .locator("input[type=radio]").check()
+    elif isinstance(question, MultipleSelect):
+        for option in question.options:
+            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(option.id)}\) ")) \
+                .locator("input[type=checkbox]").set_checked(option.id in answer)
+    else:
+        text = f"{answer:g}" if isinstance(answer, float) else str(answer)
+        box.locator("input[type=text]").fill(text)
+
+
+def exercise_quiz(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.quiz.model import load_quiz
+
+    quiz = load_quiz(lesson_number)
+    boxes = notebook.output_of(f"show_quiz({lesson_number})").locator(".usvn-quiz-question")
+    expect(boxes).to_have_count(len(quiz))
+    for number, question in enumerate(quiz.questions, start=1):
+        box = boxes.nth(number - 1)
+        box.scroll_into_view_if_needed()
+        expect(box).to_contain_text(f"Question {number}")
+        check = box.get_by_role("button", name="Check answer")
+        explain = box.get_by_role("button", name="Show explanation")
+        feedback = box.locator(".widget-output [role=alert]")
+        expect(explain).to_be_disabled()
+
+        wrong = question.check(question.wrong_answer())
+        assert not wrong.correct, f"{question.id}: the bank's wrong answer is judged correct"
+        _set_answer(box, question, question.wrong_answer())
+        check.click()
+        expect(feedback).to_contain_text(str(wrong))
+        expect(explain).to_be_enabled()
+
+        _set_answer(box, question, question.correct_answer())
+        check.click()
+        expect(feedback).to_contain_text("Correct.")
+        expect(feedback).to_contain_text("(attempt 2)")
+
+        explain.click()
+        expect(feedback).to_contain_text("Answer:")
+        expect(feedback.locator('a[href^="#src-"]')).to_have_count(len(question.sources))
+
+        box.get_by_role("button", name="Try again").click()
+        expect(feedback).to_have_count(0)
+    notebook.screenshot_of(boxes.first, "quiz")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Timeline explorer (usvn.widgets.TimelineExplorer): themes and years change the chart's alt text and the list.
+
+def _timeline_state(explorer) -> tuple[str | None, list[str]]:
+    images = explorer.locator("img")
+    alt = images.first.get_attribute("alt") if images.count() else None
+    return alt, explorer.locator("ol.usvn-events > li").all_inner_texts()
+
+
+def exercise_timeline(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    explorer = notebook.output_of("TimelineExplorer(")
+    explorer.scroll_into_view_if_needed()
+    alt_all, items_all = _timeline_state(explorer)
+    assert alt_all and items_all, "the explorer shows no chart or no events before any change"
+    assert f"Timeline chart of {len(items_all)} numbered events" in alt_all, alt_all
+
+    for label in explorer.locator("label.widget-label-basic").all():
+        if not label.inner_text().startswith("Security"):
+            label.locator("input[type=checkbox]").uncheck()
+    security = explorer.locator("ol.usvn-events > li")
+    # The alt text lists one count per theme shown: wait for the one with Security alone.
+    expect(explorer.locator("img")).to_have_attribute("alt", re.compile(r"rows\. Security \(triangles\): \d+\. "))
+    alt_security, items_security = _timeline_state(explorer)
+    assert 0 < len(items_security) < len(items_all)
+    assert all("Security" in item for item in items_security), items_security
+    assert f"Timeline chart of {len(items_security)} numbered events" in alt_security
+    assert "Trade (squares)" not in alt_security and "Diplomacy (circles)" not in alt_security
+    expect(security).to_have_count(len(items_security))
+
+    first_year = int(re.match(r"\D*(\d{4})", items_security[0])[1])
+    start = explorer.get_by_role("spinbutton", name="From year")  # labelled; stepped with the arrow keys
+    start.focus()
+    for _ in range(first_year + 1 - int(start.input_value())):
+        notebook.page.keyboard.press("ArrowUp")
+    notebook.page.keyboard.press("Enter")
+    expect(start).to_have_value(str(first_year + 1))
+    expect(security).not_to_have_count(len(items_security))
+    alt_later, items_later = _timeline_state(explorer)
+    years = [int(re.match(r"\D*(\d{4})", item)[1]) for item in items_later]
+    assert years and min(years) > first_year, (first_year, items_later)
+    assert f"Timeline chart of {len(items_later)} numbered events" in alt_later
+
+    explorer.locator("label.widget-label-basic").filter(has_text=re.compile("^Security")) \
+        .locator("input[type=checkbox]").uncheck()
+    expect(explorer).to_contain_text("Nothing to show")
+    expect(explorer.locator("img")).to_have_count(0)
+
+    explorer.get_by_role("button", name="Show everything").click()
+    expect(security).to_have_count(len(items_all))
+    expect(explorer.locator("img")).to_have_attribute("alt", alt_all)
+    notebook.screenshot_of(explorer, "timeline")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reflection prompt (usvn.widgets.ReflectionPrompt): too short, then long enough; the answer is saved.
+
+def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.reflection import load_reflection
+
+    for source in notebook.code_sources():
+        for reflection_id in re.findall(r"ReflectionPrompt\(\s*[\"']([^\"']+)[\"']", source):
+            reflection = load_reflection(reflection_id)
+            prompt = notebook.output_of(f"ReflectionPrompt(\"{reflection_id}\"")
+            prompt.scroll_into_view_if_needed()
+            answer = prompt.get_by_role("textbox", name="Your answer")
+            compare = prompt.get_by_role("button", name="Compare with the module's notes")
+            feedback = prompt.locator(".widget-output [role=alert]")
+            answer.fill("Too short to say.")
+            compare.click()
+            expect(feedback).to_contain_text("Not yet.")
+            expect(feedback.locator("li")).to_have_count(0)
+
+            words = ("The claim was accurate for 2021 but later events overtook it, so the upgrade shows a "
+                     "change of circumstances rather than an error; it does not show that distrust has gone. ")
+            while len(words.split()) < reflection.min_words:
+                words += words
+            answer.fill(words)
+            compare.click()
+            expect(feedback).to_contain_text("saved in")
+            expect(feedback.locator("li")).to_have_count(len(reflection.points))
+            saved = list((notebook.server.root / "my-notes").glob(f"*{reflection_id}*"))
+            assert saved and words.strip() in saved[0].read_text(), "the answer was not saved beside the notebook"
+            notebook.screenshot_of(prompt, f"reflection-{reflection_id}")
+
+
+INTERACTIONS = {
+    interaction.name: interaction
+    for interaction in (
+        Interaction("quiz", frozenset({"show_quiz"}), exercise_quiz),
+        Interaction("timeline", frozenset({"TimelineExplorer"}), exercise_timeline),
+        Interaction("reflection", frozenset({"ReflectionPrompt"}), exercise_reflection),
+    )
+}
+
+#: Every lesson in notebooks/, with the interactions its widgets need. Add new lessons here.
+LESSONS: dict[str, tuple[str, ...]] = {
+    "00-how-to-use-this-module": ("quiz",),
+    "01-trace-us-vietnam-relations": ("timeline", "reflection", "quiz"),
+}
+
+
+def called_names(source: str) -> set[str]:
+    """Names called in a code cell: ``show_quiz(1)`` gives ``show_quiz``, ``usvn.widgets.X()`` gives ``X``.
+
+    >>> sorted(called_names("show_quiz(1)\\nw = widgets.TimelineExplorer(events)"))
+    ['TimelineExplorer', 'show_quiz']
+    """
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name):
+                names.add(function.id)
+            elif isinstance(function, ast.Attribute):
+                names.add(function.attr)
+    return names
+
+
+def uncovered_widget_cells(path, interactions: tuple[str, ...]) -> list[str]:
+    """Code cells of a stored notebook that display a widget no listed interaction exercises."""
+    covered = set().union(*(INTERACTIONS[name].covers for name in interactions)) if interactions else set()
+    uncovered = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "code":
+            continue
+        shows_widget = any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
+        if shows_widget and not called_names(cell.source) & covered:
+            uncovered.append(f"cell {index}: {cell.source.strip()[:80]!r}")
+    return uncovered
