@@ -119,6 +119,12 @@ def test_rating_bands_and_alt_text_follow_the_data():
     assert "weighted average, 3.0" in alt
 
 
+def said(view):
+    """The one feedback output a view shows: (plain text, HTML)."""
+    (output,) = view.output.outputs
+    return output["data"]["text/plain"], output["data"]["text/html"]
+
+
 def fill(scorecard, ratings=(2, 1, 3, 2, 2, 3)):
     for factor_id, rating in zip(IDS, ratings):
         scorecard.ratings[factor_id].value = rating
@@ -136,17 +142,18 @@ def test_widget_controls_are_labelled_and_start_unrated():
 def test_widget_reports_an_empty_scorecard_in_words():
     scorecard = EvidenceScorecard()
     scorecard.show_button.click()
-    (output,) = scorecard.output.outputs
-    assert output["text"].startswith("Not yet. No rating yet for: (i) Currency convertibility")
+    text, html = said(scorecard)
+    assert text.startswith("Not yet. No rating yet for: (i) Currency convertibility")
+    assert 'role="alert"' in html and "<img" not in html
 
 
 def test_widget_draws_the_chart_with_alt_text_once_complete():
     scorecard = EvidenceScorecard()
     fill(scorecard)
     scorecard.show_button.click()
-    summary, chart = scorecard.output.outputs
-    assert "weighted average is 2.2" in summary["text"]
-    assert chart["data"]["text/html"].startswith('<img alt="Horizontal bar chart of your ratings')
+    text, html = said(scorecard)
+    assert "weighted average is 2.2" in text
+    assert '<img alt="Horizontal bar chart of your ratings' in html
 
 
 def test_widget_zero_weights_get_a_message_and_no_chart():
@@ -155,17 +162,17 @@ def test_widget_zero_weights_get_a_message_and_no_chart():
     for slider in scorecard.weights.values():
         slider.value = 0
     scorecard.show_button.click()
-    (output,) = scorecard.output.outputs
-    assert "add up to zero" in output["text"]
+    text, html = said(scorecard)
+    assert "add up to zero" in text and "<img" not in html
 
 
 def test_widget_compares_only_after_the_student_commits():
     scorecard = EvidenceScorecard()
     scorecard.compare_button.click()
-    assert "Finish your own scorecard" in scorecard.output.outputs[0]["text"]
+    assert "Finish your own scorecard" in said(scorecard)[0]
     fill(scorecard)
     scorecard.compare_button.click()
-    html = scorecard.output.outputs[1]["data"]["text/html"]
+    html = said(scorecard)[1]
     assert "Your rating and reason" in html and "Found continuing state control" in html
     assert "Vietnam General Confederation of Labour" in html
 

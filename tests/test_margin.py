@@ -11,6 +11,12 @@ from usvn.widgets.margin import MarginCalculator
 ONE_FACTOR = (FactorInput("x", "Steel", "kg", 1.0),)
 
 
+def said(view):
+    """The one feedback output a view shows: (plain text, HTML)."""
+    (output,) = view.output.outputs
+    return output["data"]["text/plain"], output["data"]["text/html"]
+
+
 def test_normal_value_adds_overhead_then_sga_then_profit_on_the_running_total():
     # Worked by hand: 4 kg x 2.50 = 10.00; overhead 10% = 1.00; SG&A 20% of 11.00 = 2.20;
     # profit 50% of 13.20 = 6.60; normal value 19.80.
@@ -82,7 +88,9 @@ def test_a_missing_quantity_or_price_is_named():
 def test_calculator_answers_good_input_with_a_breakdown_and_a_chart():
     calculator = MarginCalculator()
     calculator.surrogate.value = "b"  # changing the surrogate recalculates
-    html = calculator.output.outputs[0]["data"]["text/html"]
+    text, html = said(calculator)
+    assert text == "Surrogate B (hypothetical): Dumping margin of 30.5% of the export price."
+    assert 'role="alert"' in html
     assert "Surrogate B (hypothetical)" in html and "30.5%" in html
     assert '<img alt="Bar chart of the illustrative dumping margin' in html
     assert "Market-economy method, for comparison" in html
@@ -101,8 +109,8 @@ def test_calculator_answers_bad_input_with_a_message_and_keeps_the_entries(field
     control = calculator.export_price if field == "export_price" else calculator.quantities[field]
     control.value = typed
     calculator.calculate_button.click()
-    (output,) = calculator.output.outputs
-    assert output["output_type"] == "stream" and message in output["text"]
+    text, html = said(calculator)
+    assert message in text and text.startswith("Not calculated.") and "<img" not in html
     assert control.value == typed
     assert calculator.results == ()
 

@@ -13,6 +13,12 @@ TEMPLATE = load_memo_template()
 EVIDENCE = ("01:2023-comprehensive-strategic-partnership", "04:wages-commerce", "02:c87-delayed")
 
 
+def said(view):
+    """The one feedback output a view shows: (plain text, HTML)."""
+    (output,) = view.output.outputs
+    return output["data"]["text/plain"], output["data"]["text/html"]
+
+
 def words(count, word="because"):
     return " ".join([word] * count)
 
@@ -100,7 +106,7 @@ def test_editor_keeps_the_draft_across_a_restart(tmp_path):
     editor.fill(draft)
     editor.check_button.click()
     assert path.is_file()
-    assert "Every section is written" in editor.output.outputs[-1]["text"]
+    assert "Every section is written" in said(editor)[0]
     again = MemoEditor(path)  # a new kernel: the draft comes back from the file
     assert again.load_message == f"Loaded your saved draft from {path}."
     assert again.areas["risks"].value == draft.sections["risks"]
@@ -112,9 +118,9 @@ def test_editor_reports_an_incomplete_memo_and_still_saves(tmp_path):
     editor = MemoEditor(path)
     editor.areas["question"].value = "Only a question so far?"
     editor.check_button.click()
-    saved, verdict = (output["text"] for output in editor.output.outputs)
-    assert saved.startswith("Saved your draft") and path.is_file()
-    assert verdict.startswith("Not ready yet:") and "Write the Recommendation section" in verdict
+    text, html = said(editor)
+    assert text.startswith("Saved your draft") and path.is_file()
+    assert "Not ready yet: 6 thing(s) to fix." in text and "<li>Write the Recommendation section" in html
     assert "Only a question so far?" in path.read_text()
 
 
@@ -133,7 +139,7 @@ def test_editor_reports_a_failed_save(tmp_path):
     blocker.write_text("x")
     editor = MemoEditor(blocker / "05-memo.md")  # the parent is a file, so saving fails
     editor.save_button.click()
-    assert "Could not save your draft" in editor.output.outputs[0]["text"]
+    assert "Could not save your draft" in said(editor)[0]
 
 
 def test_editor_keeps_unknown_evidence_ids_from_a_file(tmp_path):

@@ -81,13 +81,16 @@ def test_self_score_reports_missing_and_unknown_levels():
 def test_self_check_widget_scores_only_a_complete_choice():
     view = RubricSelfCheck("memo")
     view.score_button.click()
-    assert view.output.outputs[0]["text"].startswith("Not scored yet. Choose a level for every criterion.")
+    (output,) = view.output.outputs
+    assert output["data"]["text/plain"].startswith("Not scored yet. Choose a level for every criterion.")
     for control in view.choices.values():
         control.value = "exemplary"
     view.score_button.click()
-    assert view.output.outputs[0]["text"].startswith("Your self-assessment: 24 of 24 points.")
+    (output,) = view.output.outputs
+    assert output["data"]["text/plain"].startswith("Your self-assessment: 24 of 24 points. Top level")
     for control in view.choices.values():
         control.value = "beginning"
     view.score_button.click()
-    html = view.output.outputs[1]["data"]["text/html"]
+    (output,) = view.output.outputs
+    html = output["data"]["text/html"]
     assert len(re.findall("<li>", html)) == len(MEMO.criteria) and "to reach Developing" in html

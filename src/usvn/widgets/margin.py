@@ -5,9 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as widgets
-from IPython.display import HTML
-
-from usvn.display import WithStaticFallback, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.margin import (MarginExample, MarginInputError, SurrogateResult, compare_surrogates, describe_margin,
                          dumping_margin, load_margin_example, margin_alt_text, margin_figure)
 
@@ -90,7 +88,6 @@ class MarginCalculator:
 
     def calculate(self) -> bool:
         """Recompute from the controls; on bad input, say what to fix and keep the inputs as typed."""
-        self.output.outputs = ()
         quantities = {factor_id: box.value for factor_id, box in self.quantities.items()}
         try:
             self.results = compare_surrogates(quantities, self.export_price.value, self.example)
@@ -98,14 +95,14 @@ class MarginCalculator:
         except MarginInputError as error:
             self.results, self.alt_text = (), ""
             self.message = f"Not calculated. {error} Your other entries are kept as typed."
-            self.output.append_stdout(self.message + "\n")
+            announce(self.output, self.message)
             return False
         chosen = next(result for result in self.results if result.surrogate.id == self.surrogate.value)
         self.alt_text = margin_alt_text(self.results, chosen.surrogate.id)
         chart = img_html(figure_png(margin_figure(self.results, chosen.surrogate.id)), self.alt_text)
         self.message = describe_margin(chosen.margin)
         self.static_html = (breakdown_html(self.example, chosen, price) + self._home_market_html(price) + chart)
-        self.output.append_display_data(HTML(self.static_html))
+        announce(self.output, f"{chosen.surrogate.name}: {self.message}", self.static_html)
         return True
 
     def reset(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from usvn.display import WithStaticFallback
+from usvn.display import WithStaticFallback, announce
 from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, load_memo_template,
                        memo_from_markdown, save_draft)
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
@@ -62,7 +62,7 @@ class MemoEditor:
         ])
         self._show_chosen()
         if self.load_message:
-            self.output.append_stdout(self.load_message + "\n")
+            announce(self.output, self.load_message)
 
     def _prompt_html(self) -> str:
         return (f"<p><strong>Memo question.</strong> {inline_markdown(self.template.question)}</p>"
@@ -104,23 +104,28 @@ class MemoEditor:
         )
         self.chosen.value = f"<p>Evidence you ticked, with the citations to use in your text:</p><ul>{items}</ul>"
 
-    def save(self) -> Path | None:
-        self.output.outputs = ()
+    def _save(self) -> tuple[Path | None, str]:
         try:
             path = save_draft(self.draft(), self.path)
         except OSError as error:
-            self.output.append_stdout(f"Could not save your draft ({error.strerror or error}). "
-                                      "Copy your text somewhere safe before closing the notebook.\n")
-            return None
-        self.output.append_stdout(f"Saved your draft to {path} (beside this notebook).\n")
+            return None, (f"Could not save your draft ({error.strerror or error}). "
+                          "Copy your text somewhere safe before closing the notebook.")
+        return path, f"Saved your draft to {path} (beside this notebook)."
+
+    def save(self) -> Path | None:
+        path, message = self._save()
+        announce(self.output, message)
         return path
 
     def check(self) -> bool:
-        saved = self.save()
+        _, saved = self._save()
         result = check_memo(self.draft(), self.template)
-        self.output.append_stdout(result.summary() + "\n")
-        if saved is None:
-            self.output.append_stdout("(The draft was checked but not saved; see above.)\n")
+        if result.ok:
+            announce(self.output, f"{saved} {result.summary()}")
+        else:
+            items = "".join(f"<li>{escape(problem)}</li>" for problem in result.problems)
+            announce(self.output, f"{saved} Not ready yet: {len(result.problems)} thing(s) to fix.",
+                     f"<ul>{items}</ul>")
         return result.ok
 
     def _repr_mimebundle_(self, **kwargs):
@@ -156,14 +161,15 @@ class RubricSelfCheck:
 
     def score(self):
         result = self_score(self.rubric, {key: control.value for key, control in self.choices.items()})
-        self.output.outputs = ()
-        self.output.append_stdout(result.summary() + "\n")
         if result.ok and result.next_steps:
             items = "".join(f"<li><strong>{escape(name)}</strong>, to reach {escape(label)}: {escape(text)}</li>"
                             for name, label, text in result.next_steps)
-            self.output.append_display_data(HTML(f"<p>What the next level asks:</p><ul>{items}</ul>"))
+            announce(self.output, result.summary(), f"<p>What the next level asks:</p><ul>{items}</ul>")
         elif result.ok:
-            self.output.append_stdout("Top level on every criterion. Ask a classmate to check that judgement.\n")
+            announce(self.output, f"{result.summary()} Top level on every criterion. Ask a classmate to check that "
+                     "judgement.")
+        else:
+            announce(self.output, result.summary())
         return result
 
     def _repr_mimebundle_(self, **kwargs):

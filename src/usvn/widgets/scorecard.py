@@ -9,7 +9,7 @@ from IPython.display import HTML
 
 from usvn.criteria import (RATING_SCALE, Criteria, Factor, ScorecardResult, assess, load_criteria,
                            scorecard_alt_text, scorecard_figure)
-from usvn.display import WithStaticFallback, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.text import cite_html, inline_markdown
 
 __all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "nme_list", "nme_list_html"]
@@ -23,7 +23,7 @@ def factor_html(factor: Factor) -> str:
         for card in factor.cards
     )
     link = f"<p><strong>Why it matters here:</strong> {inline_markdown(factor.link)}</p>" if factor.link else ""
-    return (f"<h4>{escape(factor.title)}</h4><p>{inline_markdown(factor.plain)}</p>{link}"
+    return (f"<h3>{escape(factor.title)}</h3><p>{inline_markdown(factor.plain)}</p>{link}"
             f"<p>Evidence cards:</p><ul>{cards}</ul>")
 
 
@@ -72,7 +72,7 @@ class EvidenceScorecard:
     def __init__(self, criteria: Criteria | None = None) -> None:
         self.criteria = criteria or load_criteria()
         self.ratings: dict[str, widgets.Dropdown] = {}
-        self.weights: dict[str, widgets.IntSlider] = {}
+        self.weights: dict[str, widgets.BoundedIntText] = {}
         self.justifications: dict[str, widgets.Text] = {}
         blocks = []
         for factor in self.criteria.factors:
@@ -80,9 +80,9 @@ class EvidenceScorecard:
                 options=[("Choose a rating", None), *((f"{value} - {label}", value) for value, label in RATING_SCALE.items())],
                 value=None, description=f"Rating ({factor.number})", style={"description_width": "8em"},
                 layout=widgets.Layout(width="26em"))
-            self.weights[factor.id] = widgets.IntSlider(
+            self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
                 value=1, min=0, max=3, step=1, description=f"Weight ({factor.number})",
-                style={"description_width": "8em"}, layout=widgets.Layout(width="22em"))
+                style={"description_width": "8em"}, layout=widgets.Layout(width="14em"))
             self.justifications[factor.id] = widgets.Text(
                 value="", placeholder="One line: which evidence decided your rating?",
                 description=f"Reason ({factor.number})", style={"description_width": "8em"},
@@ -118,23 +118,21 @@ class EvidenceScorecard:
 
     def show(self) -> ScorecardResult:
         self.result = self.assess()
-        self.output.outputs = ()
-        self.output.append_stdout(self.result.summary() + "\n")
+        chart = ""
         if self.result.ok:
             self.alt_text = scorecard_alt_text(self.result)
-            self.output.append_display_data(HTML(img_html(figure_png(scorecard_figure(self.result)), self.alt_text)))
+            chart = img_html(figure_png(scorecard_figure(self.result)), self.alt_text)
+        announce(self.output, self.result.summary(), chart)
         return self.result
 
     def compare(self) -> bool:
         result = self.assess()
-        self.output.outputs = ()
         if not result.ok:
-            self.output.append_stdout("Finish your own scorecard before you compare: commit to a view first. "
-                                      + " ".join(result.problems) + "\n")
+            announce(self.output, "Finish your own scorecard before you compare: commit to a view first. "
+                     + " ".join(result.problems))
             return False
         self.result = result
-        self.output.append_stdout(result.summary() + "\n")
-        self.output.append_display_data(HTML(commerce_html(self.criteria, result)))
+        announce(self.output, result.summary(), commerce_html(self.criteria, result))
         return True
 
     def _repr_mimebundle_(self, **kwargs):
