@@ -62,9 +62,11 @@ class MarginCalculator:
                                           value=self.example.surrogates[0].id, description="Surrogate country",
                                           style=wide)
         self.calculate_button = widgets.Button(description="Calculate", button_style="primary", icon="calculator",
-                                               tooltip="Work out normal value and the margin", layout=widgets.Layout(width="auto"))
+                                               tooltip="Work out normal value and the margin",
+                                               layout=widgets.Layout(width="auto"))
         self.reset_button = widgets.Button(description="Back to the example", icon="undo",
-                                           tooltip="Restore the illustrative inputs", layout=widgets.Layout(width="auto"))
+                                           tooltip="Restore the illustrative inputs",
+                                           layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
         self.calculate_button.on_click(lambda _: self.calculate())
         self.reset_button.on_click(lambda _: self.reset())

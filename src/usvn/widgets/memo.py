@@ -42,9 +42,11 @@ class MemoEditor:
         self.chosen = widgets.HTML()
         self.evidence.observe(lambda _: self._show_chosen(), names="value")
         self.save_button = widgets.Button(description="Save draft", icon="save",
-                                          tooltip=f"Write your draft to {path}", layout=widgets.Layout(width="auto"))
+                                          tooltip=f"Write your draft to {path}",
+                                          layout=widgets.Layout(width="auto"))
         self.check_button = widgets.Button(description="Check my memo", button_style="primary", icon="check",
-                                           tooltip="Check the structure (and save the draft)", layout=widgets.Layout(width="auto"))
+                                           tooltip="Check the structure (and save the draft)",
+                                           layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
         self.save_button.on_click(lambda _: self.save())
         self.check_button.on_click(lambda _: self.check())
@@ -150,7 +152,8 @@ class RubricSelfCheck:
             for criterion in self.rubric.criteria
         }
         self.score_button = widgets.Button(description="Score my draft", button_style="primary", icon="check-square",
-                                           tooltip="Add up your self-assessment", layout=widgets.Layout(width="auto"))
+                                           tooltip="Add up your self-assessment",
+                                           layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
         self.score_button.on_click(lambda _: self.score())
         self.widget = widgets.VBox([

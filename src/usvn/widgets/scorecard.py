@@ -77,7 +77,8 @@ class EvidenceScorecard:
         blocks = []
         for factor in self.criteria.factors:
             self.ratings[factor.id] = widgets.Dropdown(
-                options=[("Choose a rating", None), *((f"{value} - {label}", value) for value, label in RATING_SCALE.items())],
+                options=[("Choose a rating", None),
+                         *((f"{value} - {label}", value) for value, label in RATING_SCALE.items())],
                 value=None, description=f"Rating ({factor.number})", style={"description_width": "8em"},
                 layout=widgets.Layout(width="26em"))
             self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
@@ -92,9 +93,11 @@ class EvidenceScorecard:
                  self.justifications[factor.id]],
                 layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0")))
         self.show_button = widgets.Button(description="Show my scorecard", button_style="primary", icon="bar-chart",
-                                          tooltip="Check your ratings and draw the chart", layout=widgets.Layout(width="auto"))
+                                          tooltip="Check your ratings and draw the chart",
+                                          layout=widgets.Layout(width="auto"))
         self.compare_button = widgets.Button(description="Compare with Commerce", icon="balance-scale",
-                                             tooltip="See what Commerce found, beside your ratings", layout=widgets.Layout(width="auto"))
+                                             tooltip="See what Commerce found, beside your ratings",
+                                             layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
         self.show_button.on_click(lambda _: self.show())
         self.compare_button.on_click(lambda _: self.compare())
