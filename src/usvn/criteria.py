@@ -17,6 +17,7 @@ what Commerce found in 2024. The weighted average is a thinking aid, not how Com
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -281,7 +282,7 @@ def scorecard_alt_text(result: ScorecardResult) -> str:
 def scorecard_figure(result: ScorecardResult) -> Figure:
     """One bar per factor, in statute order; band shown by colour, hatch, marker and a text label."""
     rows = result.rows
-    figure = Figure(figsize=(8, 0.8 + 0.55 * len(rows)))
+    figure = Figure(figsize=(8.5, 1.2 + 0.6 * len(rows)))
     axes = figure.subplots()
     positions = list(range(len(rows)))[::-1]
     for position, row in zip(positions, rows):
@@ -291,11 +292,11 @@ def scorecard_figure(result: ScorecardResult) -> Figure:
                   height=0.6, label=style.label)
         axes.plot(row.rating, position, marker=style.marker, color="black", markersize=8, linestyle="none")
         axes.annotate(f"{row.rating} {RATING_SCALE[row.rating].lower()} (weight {row.weight:g})",
-                      (row.rating, position), xytext=(10, 0), textcoords="offset points", va="center", fontsize=8)
+                      (row.rating, position), xytext=(12, 0), textcoords="offset points", va="center", fontsize=8)
     axes.axvline(result.weighted_average, color="black", linestyle="--", linewidth=1)
     axes.annotate(f"weighted average {result.weighted_average:.1f}", (result.weighted_average, len(rows) - 0.4),
                   xytext=(3, 0), textcoords="offset points", fontsize=8)
-    axes.set_yticks(positions, [row.factor.title for row in rows])
+    axes.set_yticks(positions, [textwrap.fill(row.factor.title, 28) for row in rows])
     axes.set_xlim(0, 9.5)
     axes.set_xticks([1, 2, 3, 4, 5])
     axes.set_ylim(-0.6, len(rows) - 0.1)
@@ -307,4 +308,6 @@ def scorecard_figure(result: ScorecardResult) -> Figure:
     axes.set_title("Your evidence scorecard", loc="left", fontsize=11)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    # Fixed margins (room for the longest factor name and the legend), so the view can skip a tight re-layout.
+    figure.subplots_adjust(left=0.27, right=0.98, top=0.9, bottom=0.27)
     return figure

@@ -263,9 +263,9 @@ def margin_alt_text(results: Sequence[SurrogateResult], chosen: str | None = Non
 
 def margin_figure(results: Sequence[SurrogateResult], chosen: str | None = None) -> Figure:
     """One bar per surrogate; dumping margins hatched, no-dumping bars plain, every bar labelled in words."""
-    figure = Figure(figsize=(7.5, 0.7 + 0.75 * len(results)))
+    figure = Figure(figsize=(8, 1.2 + 0.75 * len(results)))
     axes = figure.subplots()
-    names = [result.surrogate.name + ("  ← chosen" if result.surrogate.id == chosen else "") for result in results]
+    names = [result.surrogate.name + ("\n(your choice)" if result.surrogate.id == chosen else "") for result in results]
     positions = list(range(len(results)))[::-1]
     for position, result in zip(positions, results):
         style = MARGIN_STYLE[result.band]
@@ -281,8 +281,9 @@ def margin_figure(results: Sequence[SurrogateResult], chosen: str | None = None)
     high = max(5.0, max(100 * result.margin for result in results))
     axes.set_xlim(low - 5, high + 25)
     axes.set_xlabel("(normal value - export price) / export price, %")
-    axes.set_title("Illustrative numbers: margin by surrogate country (hatched = dumping margin)",
-                   loc="left", fontsize=10)
+    axes.set_title("Illustrative numbers: margin by surrogate (striped = dumping margin)", loc="left", fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    # Fixed margins (room for the longest surrogate name), so the view can skip a tight re-layout.
+    figure.subplots_adjust(left=0.27, right=0.98, top=0.88, bottom=0.22)
     return figure

@@ -101,7 +101,7 @@ class MarginCalculator:
             return False
         chosen = next(result for result in self.results if result.surrogate.id == self.surrogate.value)
         self.alt_text = margin_alt_text(self.results, chosen.surrogate.id)
-        chart = img_html(figure_png(margin_figure(self.results, chosen.surrogate.id)), self.alt_text)
+        chart = img_html(figure_png(margin_figure(self.results, chosen.surrogate.id), tight=False), self.alt_text)
         self.message = describe_margin(chosen.margin)
         self.static_html = (breakdown_html(self.example, chosen, price) + self._home_market_html(price) + chart)
         announce(self.output, f"{chosen.surrogate.name}: {self.message}", self.static_html)

@@ -124,7 +124,7 @@ class EvidenceScorecard:
         chart = ""
         if self.result.ok:
             self.alt_text = scorecard_alt_text(self.result)
-            chart = img_html(figure_png(scorecard_figure(self.result)), self.alt_text)
+            chart = img_html(figure_png(scorecard_figure(self.result), tight=False), self.alt_text)
         announce(self.output, self.result.summary(), chart)
         return self.result
 
