@@ -6,13 +6,15 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark site clean help
+.PHONY: lab test notebooks exercises benchmark benchmark-grading site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
 	@echo "make test       create .venv (pinned) and run the whole test suite"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
+	@echo "make exercises  generate exercises/ from solutions/"
+	@echo "make benchmark-grading  grade a synthetic class with usvn and with nbgrader; print both throughputs"
 	@echo "make site       build the static HTML lessons and index into _site/ (no kernel needed to read them)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -43,6 +45,12 @@ site: $(STAMP)
 
 benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+exercises: $(STAMP)
+	$(BIN)/usvn generate
+
+benchmark-grading: $(DEV_STAMP)
+	$(BIN)/python benchmarks/grading_vs_nbgrader.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache _site artifacts

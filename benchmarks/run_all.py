@@ -83,6 +83,36 @@ def widget_interactions(rounds: int = 60) -> None:
     print(f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
           f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)")
 
+    from usvn.claims import EVIDENCE_KINDS, RATINGS
+    from usvn.widgets.claims import claim_views
+
+    view = claim_views("tran-2021")[0]
+    kinds = list(EVIDENCE_KINDS)
+    timings = []
+    for round_number in range(rounds):
+        start = time.perf_counter()
+        view.kind.value = kinds[round_number % len(kinds)]
+        view.rating.value = RATINGS[round_number % len(RATINGS)]
+        view.compare_button.click()
+        timings.append(1000 * (time.perf_counter() - start))
+    print(f"claim reading -> module's annotation       median {statistics.median(timings):6.1f} ms"
+          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} comparisons)")
+
+    from usvn.leverage import CHANNELS, OUTCOMES
+    from usvn.widgets.leverage import CaseExplorer
+
+    explorer = CaseExplorer()
+    timings = []
+    for round_number in range(rounds // 3):
+        for index, case in enumerate(explorer.cases):
+            explorer.code(case.id, CHANNELS[(round_number + index) % len(CHANNELS)],
+                          OUTCOMES[(round_number * 2 + index) % len(OUTCOMES)])
+        start = time.perf_counter()
+        explorer.compare_button.click()
+        timings.append(1000 * (time.perf_counter() - start))
+    print(f"case coding -> chart and reasons           median {statistics.median(timings):6.1f} ms"
+          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds // 3} comparisons)")
+
 
 def lesson_04_05_interactions(rounds: int = 30) -> None:
     import tempfile

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -95,7 +96,20 @@ def execute(notebook: NotebookNode, working_dir: Path, timeout: int = 120) -> No
                             resources={"metadata": {"path": str(working_dir)}})
     client.execute()
     notebook.metadata.pop("widgets", None)  # widget state holds random model ids; nothing reads it back
+    _stabilise_widget_ids(notebook)
     return notebook
+
+
+def _stabilise_widget_ids(notebook: NotebookNode) -> None:
+    """Replace random widget model ids in stored outputs by ones derived from their position.
+
+    No stored id refers to a live model (the state is not saved), so this only keeps diffs to real changes.
+    """
+    for cell_index, cell in enumerate(notebook.cells):
+        for output_index, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                view["model_id"] = hashlib.sha256(f"{cell_index}:{output_index}".encode()).hexdigest()[:32]
 
 
 def cited_ids(notebook: NotebookNode) -> list[str]:

@@ -52,6 +52,82 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _generate(args: argparse.Namespace) -> int:
+    from usvn.assignments import generate_exercises
+
+    generate_exercises(Path(args.solutions), Path(args.exercises))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from usvn.assignments import build_release
+
+    print(f"student release: {build_release(Path(args.root), Path(args.out))}")
+    return 0
+
+
+def _limits(args: argparse.Namespace):
+    from usvn.grading.sandbox import Limits
+
+    return Limits(cell_timeout=args.cell_timeout, submission_timeout=args.timeout, memory_mb=args.memory,
+                  cpu_seconds=args.cpu)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    import json
+
+    from usvn.grading.batch import atomic_write, grade_batch
+    from usvn.grading.core import load_source
+    from usvn.grading.source import SourceError
+
+    try:
+        spec = load_source(args.source, Path(args.solutions) if args.solutions else None)
+        out = Path(args.out)
+        results = grade_batch(spec, Path(args.submissions), out, jobs=args.jobs, limits=_limits(args),
+                              isolation=args.isolation, scratch=Path(args.scratch) if args.scratch else None,
+                              keep_scratch=args.keep_scratch, feedback=Path(args.feedback) if args.feedback else None)
+    except (SourceError, FileNotFoundError, RuntimeError, ValueError) as error:
+        raise SystemExit(f"usvn grade: {error}") from None
+    atomic_write(out / "run.json", json.dumps({"source": str(spec.path), "feedback": args.feedback}, indent=1))
+    pending = sum(1 for result in results for item in result.items if item.points is None)
+    ungraded = [result.student for result in results if result.status == "not graded"]
+    print(f"{len(results)} students; {pending} written answers to grade by hand in {out / 'manual-grading.csv'}")
+    if ungraded:
+        print(f"could not grade: {', '.join(ungraded)} (reasons in the gradebook)")
+    return 0
+
+
+def _merge_manual(args: argparse.Namespace) -> int:
+    import json
+
+    from usvn.grading.core import load_source
+    from usvn.grading.reports import merge_manual
+
+    out = Path(args.out)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
+    source = args.source or run.get("source")
+    if not source:
+        raise SystemExit("usvn merge-manual: give --source (the grading run left no run.json)")
+    feedback = args.feedback or run.get("feedback")
+    try:
+        applied, problems = merge_manual(load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None)
+    except (FileNotFoundError, ValueError) as error:
+        raise SystemExit(f"usvn merge-manual: {error}") from None
+    for problem in problems:
+        print(f"not merged: {problem}")
+    print(f"merged {applied} hand grade(s) into {out / 'gradebook.csv'}")
+    return 1 if problems else 0
+
+
+def _check_work(args: argparse.Namespace) -> int:
+    from usvn.grading.student import check_report
+
+    report, passed = check_report(Path(args.notebook), isolation=args.isolation)
+    print(report)
+    return 0 if passed else 1
+
+
+
 def _site(args: argparse.Namespace) -> int:
     from usvn.site import build_site
 
@@ -70,6 +146,46 @@ def build_parser() -> argparse.ArgumentParser:
     key_check.set_defaults(run=_key_check)
     check = commands.add_parser("check", help="validate every data file against its schema and the source registry")
     check.set_defaults(run=_check)
+
+    generate = commands.add_parser("generate", help="generate exercises/ from solutions/ (solutions and hidden tests removed)")
+    generate.add_argument("--solutions", default="solutions", help="folder of NN-*.ipynb solution notebooks")
+    generate.add_argument("--exercises", default="exercises", help="folder to write the exercise notebooks to")
+    generate.set_defaults(run=_generate)
+    release = commands.add_parser("release", help="write the student release: lessons and exercises, no solutions")
+    release.add_argument("out", help="a folder, or a file ending in .zip")
+    release.add_argument("--root", default=".", help="the module's top folder (default: here)")
+    release.set_defaults(run=_release)
+
+    grade = commands.add_parser("grade", help="grade a folder of submitted notebooks")
+    grade.add_argument("submissions", help="folder from the LMS or JupyterHub: one file or one folder per student")
+    grade.add_argument("--out", required=True, help="folder for gradebook.csv, results/, feedback/, manual-grading.csv")
+    grade.add_argument("--source", required=True,
+                       help="lesson number (this module's solutions/NN-*.ipynb) or path of an nbgrader source notebook")
+    grade.add_argument("--solutions", help="folder of solution notebooks (default: ./solutions)")
+    grade.add_argument("--feedback", help="folder for the per-student HTML feedback (default: OUT/feedback)")
+    grade.add_argument("--scratch", help="folder for the per-submission scratch areas (default: system temp)")
+    grade.add_argument("--keep-scratch", action="store_true", help="keep scratch areas for inspection")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    grade.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "unshare", "rlimits"],
+                       help="auto picks the strongest the machine allows")
+    grade.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell (default 30)")
+    grade.add_argument("--timeout", type=float, default=180.0, help="seconds per submission (default 180)")
+    grade.add_argument("--memory", type=int, default=2048, help="MiB of memory per kernel (default 2048)")
+    grade.add_argument("--cpu", type=int, default=120, help="CPU seconds per kernel (default 120)")
+    grade.set_defaults(run=_grade)
+
+    merge = commands.add_parser("merge-manual", help="merge hand grades from manual-grading.csv into the gradebook")
+    merge.add_argument("sheet", help="the filled-in manual-grading.csv")
+    merge.add_argument("--out", required=True, help="the folder `usvn grade --out` wrote")
+    merge.add_argument("--source", help="the source used for grading (default: from OUT/run.json)")
+    merge.add_argument("--feedback", help="feedback folder (default: as in the grading run)")
+    merge.set_defaults(run=_merge_manual)
+
+    check_work = commands.add_parser("check-work", help="run an exercise notebook's public checks (for students)")
+    check_work.add_argument("notebook", help="your saved exercise notebook")
+    check_work.add_argument("--isolation", default="rlimits", choices=["auto", "bwrap", "unshare", "rlimits"])
+    check_work.set_defaults(run=_check_work)
+
     site = commands.add_parser("site", help="build the static HTML site (lessons and an index) for readers without a kernel")
     site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
     site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")

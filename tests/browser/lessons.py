@@ -175,6 +175,139 @@ def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Close reading (usvn.widgets.claims.show_claims): for the first claim of each text, compare before answering
+# (nothing revealed), then a tag the module does not accept, then the module's own tag and rating.
+
+def _choose(group, text: str) -> None:
+    """Tick the radio button whose label is ``text`` (a whole label, or the part before its first colon)."""
+    group.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^{re.escape(text)}(:|$)")) \
+        .locator("input[type=radio]").check()
+
+
+def exercise_claims(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.claims import EVIDENCE_KINDS, load_claims
+
+    calls = [match for source in notebook.code_sources()
+             for match in re.findall(r"show_claims\(\s*[\"']([^\"']+)[\"'][^)]*\)", source)]
+    assert calls, "this lesson lists claims, but no show_claims(...) call was found"
+    for source_id in calls:
+        claims = load_claims(source_id)
+        cards = notebook.output_of(f'show_claims("{source_id}"').locator(".usvn-claim")
+        expect(cards).to_have_count(len(claims))
+        claim, card = claims[0], cards.first
+        card.scroll_into_view_if_needed()
+        compare = card.get_by_role("button", name="Compare with the module")
+        feedback = card.locator(".widget-output [role=alert]")
+
+        compare.click()
+        expect(feedback).to_contain_text("Not yet: choose the kind of evidence")
+        expect(feedback).not_to_contain_text("The module's reading")
+
+        groups = card.locator(".widget-radio")
+        accepted = {claim.evidence_kind, *(item.kind for item in claim.also_defensible)}
+        other = next(kind for kind in EVIDENCE_KINDS if kind not in accepted)
+        _choose(groups.nth(0), other)
+        compare.click()
+        expect(feedback).to_contain_text("Not yet: rate how well")
+
+        _choose(groups.nth(1), claim.rating)
+        compare.click()
+        expect(feedback).to_contain_text("Your tag differs from the module's.")
+        expect(feedback).to_contain_text(f"the module tags it '{claim.evidence_kind}'")
+        expect(feedback.locator('a[href^="#src-"]')).to_have_count(len(claim.sources))
+
+        _choose(groups.nth(0), claim.evidence_kind)
+        compare.click()
+        expect(feedback).to_contain_text("Your tag matches the module's.")
+        expect(feedback).to_contain_text(f"both rate it '{claim.rating}'")
+        notebook.screenshot_of(card, f"claims-{source_id}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Case explorer (usvn.widgets.leverage.CaseExplorer): nothing coded, two cases coded (one differently), then all.
+
+def exercise_case_explorer(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.leverage import channel_label, load_cases, outcome_label
+
+    cases = load_cases()
+    explorer = notebook.output_of("CaseExplorer(")
+    cards = explorer.locator(".usvn-case")
+    expect(cards).to_have_count(len(cases))
+    compare = explorer.get_by_role("button", name="Compare my coding with the module's")
+    feedback = explorer.locator(".widget-output [role=alert]")
+    chart = explorer.locator("img")
+
+    compare.scroll_into_view_if_needed()
+    compare.click()
+    expect(feedback).to_contain_text("Nothing to compare yet")
+    expect(chart).to_have_count(0)
+
+    def code(index: int, channel: str, outcome: str) -> None:
+        groups = cards.nth(index).locator(".widget-radio")
+        _choose(groups.nth(0), channel_label(channel))
+        _choose(groups.nth(1), outcome_label(outcome))
+
+    first, second = cases[0], cases[1]
+    moved_to = next(channel for channel in ("bilateral", "multilateral") if channel != first.channel)
+    code(0, moved_to, first.outcome)
+    code(1, second.channel, second.outcome)
+    compare.click()
+    expect(feedback).to_contain_text(f"You coded 2 of {len(cases)} cases; 1 sit where the module puts them")
+    expect(feedback).to_contain_text(f"case 3 ({cases[2].title}) needs channel and outcome")
+    expect(chart).to_have_attribute("alt", re.compile(rf"^Chart placing 2 of {len(cases)} leverage cases"))
+    expect(chart).to_have_attribute("alt", re.compile(rf"case 1 you coded {channel_label(moved_to).lower()}"))
+    reasons = explorer.locator("ol > li")
+    expect(reasons).to_have_count(2)
+    expect(reasons.first).to_contain_text(f"Case 1, {first.title}")
+    notebook.screenshot_of(chart, "case-explorer")
+
+    for index, case in enumerate(cases):
+        code(index, case.channel, case.outcome)
+    compare.click()
+    expect(feedback).to_contain_text(f"{len(cases)} sit where the module puts them")
+    expect(chart).to_have_attribute("alt", re.compile(rf"puts {len(cases)} of {len(cases)} in the same place\.$"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Structured argument (usvn.widgets.leverage.ArgumentBuilder): empty, then complete; saved beside the notebook.
+
+def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.leverage import channel_label, load_asks, load_cases
+
+    for ask_id in {match for source in notebook.code_sources()
+                   for match in re.findall(r"ArgumentBuilder\(\s*[\"']([^\"']+)[\"']", source)}:
+        ask, cases = load_asks()[ask_id], load_cases()
+        builder = notebook.output_of(f'ArgumentBuilder("{ask_id}"').locator(".usvn-argument")
+        check = builder.get_by_role("button", name="Check my argument's structure")
+        feedback = builder.locator(".widget-output [role=alert]")
+        check.scroll_into_view_if_needed()
+        check.click()
+        expect(feedback).to_contain_text("Not yet. Choose a channel")
+        expect(feedback).to_contain_text("Select at least one counter-case")
+
+        note = ask.notes[0]
+        _choose(builder.locator(".widget-radio").first, channel_label(note.channel))
+        numbers = {case.id: number for number, case in enumerate(cases, start=1)}
+        titles = {case.id: case.title for case in cases}
+        supporting = [case.id for case in cases if case.id not in note.cases[-1:]][:2]
+        for case_id in supporting:
+            builder.get_by_role("checkbox", name=f"Supports: case {numbers[case_id]}, {titles[case_id]}").check()
+        counter = note.cases[-1]
+        builder.get_by_role("checkbox", name=f"Against: case {numbers[counter]}, {titles[counter]}").check()
+        words = " ".join(["Each case shows what Vietnam wanted at the time and what the ask cost the Party."] * 4)
+        builder.get_by_role("textbox", name="Your justification").fill(words)
+        check.click()
+        expect(feedback).to_contain_text("It is not graded")
+        expect(feedback).to_contain_text(f"{channel_label(note.channel)} (your channel)")
+        saved = notebook.server.root / "my-notes" / f"03-argument-{ask_id}.md"
+        assert saved.is_file() and words in saved.read_text(), "the argument was not saved beside the notebook"
+        notebook.screenshot_of(builder, f"argument-{ask_id}")
 # Margin calculator (usvn.widgets.MarginCalculator): bad inputs get messages, the surrogate moves the margin.
 
 def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
@@ -306,6 +439,9 @@ INTERACTIONS = {
         Interaction("quiz", frozenset({"show_quiz"}), exercise_quiz),
         Interaction("timeline", frozenset({"TimelineExplorer"}), exercise_timeline),
         Interaction("reflection", frozenset({"ReflectionPrompt"}), exercise_reflection),
+        Interaction("claims", frozenset({"show_claims"}), exercise_claims),
+        Interaction("case-explorer", frozenset({"CaseExplorer"}), exercise_case_explorer),
+        Interaction("argument", frozenset({"ArgumentBuilder"}), exercise_argument),
         Interaction("margin", frozenset({"MarginCalculator"}), exercise_margin),
         Interaction("scorecard", frozenset({"EvidenceScorecard"}), exercise_scorecard),
         Interaction("memo", frozenset({"MemoEditor"}), exercise_memo),
@@ -317,6 +453,8 @@ INTERACTIONS = {
 LESSONS: dict[str, tuple[str, ...]] = {
     "00-how-to-use-this-module": ("quiz",),
     "01-trace-us-vietnam-relations": ("timeline", "reflection", "quiz"),
+    "02-weigh-rights-on-paper-and-in-practice": ("claims", "quiz"),
+    "03-test-which-leverage-worked": ("case-explorer", "reflection", "argument", "quiz"),
     "04-weigh-the-market-economy-criteria": ("margin", "scorecard", "quiz"),
     "05-write-a-policy-memo": ("memo", "rubric", "reflection", "quiz"),
 }

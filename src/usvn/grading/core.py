@@ -1,0 +1,280 @@
+"""``grade(source, submission) -> SubmissionResult``: the grader's Python API.
+
+The test cells of the source run here, in the grader's process, on answers that left the student's kernel
+as data. Each item is scored on its own: a failure in one never costs another its points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from usvn.grading.sandbox import Limits, Sandbox, detect
+from usvn.grading.source import Item, SourceError, SourceSpec, read_source
+from usvn.grading.wire import Missing, StudentCodeError
+
+__all__ = ["GRADER_VERSION", "ItemResult", "SubmissionResult", "evaluate", "grade", "load_source", "read_submission"]
+
+GRADER_VERSION = "1"
+MAX_NOTEBOOK_BYTES = 64 * 2**20
+HIDDEN_FAILED = "Passes the public checks but not the hidden tests: check the answer itself, not only its form."
+
+
+@dataclass
+class ItemResult:
+    grade_id: str
+    kind: str  # "auto" or "manual"
+    max_points: float
+    points: float | None  # None: waits for a hand grade
+    status: str  # passed, failed, ungraded (manual, not yet graded), graded (manual), unanswered
+    feedback: str = ""
+    answer: str = ""  # manual items: the student's text
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    submission: str
+    status: str  # graded, partial, not graded
+    items: list[ItemResult] = field(default_factory=list)
+    reason: str = ""
+    changes: str = ""
+    problems: list[str] = field(default_factory=list)
+    cell_errors: list[str] = field(default_factory=list)
+    isolation: str = ""
+    seconds: float = 0.0
+    fingerprint: str = ""
+
+    @property
+    def auto_points(self) -> float:
+        return sum(item.points or 0 for item in self.items if item.kind == "auto")
+
+    def item(self, grade_id: str) -> ItemResult:
+        return next(item for item in self.items if item.grade_id == grade_id)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        items = [ItemResult(**item) for item in data.get("items", [])]
+        return cls(**{**data, "items": items})
+
+
+def load_source(source, solutions_dir: Path | None = None) -> SourceSpec:
+    """A lesson number (this module's ``solutions/NN-*.ipynb``), a path, or an already read spec."""
+    if isinstance(source, SourceSpec):
+        return source
+    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+        return read_source(solution_path(int(source), solutions_dir))
+    return read_source(Path(source))
+
+
+def solution_path(number: int, solutions_dir: Path | None = None) -> Path:
+    """Find ``solutions/NN-*.ipynb``: in ``solutions_dir``, the current folder, or beside the package source."""
+    import usvn
+
+    candidates = [solutions_dir] if solutions_dir else [Path.cwd() / "solutions",
+                                                        Path(usvn.__file__).resolve().parents[2] / "solutions"]
+    for folder in candidates:
+        if folder and folder.is_dir():
+            found = sorted(folder.glob(f"{number:02d}-*.ipynb"))
+            if found:
+                return found[0]
+    searched = ", ".join(str(folder) for folder in candidates if folder)
+    raise SourceError(f"No solution notebook for lesson {number:02d} (looked in {searched}); "
+                      "give the source notebook's path instead, or --solutions FOLDER.")
+
+
+def read_submission(path: Path) -> tuple[NotebookNode | None, list[str], str]:
+    """``(notebook, notes, reason)``: the notebook if it can be graded, else None and a plain reason."""
+    notes: list[str] = []
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            return None, notes, f"the file is too large to be a notebook ({size // 2**20} MiB)"
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        return None, notes, f"the file cannot be read ({error.strerror})"
+    if not raw.strip():
+        return None, notes, "the file is empty"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        text = raw.decode("cp1252", errors="replace")
+        notes.append(f"the file is not UTF-8 (byte {error.start}); read it as Windows-1252")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, notes, f"not a notebook: the file is not valid JSON (line {error.lineno}, column {error.colno})"
+    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
+        return None, notes, "not a notebook: the JSON has no list of cells"
+    try:
+        notebook = nbformat.from_dict(data)
+        if notebook.get("nbformat", 4) < 4:
+            notebook = nbformat.convert(notebook, 4)
+        for cell in notebook.cells:
+            if not isinstance(cell, dict) or "cell_type" not in cell:
+                raise ValueError("a cell has no cell_type")
+            cell.setdefault("metadata", {})
+            if isinstance(cell.get("source"), list):
+                cell["source"] = "".join(map(str, cell["source"]))
+            cell["source"] = str(cell.get("source", ""))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        return None, notes, f"not a notebook: {error}"
+    kernelspec = notebook.get("metadata", {}).get("kernelspec") or {}
+    name, language = str(kernelspec.get("name", "")), str(kernelspec.get("language", "python"))
+    if not kernelspec:
+        notes.append("no kernelspec; graded with Python 3")
+    elif language.lower() != "python" or not name.lower().startswith("python"):
+        notes.append(f"kernelspec '{name or language}' ignored; graded with Python 3")
+    return notebook, notes, ""
+
+
+def evaluate(spec: SourceSpec, answers: dict, extracted: bool, manual: dict[str, str]) -> list[ItemResult]:
+    """Score every item against the key, here in the grader's process."""
+    results = []
+    for item in spec.items:
+        if item.kind == "manual":
+            answer = manual.get(item.grade_id, "")
+            results.append(ItemResult(item.grade_id, "manual", item.points, None if answer else 0.0,
+                                      "ungraded" if answer else "unanswered",
+                                      "" if answer else "No answer was written.", answer))
+            continue
+        results.append(_evaluate_item(item, answers, extracted, spec.preamble))
+    return results
+
+
+def _evaluate_item(item: Item, answers: dict, extracted: bool, preamble: str = "") -> ItemResult:
+    namespace: dict = {"__name__": "__grader__"}
+    if preamble:
+        exec(compile(preamble, "<source imports>", "exec"), namespace)  # noqa: S102 - the source's own imports
+    for name in item.answers:
+        namespace[name] = answers.get(name, Missing())
+    missing = [name for name in item.answers if isinstance(namespace[name], Missing)]
+    for segment in item.segments:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                exec(compile(segment.code, f"<test {item.grade_id}>", "exec"), namespace)  # noqa: S102 - the key's code
+        except Exception as error:  # noqa: BLE001 - any failure of a check fails this item only
+            return ItemResult(item.grade_id, "auto", item.points, 0.0, "failed",
+                              _message(error, segment.hidden, missing, extracted), _answer_text(item, namespace))
+    return ItemResult(item.grade_id, "auto", item.points, item.points, "passed", "Correct.",
+                      _answer_text(item, namespace))
+
+
+def _answer_text(item: Item, namespace: dict) -> str:
+    """The student's values for this item, shortened, for the instructor's per-item JSON."""
+    return "; ".join(f"{name} = {repr(namespace.get(name))[:200]}" for name in item.answers)
+
+
+def _message(error: Exception, hidden: bool, missing: list[str], extracted: bool) -> str:
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        if not extracted:
+            return f"Not graded: {names} could not be read from your notebook (see the notes above)."
+        return f"{names} not defined when your notebook ran: run the cell that sets it and keep its name."
+    if isinstance(error, StudentCodeError):
+        return "Your function raised an error on the hidden test inputs." if hidden else str(error)
+    if hidden:
+        return HIDDEN_FAILED
+    if isinstance(error, AssertionError):
+        return str(error) or "A public check failed."
+    return f"A public check could not use your answer ({type(error).__name__}: {str(error)[:160]})."
+
+
+def fingerprint(spec: SourceSpec, submission: Path, limits: Limits) -> str:
+    digest = hashlib.sha256()
+    digest.update(GRADER_VERSION.encode())
+    digest.update(spec.digest.encode())
+    digest.update(json.dumps(limits.as_dict(), sort_keys=True).encode())
+    try:
+        digest.update(Path(submission).read_bytes())
+    except OSError:
+        digest.update(b"<unreadable>")
+    return digest.hexdigest()
+
+
+def _hidden_paths(extra: list[Path], source: Path | None, submission: Path, work: Path) -> list[Path]:
+    """Folders to cover in the kernel's view: the key's, the submission's, the outputs, the scratch area.
+
+    A folder that holds Python itself (or this kernel's scratch) cannot be covered; its file is hidden instead.
+    """
+    from usvn.grading.sandbox import _python_dirs
+
+    keep = [*_python_dirs(), work.resolve()]
+    wanted = [Path(path).resolve() for path in extra]
+    if source:
+        wanted.append(Path(source).resolve().parent)
+    wanted.append(submission.resolve().parent)
+    hidden = []
+    for path in wanted:
+        blocked = any(path == kept or path in kept.parents for kept in keep if kept != work.resolve()) or path == work
+        if not blocked:
+            hidden.append(path)
+        elif source and Path(source).resolve().parent == path:
+            hidden.append(Path(source).resolve())
+        elif submission.resolve().parent == path:
+            hidden.append(submission.resolve())
+    return hidden
+
+
+def grade(source, submission, *, student: str | None = None, limits: Limits | None = None,
+          isolation: str = "auto", scratch: Path | None = None, keep_scratch: bool = False,
+          hide: list[Path] | None = None, solutions_dir: Path | None = None) -> SubmissionResult:
+    """Grade one submitted notebook (a path) against a source (lesson number, path, or spec).
+
+    ``hide`` lists folders the kernel must not see besides the source's own (used by the batch command).
+    """
+    started = time.monotonic()
+    spec = load_source(source, solutions_dir)
+    limits = limits or Limits()
+    submission = Path(submission)
+    student = student or submission.stem
+    level, _ = detect(isolation)
+    sandbox = Sandbox(level, limits)
+    result = SubmissionResult(student, str(submission), "not graded", isolation=sandbox.describe(),
+                              fingerprint=fingerprint(spec, submission, limits))
+    notebook, notes, reason = read_submission(submission)
+    result.problems.extend(notes)
+    if notebook is None:
+        result.reason = reason
+        result.items = [ItemResult(item.grade_id, item.kind, item.points, 0.0, "failed" if item.kind == "auto"
+                                   else "unanswered", f"Not graded: {reason}.") for item in spec.items]
+        result.seconds = round(time.monotonic() - started, 3)
+        return result
+    from usvn.grading.runner import prepare, run
+
+    prepared = prepare(spec, notebook)
+    result.changes = "; ".join(prepared.changes)
+    base = Path(scratch) if scratch else Path(tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="usvn-grade-", dir=base))
+    hidden = _hidden_paths([*(hide or []), base], spec.path, submission, work)
+    try:
+        outcome = run(spec, prepared, sandbox, work, hidden)
+    finally:
+        if not keep_scratch:
+            shutil.rmtree(work, ignore_errors=True)
+    result.problems.extend(outcome.problems)
+    result.cell_errors = outcome.cell_errors
+    result.items = evaluate(spec, outcome.answers, outcome.extracted, prepared.manual_answers)
+    if outcome.extracted and not outcome.problems:
+        result.status = "graded"
+    elif outcome.extracted or outcome.answers:
+        result.status = "partial"
+        result.reason = outcome.problems[0] if outcome.problems else ""
+    else:
+        result.reason = outcome.problems[0] if outcome.problems else "no answers could be read"
+    result.seconds = round(time.monotonic() - started, 3)
+    return result

@@ -1,0 +1,270 @@
+"""Isolation for a student's kernel without Docker, detected at run time.
+
+Three levels, strongest first; :func:`detect` picks the strongest the machine allows and says why:
+
+``bwrap``
+    bubblewrap (Debian package ``bubblewrap``): the kernel sees the system and Python read-only and its own
+    scratch folder, nothing else (no answer key, no other submission, no gradebook, no home folder); no
+    network; its own process tree, killed with it.
+``unshare``
+    util-linux ``unshare`` with a user namespace: no network, its own process tree; the key's folder, the
+    output folder, the submissions and the other scratch folders are covered with empty mounts.
+``rlimits``
+    no namespaces: resource limits, a scrubbed environment and a scratch folder only. The answer key still
+    never enters the kernel (answers leave it as data), but the kernel could read files the grader's user can.
+
+Every level applies the same resource limits (CPU seconds, memory, processes, file size) through
+:mod:`usvn.grading.confine`, and when the grader runs as root the kernel runs as an unprivileged uid, because
+the kernel does not apply a process limit to root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+__all__ = ["LEVELS", "Limits", "Sandbox", "detect"]
+
+LEVELS = ("bwrap", "unshare", "rlimits")
+CONFINE = Path(__file__).with_name("confine.py")
+_PASS_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits for one submission. Times in seconds; sizes as named."""
+
+    cell_timeout: float = 30.0
+    submission_timeout: float = 180.0
+    call_timeout: float = 5.0
+    cpu_seconds: int = 120
+    memory_mb: int = 2048
+    processes: int = 64
+    file_mb: int = 64
+    output_bytes: int = 1_000_000
+    answer_bytes: int = 1_000_000
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _run_ok(command: list[str]) -> tuple[bool, str]:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, str(error)
+    return done.returncode == 0, (done.stderr or done.stdout).strip().splitlines()[-1:][0] if (
+        done.stderr or done.stdout).strip() else ""
+
+
+@cache
+def probe(level: str) -> tuple[bool, str]:
+    """Can this machine run a sandbox of ``level``? ``(yes, reason)``."""
+    if level == "rlimits":
+        return True, "resource limits need no privileges"
+    if not sys.platform.startswith("linux"):
+        return False, "namespaces are Linux-only"
+    if level == "bwrap":
+        binary = shutil.which("bwrap")
+        if not binary:
+            return False, "bubblewrap is not installed (apt-get install bubblewrap)"
+        sandbox = Sandbox("bwrap")
+        folder = _probe_dir()
+        try:
+            sandbox.prepare(folder)
+            ok, why = _run_ok(sandbox.wrap([sys.executable, "-I", "-S", "-c", "pass"], folder, hide=[]))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return ok, "bubblewrap works" if ok else f"bubblewrap is installed but cannot start a sandbox: {why}"
+    if level == "unshare":
+        binary = shutil.which("unshare")
+        if not binary:
+            return False, "util-linux unshare is not installed"
+        ok, why = _run_ok([binary, *Sandbox("unshare")._unshare_flags(), "true"])
+        return ok, "user namespaces are allowed" if ok else f"unshare cannot create namespaces: {why}"
+    raise ValueError(f"Unknown isolation level '{level}'; levels are {', '.join(LEVELS)}.")
+
+
+def _probe_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="usvn-probe-"))
+
+
+def detect(requested: str = "auto") -> tuple[str, str]:
+    """The isolation level to use and why. ``requested`` is ``auto`` or a level, which must then work."""
+    if requested == "auto":
+        reasons = []
+        for level in LEVELS:
+            ok, why = probe(level)
+            if ok:
+                return level, "; ".join(reasons + [why]) if reasons else why
+            reasons.append(why)
+    if requested not in LEVELS:
+        raise ValueError(f"Unknown isolation level '{requested}'; choose auto, {', '.join(LEVELS)}.")
+    ok, why = probe(requested)
+    if not ok:
+        raise RuntimeError(f"Isolation level '{requested}' is not available here: {why}.")
+    return requested, why
+
+
+def _traversable_by_others(path: Path) -> bool:
+    """Whether an unprivileged uid can reach ``path`` (every parent folder has o+x)."""
+    path = path.resolve()
+    for folder in [*reversed(path.parents), path]:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            return False
+        if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+            return False
+    return True
+
+
+def _python_dirs() -> list[Path]:
+    dirs = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
+            Path(os.path.realpath(sys.executable)).parent.parent}
+    import usvn
+
+    package = Path(usvn.__file__).resolve().parent
+    dirs.add(package)
+    return sorted({path.resolve() for path in dirs}, key=lambda path: len(path.parts))
+
+
+class Sandbox:
+    """Builds the command that starts a confined kernel for one submission."""
+
+    def __init__(self, level: str, limits: Limits | None = None, uid: int | None = None) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"Unknown isolation level '{level}'; levels are {', '.join(LEVELS)}.")
+        self.level = level
+        self.limits = limits or Limits()
+        self.root = os.geteuid() == 0
+        if uid is None and self.root:
+            # Root ignores the process limit, so the kernel runs as a uid of its own (one per grading process).
+            python_reachable = all(_traversable_by_others(path) for path in _python_dirs())
+            if level == "bwrap" or python_reachable:
+                uid = 61000 + os.getpid() % 4000
+        self.uid = uid
+
+    def describe(self) -> str:
+        what = {
+            "bwrap": "bubblewrap: own file-system view (system and Python read-only, its scratch folder), "
+                     "no network, own process tree",
+            "unshare": "namespaces: no network, own process tree, key/output/submission folders hidden",
+            "rlimits": "resource limits, scrubbed environment and a scratch folder only "
+                       "(install bubblewrap for file-system and network isolation)",
+        }[self.level]
+        limits = self.limits
+        processes = f"processes {limits.processes}" if (self.uid is not None or not self.root) else \
+            "processes not limited (running as root with Python in a private folder)"
+        return (f"{self.level} ({what}; limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MiB, "
+                f"{processes}, files {limits.file_mb} MiB, output {limits.output_bytes // 1000} kB)")
+
+    def _unshare_flags(self) -> list[str]:
+        user = [] if self.root else ["--user", "--map-root-user"]
+        return [*user, "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc"]
+
+    def env(self, scratch: Path) -> dict[str, str]:
+        home = scratch / "home"
+        python_bin = str(Path(sys.executable).parent)
+        env = {
+            "HOME": str(home),
+            "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TMPDIR": "/tmp" if self.level == "bwrap" else str(scratch / "tmp"),
+            "MPLCONFIGDIR": str(home / ".config" / "matplotlib"),
+            "IPYTHONDIR": str(home / ".ipython"),
+            "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+        if Path(sys.prefix) != Path(sys.base_prefix):
+            env["VIRTUAL_ENV"] = sys.prefix
+        for name in _PASS_THROUGH:
+            if name in os.environ:
+                env[name] = os.environ[name]
+        return env
+
+    def prepare(self, scratch: Path) -> None:
+        """Create the scratch layout, owned by the kernel's uid."""
+        if self.level != "bwrap" and self.uid is not None and not _traversable_by_others(scratch.parent):
+            self.uid = None  # the kernel's own uid could not reach this scratch folder
+        for sub in ("work", "home/.config/matplotlib", "home/.ipython", "runtime", "tmp"):
+            (scratch / sub).mkdir(parents=True, exist_ok=True)
+        cache = _matplotlib_cache()
+        if cache:
+            shutil.copy2(cache, scratch / "home/.config/matplotlib" / cache.name)
+        os.chmod(scratch, 0o711)
+        if self.uid is not None:
+            for folder, dirs, files in os.walk(scratch):
+                os.chown(folder, self.uid, self.uid)
+                for name in files:
+                    os.chown(os.path.join(folder, name), self.uid, self.uid)
+            os.chown(scratch, 0, 0)
+
+    def wrap(self, command: list[str], scratch: Path, hide: list[Path]) -> list[str]:
+        """The full command: sandbox, then the confine launcher, then ``command``."""
+        scratch = scratch.resolve()
+        config = {
+            "limits": self.limits.as_dict(),
+            "uid": self.uid,
+            "cwd": str(scratch / "work") if (scratch / "work").is_dir() else str(scratch),
+            "scratch": str(scratch),
+            "relative_nproc": not self.root and self.level == "rlimits",
+            "env": None if self.level == "bwrap" else self.env(scratch),
+            "hide": [str(path) for path in hide] if self.level == "unshare" else [],
+        }
+        inner = [sys.executable, "-I", "-S", str(CONFINE), json.dumps(config), "--", *command]
+        if self.level == "rlimits":
+            return inner
+        if self.level == "unshare":
+            return [shutil.which("unshare") or "unshare", *self._unshare_flags(), *inner]
+        args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+                "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grader"]
+        if self.root:
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            args += ["--unshare-user"]
+        for system in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
+            args += ["--ro-bind-try", system, system]
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]
+        made: set[Path] = {Path("/"), Path("/tmp")}
+        for path in [*_python_dirs(), scratch]:
+            # bubblewrap makes missing parent folders private (0700); make them traversable like the originals.
+            for parent in reversed(path.parents):
+                if parent not in made and not any(parent == Path(system) or Path(system) in parent.parents
+                                                  for system in ("/usr", "/bin", "/sbin", "/lib", "/etc")):
+                    args += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+        for path in _python_dirs():
+            args += ["--ro-bind", str(path), str(path)]
+        args += ["--bind", str(scratch), str(scratch), "--clearenv"]
+        for key, value in self.env(scratch).items():
+            args += ["--setenv", key, value]
+        return [*args, "--", *inner]
+
+
+@cache
+def _matplotlib_cache() -> Path | None:
+    """The grader's matplotlib font cache, copied into each scratch folder so kernels skip rebuilding it."""
+    try:
+        from matplotlib import font_manager
+    except ImportError:
+        return None
+    font_manager.fontManager  # noqa: B018 - building the manager writes the cache if it is missing
+    folder = Path(font_manager.mpl.get_cachedir())
+    caches = sorted(folder.glob("fontlist-v*.json"))
+    return caches[-1] if caches else None

@@ -1,0 +1,413 @@
+"""Which leverage worked? Cases coded by channel and outcome, a chart of them, and a structured argument.
+
+A pure model: no widgets here (see :mod:`usvn.widgets.leverage`). The student codes each case first;
+:func:`compare_codings` then sets the student's coding beside the module's, with the module's reasons.
+
+>>> cases = load_cases()
+>>> len(cases) >= 8
+True
+>>> report = compare_codings(cases, {cases[0].id: (cases[0].channel, None)})
+>>> report.comparisons, [case.id for case, _ in report.uncoded][:1]
+((), ['tpp-labor-plan'])
+>>> report.message.startswith("No case is fully coded yet")
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from matplotlib.figure import Figure
+
+from usvn.data import DataError, check_citations, load_data
+from usvn.display import FigureOutput
+from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
+
+__all__ = [
+    "CHANNELS", "OUTCOMES", "Alternative", "ArgumentCheck", "Ask", "Case", "CaseComparison", "CodingReport",
+    "Note", "check_argument", "compare_codings", "leverage_alt_text", "leverage_chart", "leverage_figure",
+    "load_asks", "load_cases", "save_argument",
+]
+
+CHANNELS: tuple[str, ...] = tuple(CHANNEL_STYLE)
+OUTCOMES: tuple[str, ...] = tuple(sorted(OUTCOME_STYLE, key=lambda key: OUTCOME_STYLE[key].rank))
+MAX_CHARACTERS = 5000
+
+Verdict = Literal["same", "defensible", "different"]
+
+
+def channel_label(channel: str) -> str:
+    return CHANNEL_STYLE[channel].label
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_STYLE[outcome].label
+
+
+@dataclass(frozen=True)
+class Alternative:
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    title: str
+    start: str
+    levers: tuple[str, ...]
+    actors: str
+    ask: str
+    response: str
+    lasted: str
+    channel: str
+    channel_reason: str
+    outcome: str
+    outcome_reason: str
+    sources: tuple[str, ...]
+    end: str | None = None
+    defensible_channels: tuple[Alternative, ...] = ()
+    defensible_outcomes: tuple[Alternative, ...] = ()
+
+    @property
+    def dates(self) -> str:
+        """The case's dates in words: ``2015-11 to 2017-01-23``, or ``from 2019-06-30``."""
+        return f"{self.start} to {self.end}" if self.end else f"from {self.start}"
+
+    def compare(self, channel: str, outcome: str) -> CaseComparison:
+        """The student's coding (already checked to be valid) beside the module's, with reasons."""
+        channel_verdict, channel_note = _verdict(
+            channel, self.channel, self.defensible_channels, self.channel_reason, channel_label, "Channel")
+        outcome_verdict, outcome_note = _verdict(
+            outcome, self.outcome, self.defensible_outcomes, self.outcome_reason, outcome_label, "Outcome")
+        return CaseComparison(self, channel, outcome, channel_verdict, outcome_verdict, (channel_note, outcome_note))
+
+
+def _verdict(chosen, module, alternatives, reason, label, what) -> tuple[Verdict, str]:
+    if chosen == module:
+        return "same", f"{what}: you and the module both chose '{label(module)}'. {reason}"
+    alternative = next((item for item in alternatives if item.value == chosen), None)
+    if alternative is not None:
+        return "defensible", (f"{what}: you chose '{label(chosen)}', the module '{label(module)}'; yours is "
+                              f"defensible: {alternative.reason} The module's reason: {reason}")
+    return "different", f"{what}: you chose '{label(chosen)}', the module '{label(module)}'. {reason}"
+
+
+@dataclass(frozen=True)
+class CaseComparison:
+    case: Case
+    channel: str
+    outcome: str
+    channel_verdict: Verdict
+    outcome_verdict: Verdict
+    notes: tuple[str, str]
+
+    @property
+    def same_place(self) -> bool:
+        """True when the student put the case in the same chart cell as the module."""
+        return self.channel == self.case.channel and self.outcome == self.case.outcome
+
+
+@dataclass(frozen=True)
+class CodingReport:
+    """The comparisons for every fully coded case, and the cases still missing a channel or outcome."""
+
+    comparisons: tuple[CaseComparison, ...]
+    uncoded: tuple[tuple[Case, tuple[str, ...]], ...]
+    problems: tuple[str, ...]
+    message: str
+
+
+def _numbered(cases: Sequence[Case]) -> dict[str, int]:
+    return {case.id: number for number, case in enumerate(cases, start=1)}
+
+
+def compare_codings(cases: Sequence[Case], codings: Mapping[str, tuple[Any, Any]]) -> CodingReport:
+    """Compare the student's ``{case id: (channel, outcome)}`` with the module's coding of ``cases``.
+
+    Missing, blank or unknown values never raise: the case is listed as uncoded (with what it lacks)
+    or as a problem, and the message says what to do.
+    """
+    numbers = _numbered(cases)
+    comparisons, uncoded, problems = [], [], []
+    for case in cases:
+        channel, outcome = codings.get(case.id, (None, None))
+        missing = tuple(part for part, value in (("channel", channel), ("outcome", outcome)) if value in (None, ""))
+        bad = [f"'{value}' is not a {part}" for part, value, allowed in
+               (("channel", channel, CHANNELS), ("outcome", outcome, OUTCOMES))
+               if value not in (None, "") and value not in allowed]
+        if bad:
+            problems.append(f"Case {numbers[case.id]} ({case.title}): {'; '.join(bad)}.")
+        elif missing:
+            uncoded.append((case, missing))
+        else:
+            comparisons.append(case.compare(channel, outcome))
+    if not comparisons:
+        message = ("No case is fully coded yet: choose a channel and an outcome for each case above, "
+                   "then press the button again.")
+    else:
+        same = sum(item.same_place for item in comparisons)
+        message = f"You coded {len(comparisons)} of {len(cases)} cases; {same} sit where the module puts them."
+        if uncoded:
+            listed = "; ".join(f"case {numbers[case.id]} ({case.title}) needs {' and '.join(parts)}"
+                               for case, parts in uncoded)
+            message += f" Not yet coded, so not shown: {listed}."
+    if problems:
+        message += " " + " ".join(problems)
+    return CodingReport(tuple(comparisons), tuple(uncoded), tuple(problems), message)
+
+
+# --- The chart ------------------------------------------------------------------------------
+
+def _cell_offsets(count: int) -> list[float]:
+    """Horizontal offsets that spread ``count`` markers across one chart cell."""
+    width = 0.22
+    return [0.0] if count == 1 else [width * (index - (count - 1) / 2) for index in range(count)]
+
+
+def leverage_figure(cases: Sequence[Case], comparisons: Sequence[CaseComparison] = ()) -> Figure:
+    """Cases placed by channel (columns) and outcome (rows) at the module's coding, numbered as listed.
+
+    With ``comparisons``, only the compared cases are drawn, and where the student's cell differs a
+    hollow marker marks the student's coding, joined to the module's by a dotted arrow.
+    """
+    numbers = _numbered(cases)
+    shown = [item.case for item in comparisons] if comparisons else list(cases)
+    figure = Figure(figsize=(8.5, 4.6))
+    axes = figure.subplots()
+    positions: dict[str, tuple[float, float]] = {}
+    by_cell: dict[tuple[str, str], list[Case]] = {}
+    for case in shown:
+        by_cell.setdefault((case.channel, case.outcome), []).append(case)
+    for (channel, outcome), members in by_cell.items():
+        style = CHANNEL_STYLE[channel]
+        for offset, case in zip(_cell_offsets(len(members)), members):
+            x, y = CHANNELS.index(channel) + offset, OUTCOME_STYLE[outcome].rank
+            positions[case.id] = (x, y)
+            axes.scatter([x], [y], s=180, marker=style.marker, color=style.colour, edgecolor="black",
+                         linewidth=0.8, zorder=3)
+            axes.annotate(str(numbers[case.id]), (x, y), textcoords="offset points", xytext=(0, 11),
+                          ha="center", fontsize=9, fontweight="bold")
+    moved = [item for item in comparisons if not item.same_place]
+    student_cells: dict[tuple[str, str], list[CaseComparison]] = {}
+    for item in moved:
+        student_cells.setdefault((item.channel, item.outcome), []).append(item)
+    for (channel, outcome), members in student_cells.items():
+        for offset, item in zip(_cell_offsets(len(members)), members):
+            x, y = CHANNELS.index(channel) + offset, OUTCOME_STYLE[outcome].rank - 0.3
+            style = CHANNEL_STYLE[channel]
+            axes.scatter([x], [y], s=150, marker=style.marker, facecolor="white", edgecolor="black",
+                         linewidth=1.2, linestyle="--", zorder=4)
+            axes.annotate(str(numbers[item.case.id]), (x, y), textcoords="offset points", xytext=(10, -4),
+                          fontsize=9, fontstyle="italic", zorder=5)
+            axes.annotate("", xy=positions[item.case.id], xytext=(x, y), zorder=2,
+                          arrowprops={"arrowstyle": "->", "linestyle": ":", "color": "#555555", "shrinkA": 7,
+                                      "shrinkB": 9})
+    axes.set_xticks(range(len(CHANNELS)), [f"{channel_label(c)}\n({CHANNEL_STYLE[c].marker_name}s)" for c in CHANNELS])
+    axes.set_yticks([OUTCOME_STYLE[o].rank for o in OUTCOMES], [outcome_label(o) for o in OUTCOMES])
+    axes.set_xlim(-0.6, len(CHANNELS) - 0.4)
+    axes.set_ylim(-0.65, len(OUTCOMES) - 0.45)
+    for boundary in range(len(CHANNELS) - 1):
+        axes.axvline(boundary + 0.5, color="#DDDDDD", linewidth=0.8, zorder=1)
+    for boundary in range(len(OUTCOMES) - 1):
+        axes.axhline(boundary + 0.5, color="#DDDDDD", linewidth=0.8, zorder=1)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(length=0)
+    title = "Leverage cases by channel and outcome, as the module codes them"
+    if moved:
+        title += "\n(hollow dashed markers: your coding, where it differs)"
+    axes.set_title(title, loc="left", fontsize=10)
+    figure.subplots_adjust(left=0.26, right=0.98, top=0.87, bottom=0.13)  # fixed, so redraws need no tight bbox
+    return figure
+
+
+def leverage_alt_text(cases: Sequence[Case], comparisons: Sequence[CaseComparison] = ()) -> str:
+    """Alt text stating what the chart shows, counted from the cases and codings it draws."""
+    numbers = _numbered(cases)
+    shown = [item.case for item in comparisons] if comparisons else list(cases)
+    if not shown:
+        return "Empty chart: no case is coded yet, so none is placed."
+    columns = []
+    for channel in CHANNELS:
+        members = [case for case in shown if case.channel == channel]
+        if not members:
+            continue
+        rows = []
+        for outcome in reversed(OUTCOMES):
+            ids = [str(numbers[case.id]) for case in members if case.outcome == outcome]
+            if ids:
+                rows.append(f"{outcome_label(outcome).lower()}: case{'s' if len(ids) > 1 else ''} {', '.join(ids)}")
+        style = CHANNEL_STYLE[channel]
+        columns.append(f"{style.label} ({style.marker_name}s), {len(members)}: {'; '.join(rows)}")
+    text = (f"Chart placing {len(shown)} of {len(cases)} leverage cases by channel (columns) and outcome (rows: "
+            f"lasting change at the top, no observable change at the bottom), at the module's coding. "
+            f"{'. '.join(columns)}.")
+    if comparisons:
+        moved = [item for item in comparisons if not item.same_place]
+        text += f" Your coding puts {len(comparisons) - len(moved)} of {len(comparisons)} in the same place."
+        if moved:
+            details = "; ".join(f"case {numbers[item.case.id]} you coded {channel_label(item.channel).lower()}, "
+                                f"{outcome_label(item.outcome).lower()}" for item in moved)
+            text += f" Hollow dashed markers with dotted arrows show where yours differs: {details}."
+    return text
+
+
+def leverage_chart(cases: Sequence[Case] | None = None) -> FigureOutput:
+    """The module's coding of every case as a figure with alt text (for after the student has coded)."""
+    cases = tuple(cases if cases is not None else load_cases())
+    return FigureOutput(leverage_figure(cases), leverage_alt_text(cases))
+
+
+# --- The structured argument --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    channel: str
+    text: str
+    cases: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ask:
+    id: str
+    ask: str
+    notes: tuple[Note, ...]
+    caution: str
+    sources: tuple[str, ...]
+    min_words: int = 40
+
+    def note_for(self, channel: str) -> Note | None:
+        return next((note for note in self.notes if note.channel == channel), None)
+
+
+@dataclass(frozen=True)
+class ArgumentCheck:
+    """Whether an argument has the required structure; ``problems`` says what is missing, in words."""
+
+    ready: bool
+    problems: tuple[str, ...]
+    remarks: tuple[str, ...] = ()
+
+
+def check_argument(ask: Ask, channel: Any, supporting: Any, counter: Any, justification: Any,
+                   cases: Sequence[Case] | None = None) -> ArgumentCheck:
+    """Check structure only: a channel, at least two supporting cases, at least one counter-case, a justification.
+
+    It never grades the choice. When the structure holds, ``remarks`` point out supporting cases that the
+    module codes under another channel, which the justification should address.
+    """
+    cases = tuple(cases if cases is not None else load_cases())
+    by_id = {case.id: case for case in cases}
+    numbers = _numbered(cases)
+    problems = []
+    if channel in (None, ""):
+        problems.append("Choose a channel for the ask.")
+    elif channel not in CHANNELS:
+        problems.append(f"'{channel}' is not a channel; choose one of: {', '.join(channel_label(c) for c in CHANNELS)}.")
+    picked = {}
+    for name, value in (("supporting", supporting), ("counter", counter)):
+        if value is None:
+            value = ()
+        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+            problems.append(f"Give the {name} cases as a list of case ids.")
+            value = ()
+        unknown = [item for item in value if item not in by_id]
+        if unknown:
+            problems.append(f"Unknown case(s) among the {name} cases: {', '.join(unknown)}.")
+        picked[name] = [item for item in dict.fromkeys(value) if item in by_id]
+    if len(picked["supporting"]) < 2:
+        problems.append(f"Select at least two cases that support your choice (you have {len(picked['supporting'])}).")
+    if len(picked["counter"]) < 1:
+        problems.append("Select at least one counter-case: a case that cuts against your choice.")
+    both = [item for item in picked["supporting"] if item in picked["counter"]]
+    if both:
+        listed = ", ".join(f"case {numbers[item]}" for item in both)
+        problems.append(f"A case cannot both support and cut against your choice: {listed}. Decide which it is.")
+    if justification is None or (isinstance(justification, str) and not justification.strip()):
+        problems.append(f"Write your justification (at least {ask.min_words} words).")
+    elif not isinstance(justification, str):
+        problems.append(f"Write your justification as text, not {type(justification).__name__}.")
+    elif len(justification) > MAX_CHARACTERS:
+        problems.append(f"Keep the justification under {MAX_CHARACTERS} characters.")
+    elif len(justification.split()) < ask.min_words:
+        problems.append(f"Your justification has {len(justification.split())} word(s); write at least {ask.min_words}, "
+                        "saying how each case bears on the ask.")
+    if problems:
+        return ArgumentCheck(False, tuple(problems))
+    remarks = tuple(
+        f"The module codes case {numbers[item]} ({by_id[item].title}) as {channel_label(by_id[item].channel).lower()}, "
+        f"not {channel_label(channel).lower()}: say why it still supports your choice."
+        for item in picked["supporting"] if by_id[item].channel != channel
+    )
+    return ArgumentCheck(True, (), remarks)
+
+
+def save_argument(ask: Ask, channel: str, supporting: Sequence[str], counter: Sequence[str], justification: str,
+                  folder: Path = Path("my-notes")) -> Path:
+    """Keep the student's argument in a Markdown file beside the notebook, so a kernel restart loses nothing."""
+    titles = {case.id: case.title for case in load_cases()}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"03-argument-{ask.id}.md"
+    lines = [f"# {ask.ask}", "", f"Channel: {channel_label(channel)}", "",
+             "Supporting cases: " + "; ".join(titles[item] for item in supporting),
+             "Counter-cases: " + "; ".join(titles[item] for item in counter), "", justification.strip(), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+# --- Loading ----------------------------------------------------------------------------------
+
+def _alternatives(records, key) -> tuple[Alternative, ...]:
+    return tuple(Alternative(record[key], record["reason"]) for record in records)
+
+
+@cache
+def load_cases() -> tuple[Case, ...]:
+    """The leverage cases, in the order the explorer numbers them."""
+    check_citations("cases.yaml")
+    cases = []
+    for record in load_data("cases.yaml")["cases"]:
+        fields = dict(record)
+        fields["levers"] = tuple(record["levers"])
+        fields["sources"] = tuple(record["sources"])
+        fields["defensible_channels"] = _alternatives(record.get("defensible_channels", ()), "channel")
+        fields["defensible_outcomes"] = _alternatives(record.get("defensible_outcomes", ()), "outcome")
+        case = Case(**fields)
+        if any(item.value == case.channel for item in case.defensible_channels) or \
+                any(item.value == case.outcome for item in case.defensible_outcomes):
+            raise DataError(f"Case '{case.id}' lists its own coding as an alternative.")
+        cases.append(case)
+    ids = [case.id for case in cases]
+    if len(set(ids)) != len(ids):
+        raise DataError("cases.yaml repeats a case id.")
+    return tuple(cases)
+
+
+@cache
+def load_asks() -> dict[str, Ask]:
+    """The asks for the structured-argument exercise, by id; every note names cases that exist."""
+    known = {case.id for case in load_cases()}
+    asks = {}
+    for record in load_data("cases.yaml")["asks"]:
+        notes = tuple(Note(note["channel"], note["text"], tuple(note["cases"]), tuple(note["sources"]))
+                      for note in record["notes"])
+        unknown = sorted({case for note in notes for case in note.cases} - known)
+        if unknown:
+            raise DataError(f"Ask '{record['id']}' names cases not in cases.yaml: {', '.join(unknown)}.")
+        if sorted(note.channel for note in notes) != sorted(CHANNELS):
+            raise DataError(f"Ask '{record['id']}' needs one note for each channel.")
+        asks[record["id"]] = Ask(record["id"], record["ask"], notes, record["caution"], tuple(record["sources"]),
+                                 record.get("min_words", 40))
+    return asks
+
+
+def lever_counts(cases: Sequence[Case] | None = None) -> Counter:
+    """How many cases use each lever (a case can use more than one)."""
+    return Counter(lever for case in (cases if cases is not None else load_cases()) for lever in case.levers)

@@ -1,0 +1,98 @@
+"""The close-reading activity: for each claim, tag the evidence and rate the support, then compare."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from usvn.claims import EVIDENCE_KINDS, RATINGS, Claim, Comparison, load_claims, source_heading
+from usvn.data import load_sources
+from usvn.display import WithStaticFallback, announce
+from usvn.text import cite_html, inline_markdown
+
+__all__ = ["ClaimView", "claim_views", "module_reading_html", "show_claims"]
+
+#: Radio and check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
+CARD_STYLE = (
+    "<style>.usvn-card .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
+    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
+    ".usvn-card .widget-radio-box input {flex: none; margin-top: 0.2em;}"
+    ".usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
+    "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
+)
+
+
+def _claim_html(claim: Claim, number: int) -> str:
+    label = escape(load_sources()[claim.source].label)
+    quote = f' <em>Its words:</em> "{escape(claim.quote)}"' if claim.quote else ""
+    return (f"<p><strong>Claim {number}</strong> ({label}). {inline_markdown(claim.claim)}{quote}</p>")
+
+
+def module_reading_html(claim: Claim, comparison: Comparison | None = None) -> str:
+    """The module's tag, rating and annotation, with the comparison notes when there is one."""
+    notes = ""
+    if comparison is not None and comparison.ready:
+        notes = "<ul>" + "".join(f"<li>{inline_markdown(note)}</li>" for note in comparison.notes) + "</ul>"
+    later = (f"<p><strong>Tested against later events:</strong> {inline_markdown(claim.later)}</p>"
+             if claim.later else "")
+    return (
+        f"{notes}<p><strong>The module's reading:</strong> evidence: {escape(claim.evidence_kind)}; "
+        f"support: {escape(claim.rating)}.</p><p>{inline_markdown(claim.annotation)}</p>{later}"
+        f"<p><em>Sources:</em> {cite_html(claim.sources)}</p>"
+    )
+
+
+class ClaimView:
+    """One claim: a Dropdown for the kind of evidence, RadioButtons for the rating, a Compare button."""
+
+    def __init__(self, claim: Claim, number: int) -> None:
+        self.claim = claim
+        self.number = number
+        self.kind = widgets.RadioButtons(
+            options=[(f"{kind}: {meaning}", kind) for kind, meaning in EVIDENCE_KINDS.items()],
+            value=None, description="Evidence it rests on", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.rating = widgets.RadioButtons(options=list(RATINGS), value=None, description="How well supported?",
+                                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+        self.compare_button = widgets.Button(description="Compare with the module", icon="balance-scale",
+                                             button_style="primary", layout=widgets.Layout(width="auto"),
+                                             tooltip=f"Compare your reading of claim {number} with the module's")
+        self.feedback = widgets.Output()
+        self.compare_button.on_click(lambda _: self.compare())
+        self.last: Comparison | None = None
+        self.widget = widgets.VBox(
+            [widgets.HTML(CARD_STYLE + _claim_html(claim, number)), self.kind, self.rating, self.compare_button,
+             self.feedback],
+            layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
+        )
+        self.widget.add_class("usvn-card")
+        self.widget.add_class("usvn-claim")
+
+    def compare(self) -> Comparison:
+        result = self.claim.compare(self.kind.value, self.rating.value)
+        self.last = result
+        announce(self.feedback, result.message, module_reading_html(self.claim, result) if result.ready else "")
+        return result
+
+    def _repr_mimebundle_(self, **kwargs):
+        static = (f"{_claim_html(self.claim, self.number)}<p><em>Tag the evidence ("
+                  f"{escape(', '.join(EVIDENCE_KINDS))}) and rate the support ({escape(', '.join(RATINGS))}).</em></p>"
+                  "<details><summary>The module's reading (make your own first)</summary>"
+                  f"{module_reading_html(self.claim)}</details>")
+        text = f"Claim {self.number}: {self.claim.claim} [Run this notebook to tag and rate it.]"
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
+
+
+def claim_views(source: str, first_number: int = 1) -> list[ClaimView]:
+    return [ClaimView(claim, number) for number, claim in enumerate(load_claims(source), start=first_number)]
+
+
+def show_claims(source: str, first_number: int = 1) -> None:
+    """Display a heading saying what the text is, then every claim taken from it."""
+    heading = source_heading(source)
+    display({"text/html": f"<p><strong>{escape(heading)}.</strong></p>", "text/plain": heading}, raw=True)
+    for view in claim_views(source, first_number):
+        display(view)

@@ -1,0 +1,205 @@
+"""Lesson 03's widgets: code the leverage cases, then compare; and build a structured argument."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.leverage import (
+    CHANNELS, OUTCOMES, Ask, Case, CodingReport, channel_label, check_argument, compare_codings,
+    leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, save_argument,
+)
+from usvn.text import cite_html, inline_markdown
+from usvn.widgets.claims import CARD_STYLE
+
+__all__ = ["ArgumentBuilder", "CaseExplorer", "case_html"]
+_VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
+
+
+def case_html(case: Case, number: int) -> str:
+    """One case as the student reads it before coding: dates, actors, the ask, the response, whether it lasted."""
+    levers = ", ".join(case.levers)
+    return (
+        f"<p><strong>Case {number}: {escape(case.title)}</strong> ({escape(case.dates)}). "
+        f"<em>Who:</em> {escape(case.actors)}. <em>Levers:</em> {escape(levers)}.</p><ul>"
+        f"<li><strong>The ask:</strong> {inline_markdown(case.ask)}</li>"
+        f"<li><strong>What Vietnam did:</strong> {inline_markdown(case.response)}</li>"
+        f"<li><strong>Did it last?</strong> {inline_markdown(case.lasted)}</li></ul>"
+        f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
+    )
+
+
+def _module_coding_html(case: Case, number: int) -> str:
+    return (f"<li><strong>Case {number}, {escape(case.title)}:</strong> {escape(channel_label(case.channel))}; "
+            f"{escape(outcome_label(case.outcome))}. {inline_markdown(case.channel_reason)} "
+            f"{inline_markdown(case.outcome_reason)}</li>")
+
+
+class CaseExplorer:
+    """Each case with channel and outcome radio buttons; the button draws the chart of the module's coding
+    beside the student's, and lists the reasons. Uncoded cases are named, never revealed."""
+
+    def __init__(self, cases: Sequence[Case] | None = None) -> None:
+        self.cases = tuple(cases if cases is not None else load_cases())
+        self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
+        self.channel_menus: dict[str, widgets.RadioButtons] = {}
+        self.outcome_menus: dict[str, widgets.RadioButtons] = {}
+        cards = []
+        for number, case in enumerate(self.cases, start=1):
+            channel = widgets.RadioButtons(options=[(channel_label(c), c) for c in CHANNELS], value=None,
+                                           description=f"Case {number} channel",
+                                           style={"description_width": "initial"},
+                                           layout=widgets.Layout(width="auto", margin="0 3em 0 0"))
+            outcome = widgets.RadioButtons(options=[(outcome_label(o), o) for o in reversed(OUTCOMES)], value=None,
+                                           description=f"Case {number} outcome",
+                                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+            self.channel_menus[case.id], self.outcome_menus[case.id] = channel, outcome
+            card = widgets.VBox([widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
+                                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"))
+            card.add_class("usvn-card")
+            card.add_class("usvn-case")
+            cards.append(card)
+        self.compare_button = widgets.Button(description="Compare my coding with the module's", icon="balance-scale",
+                                             button_style="primary", layout=widgets.Layout(width="auto"))
+        self.compare_button.on_click(lambda _: self.compare())
+        self.message = widgets.Output()
+        self.chart = widgets.HTML()
+        self.reasons = widgets.HTML()
+        self.report: CodingReport | None = None
+        self.alt_text = ""
+        self.widget = widgets.VBox([widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart,
+                                    self.reasons])
+
+    @property
+    def codings(self) -> dict[str, tuple[str | None, str | None]]:
+        return {case.id: (self.channel_menus[case.id].value, self.outcome_menus[case.id].value) for case in self.cases}
+
+    def code(self, case_id: str, channel: str | None, outcome: str | None) -> None:
+        """Set one case's coding, as the student would with the two groups of radio buttons."""
+        self.channel_menus[case_id].value = channel
+        self.outcome_menus[case_id].value = outcome
+
+    def compare(self) -> CodingReport:
+        report = compare_codings(self.cases, self.codings)
+        self.report = report
+        status = "Compared." if report.comparisons else "Nothing to compare yet."
+        announce(self.message, f"{status} {report.message}")
+        if not report.comparisons:
+            self.chart.value, self.reasons.value, self.alt_text = "", "", ""
+            return report
+        self.alt_text = leverage_alt_text(self.cases, report.comparisons)
+        self.chart.value = img_html(figure_png(leverage_figure(self.cases, report.comparisons), tight=False),
+                                    self.alt_text)
+        items = []
+        for item in report.comparisons:
+            number = self.numbers[item.case.id]
+            verdicts = (f"channel: {_VERDICT[item.channel_verdict]}; outcome: {_VERDICT[item.outcome_verdict]}")
+            notes = "".join(f"<li>{inline_markdown(note)}</li>" for note in item.notes)
+            items.append(f"<li><strong>Case {number}, {escape(item.case.title)}</strong> ({verdicts})<ul>{notes}</ul>"
+                         f"<small>Sources: {cite_html(item.case.sources)}</small></li>")
+        self.reasons.value = f"<p><strong>The module's coding and its reasons:</strong></p><ol>{''.join(items)}</ol>"
+        return report
+
+    def _repr_mimebundle_(self, **kwargs):
+        cards = "".join(case_html(case, number) for number, case in enumerate(self.cases, start=1))
+        coding = "".join(_module_coding_html(case, number) for number, case in enumerate(self.cases, start=1))
+        chart = img_html(figure_png(leverage_figure(self.cases)), leverage_alt_text(self.cases))
+        static = (f"{cards}<p><em>Code each case by channel and outcome before you open the module's coding.</em></p>"
+                  f"<details><summary>The module's coding (code the cases yourself first)</summary>{chart}"
+                  f"<ol>{coding}</ol></details>")
+        text = f"Case explorer: {len(self.cases)} leverage cases. [Run this notebook to code them and compare.]"
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
+
+
+def _notes_html(ask: Ask, channel: str, numbers: dict[str, int]) -> str:
+    ordered = sorted(ask.notes, key=lambda note: note.channel != channel)
+    items = []
+    for note in ordered:
+        cases = ", ".join(f"case {numbers[case]}" for case in note.cases)
+        mark = " (your channel)" if note.channel == channel else ""
+        items.append(f"<li><strong>{escape(channel_label(note.channel))}{mark}.</strong> {inline_markdown(note.text)} "
+                     f"<small>(Cases: {cases}. Sources: {cite_html(note.sources)})</small></li>")
+    return (f"<p><strong>The module's notes on each channel:</strong></p><ul>{''.join(items)}</ul>"
+            f"<p><em>{inline_markdown(ask.caution)}</em></p>")
+
+
+class ArgumentBuilder:
+    """Choose a channel for an ask, tick supporting and counter cases, justify; the check is of structure only."""
+
+    def __init__(self, ask: Ask | str = "ratify-c87", cases: Sequence[Case] | None = None,
+                 notes_folder: Path = Path("my-notes")) -> None:
+        self.ask = load_asks()[ask] if isinstance(ask, str) else ask
+        self.cases = tuple(cases if cases is not None else load_cases())
+        self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
+        self.notes_folder = notes_folder
+        self.saved_to: Path | None = None
+        self.channel = widgets.RadioButtons(options=[(channel_label(c), c) for c in CHANNELS], value=None,
+                                            description="Channel", style={"description_width": "initial"})
+        self.support_boxes = {case.id: widgets.Checkbox(value=False, indent=False,
+                                                        description=f"Supports: case {number}, {case.title}",
+                                                        layout=widgets.Layout(width="auto"))
+                              for number, case in enumerate(self.cases, start=1)}
+        self.counter_boxes = {case.id: widgets.Checkbox(value=False, indent=False,
+                                                        description=f"Against: case {number}, {case.title}",
+                                                        layout=widgets.Layout(width="auto"))
+                              for number, case in enumerate(self.cases, start=1)}
+        self.justification = widgets.Textarea(
+            value="", placeholder=f"Write at least {self.ask.min_words} words: how each case bears on the ask.",
+            description="Your justification", style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%", height="9em"))
+        self.check_button = widgets.Button(description="Check my argument's structure", icon="check",
+                                           button_style="primary", layout=widgets.Layout(width="auto"))
+        self.check_button.on_click(lambda _: self.check())
+        self.feedback = widgets.Output()
+        self.widget = widgets.VBox([
+            widgets.HTML(f"{CARD_STYLE}<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
+            self.channel,
+            widgets.HBox([
+                widgets.VBox([widgets.Label("Cases that support your choice (at least two):"),
+                              *self.support_boxes.values()]),
+                widgets.VBox([widgets.Label("Counter-cases, which cut against it (at least one):"),
+                              *self.counter_boxes.values()]),
+            ]),
+            self.justification, self.check_button, self.feedback,
+        ])
+        self.widget.add_class("usvn-card")
+        self.widget.add_class("usvn-argument")
+
+    @property
+    def supporting(self) -> list[str]:
+        return [case_id for case_id, box in self.support_boxes.items() if box.value]
+
+    @property
+    def counter(self) -> list[str]:
+        return [case_id for case_id, box in self.counter_boxes.items() if box.value]
+
+    def check(self) -> bool:
+        result = check_argument(self.ask, self.channel.value, self.supporting, self.counter,
+                                self.justification.value, self.cases)
+        if not result.ready:
+            announce(self.feedback, "Not yet. " + " ".join(result.problems))
+            return False
+        try:
+            self.saved_to = save_argument(self.ask, self.channel.value, self.supporting, self.counter,
+                                          self.justification.value, self.notes_folder)
+            saved = f" Your argument is saved in {self.saved_to}."
+        except OSError as error:
+            saved = f" (Could not save a copy: {error.strerror}. Copy your text somewhere safe.)"
+        remarks = "".join(f"<li>{escape(remark)}</li>" for remark in result.remarks)
+        remarks_html = f"<p><strong>Worth addressing:</strong></p><ul>{remarks}</ul>" if remarks else ""
+        announce(self.feedback, "Your argument has the structure it needs: a channel, supporting cases, "
+                 f"a counter-case and a justification. It is not graded.{saved}",
+                 remarks_html + _notes_html(self.ask, self.channel.value, self.numbers))
+        return True
+
+    def _repr_mimebundle_(self, **kwargs):
+        static = (f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p><p><em>Choose a channel, select at "
+                  "least two supporting cases and one counter-case, and justify your choice.</em></p>"
+                  "<details><summary>The module's notes (build your own argument first)</summary>"
+                  f"{_notes_html(self.ask, '', self.numbers)}</details>")
+        text = f"Structured argument: {self.ask.ask} [Run this notebook to build and check your argument.]"
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
