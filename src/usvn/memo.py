@@ -1,7 +1,8 @@
 """The lesson 05 policy memo as a pure model: template, evidence catalogue, structure check, Markdown file.
 
 The evidence catalogue gathers cited records from earlier lessons: lesson 01's timeline events,
-lesson 04's evidence cards and Commerce findings, and the labor and leverage items in ``memo.yaml``.
+lesson 02's claims from the two seed texts, lesson 03's leverage cases, lesson 04's evidence cards and
+Commerce findings, and the labor facts in ``memo.yaml``.
 The structure check looks at form, not quality (that is the rubric's job): every section written,
 enough cited evidence from enough lessons, a counter-argument that is not the recommendation again.
 
@@ -21,8 +22,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from usvn.claims import load_claims
 from usvn.criteria import load_criteria
 from usvn.data import check_citations, load_data, load_sources, load_timeline
+from usvn.leverage import load_cases
 
 __all__ = [
     "EvidenceItem",
@@ -108,6 +111,16 @@ def evidence_catalogue() -> tuple[EvidenceItem, ...]:
     """Every citable record from lessons 01-04, in lesson order."""
     items = [EvidenceItem(f"01:{event.id}", 1, f"{event.date} {event.title}", event.summary, event.sources)
              for event in load_timeline()]
+    registry = load_sources()
+    for claim in load_claims():
+        author = registry[claim.source].label
+        items.append(EvidenceItem(f"02:{claim.id}", 2, f"{author} claims: {_short(claim.claim, 60)}",
+                                  f"{author} claims: {claim.claim} (Lesson 02's reading: {claim.rating}.)",
+                                  claim.sources))
+    for case in load_cases():
+        items.append(EvidenceItem(f"03:{case.id}", 3, f"Case: {case.title} ({case.dates})",
+                                  f"{case.title}, {case.dates}. Asked: {case.ask} Response: {case.response} "
+                                  f"Did it last? {case.lasted}", case.sources))
     extra = load_data("memo.yaml")["evidence"]
     items += [EvidenceItem(f"{record['lesson']:02d}:{record['id']}", record["lesson"], record["label"],
                            record["text"], tuple(record["sources"]))
