@@ -94,3 +94,15 @@ def test_self_check_widget_scores_only_a_complete_choice():
     (output,) = view.output.outputs
     html = output["data"]["text/html"]
     assert len(re.findall("<li>", html)) == len(MEMO.criteria) and "to reach Developing" in html
+
+
+def test_the_memo_exercise_grades_with_the_same_rubric_as_the_data_file():
+    # The instructor's manual-grading sheet shows each written answer beside the rubric in its solution cell;
+    # for the memo that must be the rubric students self-check against in lesson 05.
+    from conftest import ROOT
+    from usvn.grading.source import read_source
+
+    spec = read_source(ROOT / "solutions" / "05-write-a-policy-memo.ipynb")
+    (memo,) = [item for item in spec.manual_items if item.grade_id == "q5"]
+    assert rubric_markdown(MEMO) in memo.rubric
+    assert memo.points == MEMO.max_points
