@@ -85,7 +85,10 @@ def test_every_quiz_has_a_key_check_cell(path):
         assert any(f"load_quiz({number}).key_check()" in source for source in sources), path.name
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_generated_cells_are_current(path):
     stored = read(path)
     regenerated = apply_generated_cells(copy.deepcopy(stored), path.stem)

@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from matplotlib.figure import Figure
+
 from usvn.data import DataError, check_citations, load_data, load_sources
 
-__all__ = ["EVIDENCE_KINDS", "RATINGS", "Alternative", "Claim", "Comparison", "load_claims", "source_context"]
+__all__ = ["EVIDENCE_KINDS", "RATINGS", "Alternative", "Claim", "Comparison", "evidence_alt_text", "evidence_counts",
+           "evidence_figure", "load_claims", "source_context"]
 
 #: The kinds of evidence a claim can rest on, with the definition the lesson teaches.
 EVIDENCE_KINDS: dict[str, str] = {
@@ -158,3 +161,38 @@ def load_claims(source: str | None = None) -> tuple[Claim, ...]:
 def source_heading(source_id: str) -> str:
     """The citation label and description of a seed text, e.g. for a heading above its claims."""
     return f"{load_sources()[source_id].label}: {source_context(source_id)}"
+
+
+def evidence_counts(claims) -> dict[str, int]:
+    """How many of ``claims`` the module tags with each kind of evidence, every kind listed (zero included).
+
+    >>> counts = evidence_counts(load_claims("tran-2021"))
+    >>> list(counts) == list(EVIDENCE_KINDS) and sum(counts.values()) == len(load_claims("tran-2021"))
+    True
+    """
+    return {kind: sum(claim.evidence_kind == kind for claim in claims) for kind in EVIDENCE_KINDS}
+
+
+def evidence_figure(claims, title: str = "What the claims rest on, as the module tags them") -> Figure:
+    """A horizontal bar per kind of evidence (zero bars included), counted from ``claims``, each bar labelled."""
+    counts = evidence_counts(claims)
+    figure = Figure(figsize=(7.5, 3.2))
+    axes = figure.subplots()
+    kinds = list(reversed(EVIDENCE_KINDS))
+    bars = axes.barh(kinds, [counts[kind] for kind in kinds], color="#0072B2", edgecolor="black", linewidth=0.6)
+    axes.bar_label(bars, padding=3)
+    axes.set_xlabel("Number of claims")
+    axes.set_xlim(0, max(counts.values(), default=0) + 1)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.set_title(title, loc="left", fontsize=10)
+    figure.subplots_adjust(left=0.24, right=0.97, top=0.88, bottom=0.17)
+    return figure
+
+
+def evidence_alt_text(claims) -> str:
+    """Alt text for :func:`evidence_figure`, counted from the same claims."""
+    counts = evidence_counts(claims)
+    parts = "; ".join(f"{kind}: {count}" for kind, count in counts.items())
+    return f"Bar chart of {len(claims)} claims by the kind of evidence the module says each rests on. {parts}."
