@@ -114,8 +114,54 @@ def widget_interactions(rounds: int = 60) -> None:
           f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds // 3} comparisons)")
 
 
+def lesson_04_05_interactions(rounds: int = 30) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from usvn.widgets.margin import MarginCalculator
+    from usvn.widgets.memo import MemoEditor
+    from usvn.widgets.scorecard import EvidenceScorecard
+
+    def report(label: str, timings: list[float], what: str) -> None:
+        print(f"{label:<43}median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
+              f"   ({len(timings)} {what})")
+
+    calculator = MarginCalculator()
+    surrogates = list(calculator.surrogate.options)
+    timings = []
+    for round_number in range(rounds):
+        start = time.perf_counter()
+        calculator.surrogate.value = surrogates[round_number % len(surrogates)][1]
+        timings.append(1000 * (time.perf_counter() - start))
+    report("margin surrogate change -> table + chart", timings, "changes")
+
+    scorecard = EvidenceScorecard()
+    for factor_id in scorecard.ratings:
+        scorecard.justifications[factor_id].value = "benchmark"
+    timings = []
+    for round_number in range(rounds):
+        for offset, box in enumerate(scorecard.ratings.values()):
+            box.value = 1 + (round_number + offset) % 5
+        start = time.perf_counter()
+        scorecard.show_button.click()
+        timings.append(1000 * (time.perf_counter() - start))
+    report("scorecard -> checked + chart", timings, "clicks")
+
+    with tempfile.TemporaryDirectory() as folder:
+        editor = MemoEditor(Path(folder) / "05-memo.md")
+        for area in editor.areas.values():
+            area.value = "word " * 60
+        timings = []
+        for round_number in range(rounds):
+            start = time.perf_counter()
+            editor.check_button.click()
+            timings.append(1000 * (time.perf_counter() - start))
+    report("memo check -> saved + structure verdict", timings, "clicks")
+
+
 if __name__ == "__main__":
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     import_time()
     notebook_times()
     widget_interactions()
+    lesson_04_05_interactions()

@@ -23,7 +23,7 @@ from usvn.grading.reports import merge_manual
 from usvn.grading.sandbox import Limits, detect, probe
 from usvn.grading.source import SourceError, read_source
 
-LIMITS = Limits(cell_timeout=4, submission_timeout=60, call_timeout=2, memory_mb=1536, processes=40,
+LIMITS = Limits(cell_timeout=8, submission_timeout=90, call_timeout=5, memory_mb=1536, processes=40,
                 output_bytes=200_000)
 AUTO_MAX = 8.0
 

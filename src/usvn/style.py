@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CHANNEL_STYLE", "OUTCOME_STYLE", "THEME_STYLE", "OutcomeStyle", "ThemeStyle"]
+__all__ = ["CHANNEL_STYLE", "MARGIN_STYLE", "OUTCOME_STYLE", "RATING_STYLE", "THEME_STYLE", "BandStyle", "OutcomeStyle",
+           "ThemeStyle"]
 
 
 class ThemeStyle(NamedTuple):
@@ -43,4 +44,29 @@ OUTCOME_STYLE: dict[str, OutcomeStyle] = {
                                    "Vietnam took part, but no specific change can be traced to this channel"),
     "lapsed": OutcomeStyle("Change that lapsed", 2, "a commitment or change was made but lapsed or was abandoned"),
     "lasting-change": OutcomeStyle("Lasting change", 3, "a legal or policy change that was still in place when last checked"),
+}
+
+
+class BandStyle(NamedTuple):
+    """A band of values on a chart: colour, marker and hatch pattern, each paired with a text label."""
+
+    label: str
+    colour: str
+    marker: str
+    marker_name: str
+    hatch: str
+    hatch_name: str
+
+
+#: Lesson 04's evidence scorecard: how far a factor works on market principles, 1 (state) to 5 (market).
+RATING_STYLE: dict[str, BandStyle] = {
+    "state": BandStyle("Leans state-directed (1-2)", "#D55E00", "v", "downward triangle", "//", "diagonal stripes"),
+    "mixed": BandStyle("Mixed (3)", "#E69F00", "s", "square", "..", "dots"),
+    "market": BandStyle("Leans market-based (4-5)", "#0072B2", "o", "circle", "", "no pattern"),
+}
+
+#: Lesson 04's margin calculator: a surrogate that yields a dumping margin, or none.
+MARGIN_STYLE: dict[str, BandStyle] = {
+    "dumping": BandStyle("Dumping margin", "#D55E00", "^", "upward triangle", "//", "diagonal stripes"),
+    "none": BandStyle("No dumping", "#009E73", "o", "circle", "", "no pattern"),
 }

@@ -319,6 +319,129 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         saved = notebook.server.root / "my-notes" / f"03-argument-{ask_id}.md"
         assert saved.is_file() and words in saved.read_text(), "the argument was not saved beside the notebook"
         notebook.screenshot_of(builder, f"argument-{ask_id}")
+# Margin calculator (usvn.widgets.MarginCalculator): bad inputs get messages, the surrogate moves the margin.
+
+def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    calculator = notebook.output_of("MarginCalculator(")
+    calculator.scroll_into_view_if_needed()
+    feedback = calculator.locator(".widget-output [role=alert]")
+    expect(calculator.locator("img")).to_have_attribute("alt", re.compile("^Bar chart of the illustrative dumping margin"))
+    price = calculator.get_by_role("textbox", name="Export price (US dollars)")
+    calculate = calculator.get_by_role("button", name="Calculate")
+    for typed, message in [("0", "must be above zero"), ("forty", "'forty' is not a number"),
+                           ("-3", "cannot be negative"), ("", "is empty")]:
+        price.fill(typed)
+        calculate.click()
+        expect(feedback).to_contain_text(message)
+        expect(calculator.locator(".widget-output img")).to_have_count(0)
+    price.fill("40")
+    calculator.get_by_role("textbox", name="Labor (hours)").fill("two")
+    calculate.click()
+    expect(feedback).to_contain_text("'two' is not a number")
+    calculator.get_by_role("button", name="Back to the example").click()
+    expect(feedback).to_contain_text("Surrogate A (hypothetical): No dumping")
+    calculator.get_by_role("combobox", name="Surrogate country").select_option(label="Surrogate B (hypothetical)")
+    expect(feedback).to_contain_text("Surrogate B (hypothetical): Dumping margin of 30.5%")
+    expect(feedback.locator("table caption")).to_contain_text("Surrogate B (hypothetical)")
+    expect(calculator.locator(".widget-output img")).to_have_attribute("alt", re.compile(r"Surrogate B \(hypothetical\) \(your choice\)"))
+    notebook.screenshot_of(calculator, "margin")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evidence scorecard (usvn.widgets.EvidenceScorecard): unrated, complete, compared, weights at zero by keyboard.
+
+def exercise_scorecard(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.criteria import load_criteria
+
+    factors = load_criteria().factors
+    scorecard = notebook.output_of("EvidenceScorecard(")
+    scorecard.scroll_into_view_if_needed()
+    feedback = scorecard.locator(".widget-output [role=alert]")
+    show = scorecard.get_by_role("button", name="Show my scorecard")
+    compare = scorecard.get_by_role("button", name="Compare with Commerce")
+    show.click()
+    expect(feedback).to_contain_text("No rating yet for: (i) Currency convertibility")
+    compare.click()
+    expect(feedback).to_contain_text("Finish your own scorecard")
+    for factor, rating in zip(factors, (2, 1, 3, 2, 2, 4)):
+        scorecard.get_by_role("combobox", name=f"Rating ({factor.number})").select_option(index=rating)
+        scorecard.get_by_role("textbox", name=f"Reason ({factor.number})").fill("The US finding outweighs the claim.")
+    show.click()
+    expect(feedback).to_contain_text("Your weighted average is 2.3")
+    expect(feedback.locator("img")).to_have_attribute("alt", re.compile("^Horizontal bar chart of your ratings"))
+    compare.click()
+    expect(feedback.locator("table")).to_contain_text("Found continuing state control")
+    expect(feedback.locator("table tbody tr")).to_have_count(len(factors))
+    for factor in factors:  # every weight down to zero, from the keyboard
+        weight = scorecard.get_by_role("spinbutton", name=f"Weight ({factor.number})")
+        weight.focus()
+        notebook.page.keyboard.press("ArrowDown")
+        notebook.page.keyboard.press("Enter")
+        expect(weight).to_have_value("0")
+    show.click()
+    expect(feedback).to_contain_text("Your weights add up to zero")
+    expect(feedback.locator("img")).to_have_count(0)
+    notebook.screenshot_of(scorecard, "scorecard")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Memo editor (usvn.widgets.memo.MemoEditor): incomplete, then complete; the draft is saved beside the notebook.
+
+def exercise_memo(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.memo import evidence_catalogue, load_memo_template
+
+    template = load_memo_template()
+    editor = notebook.output_of("MemoEditor(")
+    editor.scroll_into_view_if_needed()
+    feedback = editor.locator(".widget-output [role=alert]")
+    check = editor.get_by_role("button", name="Check my memo")
+    check.click()
+    expect(feedback).to_contain_text("Not ready yet")
+    expect(feedback.locator("li")).to_have_count(len(template.sections) + 1)  # every section, and the evidence
+    for section in template.sections:
+        editor.get_by_role("textbox", name=section.title, exact=True).fill(
+            " ".join([section.id.replace("-", "")] * (section.min_words + 2)))
+    chosen = {item.id: item for item in evidence_catalogue()}
+    picks = ["01:2023-comprehensive-strategic-partnership", "04:wages-commerce", "02:c87-delayed"]
+    editor.get_by_role("listbox", name="Evidence").select_option(label=[chosen[pick].option_label for pick in picks])
+    expect(editor.locator(".widget-html ul li")).to_have_count(len(picks))
+    check.click()
+    expect(feedback).to_contain_text("Every section is written")
+    saved = notebook.server.root / "my-notes" / "05-memo.md"
+    assert saved.is_file() and all(f"[{pick}]" in saved.read_text() for pick in picks), "the draft was not saved"
+    notebook.screenshot_of(editor, "memo")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rubric self-check (usvn.widgets.memo.RubricSelfCheck): nothing chosen, then a level on every criterion.
+
+def exercise_rubric(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.rubrics import load_rubric
+
+    rubric = load_rubric("memo")
+    check = notebook.output_of("RubricSelfCheck(")
+    check.scroll_into_view_if_needed()
+    feedback = check.locator(".widget-output [role=alert]")
+    score = check.get_by_role("button", name="Score my draft")
+    score.click()
+    expect(feedback).to_contain_text("Not scored yet. Choose a level for every criterion.")
+    level = rubric.levels[2]
+    radios = check.get_by_role("radio", name=f"{level.label} ({level.points:g})")
+    expect(radios).to_have_count(len(rubric.criteria))
+    for index in range(len(rubric.criteria)):
+        radios.nth(index).check()
+    score.click()
+    expect(feedback).to_contain_text(f"{level.points * len(rubric.criteria):g} of {rubric.max_points:g} points")
+    expect(feedback.locator("li")).to_have_count(len(rubric.criteria))
+    notebook.screenshot_of(check, "rubric")
 
 
 INTERACTIONS = {
@@ -330,6 +453,10 @@ INTERACTIONS = {
         Interaction("claims", frozenset({"show_claims"}), exercise_claims),
         Interaction("case-explorer", frozenset({"CaseExplorer"}), exercise_case_explorer),
         Interaction("argument", frozenset({"ArgumentBuilder"}), exercise_argument),
+        Interaction("margin", frozenset({"MarginCalculator"}), exercise_margin),
+        Interaction("scorecard", frozenset({"EvidenceScorecard"}), exercise_scorecard),
+        Interaction("memo", frozenset({"MemoEditor"}), exercise_memo),
+        Interaction("rubric", frozenset({"RubricSelfCheck"}), exercise_rubric),
     )
 }
 
@@ -339,6 +466,8 @@ LESSONS: dict[str, tuple[str, ...]] = {
     "01-trace-us-vietnam-relations": ("timeline", "reflection", "quiz"),
     "02-weigh-rights-on-paper-and-in-practice": ("claims", "quiz"),
     "03-test-which-leverage-worked": ("case-explorer", "reflection", "argument", "quiz"),
+    "04-weigh-the-market-economy-criteria": ("margin", "scorecard", "quiz"),
+    "05-write-a-policy-memo": ("memo", "rubric", "reflection", "quiz"),
 }
 
 

@@ -78,7 +78,9 @@ class QuestionView:
             ]
             return widgets.VBox([widgets.Label("Your answer (tick all that apply):"), *self._checkboxes])
         placeholder = "Type a number" if question.kind == "numeric" else "Type a short answer"
-        return widgets.Text(value="", placeholder=placeholder, description="Your answer",
+        # continuous_update=False: one value message on Enter or blur, not one per keystroke. A click can
+        # overtake value messages still queued in the browser, and would then be judged on a half-typed answer.
+        return widgets.Text(value="", placeholder=placeholder, description="Your answer", continuous_update=False,
                             style={"description_width": "initial"}, layout=widgets.Layout(width="28em"))
 
     @property

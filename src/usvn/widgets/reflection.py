@@ -30,7 +30,7 @@ class ReflectionPrompt:
         self.notes_folder = notes_folder
         self.text = widgets.Textarea(
             value="", placeholder=f"Write at least {self.reflection.min_words} words.",
-            description="Your answer", style={"description_width": "initial"},
+            description="Your answer", style={"description_width": "initial"}, continuous_update=False,
             layout=widgets.Layout(width="95%", height="8em"),
         )
         self.compare_button = widgets.Button(description="Compare with the module's notes", button_style="primary",

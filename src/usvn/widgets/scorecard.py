@@ -1,0 +1,147 @@
+"""The evidence scorecard: read the cards on each factor, rate, weigh and justify, then compare with Commerce."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+from IPython.display import HTML
+
+from usvn.criteria import (RATING_SCALE, Criteria, Factor, ScorecardResult, assess, load_criteria,
+                           scorecard_alt_text, scorecard_figure)
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.text import cite_html, inline_markdown
+
+__all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "nme_list", "nme_list_html"]
+
+
+def factor_html(factor: Factor) -> str:
+    """The factor in plain words and its evidence cards, each saying who speaks and citing its sources."""
+    cards = "".join(
+        f"<li><strong>[{escape(card.speaker_label)}]</strong> <em>{escape(card.who)}:</em> "
+        f"{inline_markdown(card.text)} <small>({cite_html(card.sources)})</small></li>"
+        for card in factor.cards
+    )
+    link = f"<p><strong>Why it matters here:</strong> {inline_markdown(factor.link)}</p>" if factor.link else ""
+    return (f"<h3>{escape(factor.title)}</h3><p>{inline_markdown(factor.plain)}</p>{link}"
+            f"<p>Evidence cards:</p><ul>{cards}</ul>")
+
+
+def commerce_html(criteria: Criteria, result: ScorecardResult | None = None) -> str:
+    """A table: each factor, the student's rating and reason (if given), and Commerce's reported finding."""
+    by_factor = {row.factor.id: row for row in result.rows} if result and result.ok else {}
+    head = "<th scope=\"col\">Your rating and reason</th>" if by_factor else ""
+    rows = []
+    for factor in criteria.factors:
+        mine = ""
+        if by_factor:
+            row = by_factor[factor.id]
+            mine = (f"<td>{row.rating}: {escape(RATING_SCALE[row.rating])} (weight {row.weight:g}). "
+                    f"{escape(row.justification)}</td>")
+        finding = factor.commerce
+        rows.append(f"<tr><th scope=\"row\">{escape(factor.title)}</th>{mine}"
+                    f"<td><strong>{escape(finding.reading_label)}.</strong> {inline_markdown(finding.text)} "
+                    f"<small>({cite_html(finding.sources)})</small></td></tr>")
+    return ("<table><caption>What Commerce found on 2 August 2024, as reported, factor by factor</caption>"
+            f"<thead><tr><th scope=\"col\">Factor</th>{head}<th scope=\"col\">Commerce's finding</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            "<p>Commerce weighed the factors together and concluded that Vietnam remains a non-market economy. "
+            "Where your ratings differ, ask which evidence you weighed differently, and whose evidence it was.</p>")
+
+
+def nme_list_html(criteria: Criteria | None = None) -> str:
+    """Commerce's list of non-market economies as a table, dated and cited."""
+    criteria = criteria or load_criteria()
+    rows = "".join(f"<tr><td>{number}</td><th scope=\"row\">{escape(name)}</th><td>{escape(notice)}</td></tr>"
+                   for number, (name, notice) in enumerate(criteria.nme_countries, start=1))
+    return (f"<table><caption>Commerce's non-market economies, as of {escape(criteria.nme_as_of)} "
+            f"({len(criteria.nme_countries)} countries)</caption><thead><tr><th scope=\"col\">No.</th>"
+            "<th scope=\"col\">Country</th><th scope=\"col\">Federal Register notice</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.nme_note)} "
+            f"<small>({cite_html(criteria.nme_sources)})</small></p>")
+
+
+def nme_list() -> HTML:
+    """Display Commerce's list of non-market economies."""
+    return HTML(nme_list_html())
+
+
+class EvidenceScorecard:
+    """One block per factor (cards, rating, weight, one-line reason); a chart; then Commerce's findings."""
+
+    def __init__(self, criteria: Criteria | None = None) -> None:
+        self.criteria = criteria or load_criteria()
+        self.ratings: dict[str, widgets.Dropdown] = {}
+        self.weights: dict[str, widgets.BoundedIntText] = {}
+        self.justifications: dict[str, widgets.Text] = {}
+        blocks = []
+        for factor in self.criteria.factors:
+            self.ratings[factor.id] = widgets.Dropdown(
+                options=[("Choose a rating", None),
+                         *((f"{value} - {label}", value) for value, label in RATING_SCALE.items())],
+                value=None, description=f"Rating ({factor.number})", style={"description_width": "8em"},
+                layout=widgets.Layout(width="26em"))
+            self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
+                value=1, min=0, max=3, step=1, description=f"Weight ({factor.number})",
+                style={"description_width": "8em"}, layout=widgets.Layout(width="14em"))
+            self.justifications[factor.id] = widgets.Text(
+                value="", placeholder="One line: which evidence decided your rating?",
+                description=f"Reason ({factor.number})", style={"description_width": "8em"},
+                layout=widgets.Layout(width="95%"))
+            blocks.append(widgets.VBox(
+                [widgets.HTML(factor_html(factor)), widgets.HBox([self.ratings[factor.id], self.weights[factor.id]]),
+                 self.justifications[factor.id]],
+                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0")))
+        self.show_button = widgets.Button(description="Show my scorecard", button_style="primary", icon="bar-chart",
+                                          tooltip="Check your ratings and draw the chart",
+                                          layout=widgets.Layout(width="auto"))
+        self.compare_button = widgets.Button(description="Compare with Commerce", icon="balance-scale",
+                                             tooltip="See what Commerce found, beside your ratings",
+                                             layout=widgets.Layout(width="auto"))
+        self.output = widgets.Output()
+        self.show_button.on_click(lambda _: self.show())
+        self.compare_button.on_click(lambda _: self.compare())
+        self.result: ScorecardResult | None = None
+        self.alt_text = ""
+        scale = "; ".join(f"{value} = {label.lower()}" for value, label in RATING_SCALE.items())
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<p>For each factor, read the cards, then rate how far the evidence shows it working on "
+                         f"market principles ({escape(scale)}). Weights run from 0 (ignore) to 3; every factor "
+                         "starts at 1.</p>"),
+            *blocks, widgets.HBox([self.show_button, self.compare_button]), self.output,
+        ])
+
+    def assess(self) -> ScorecardResult:
+        return assess(
+            self.criteria.factors,
+            ratings={key: box.value for key, box in self.ratings.items()},
+            weights={key: box.value for key, box in self.weights.items()},
+            justifications={key: box.value for key, box in self.justifications.items()},
+        )
+
+    def show(self) -> ScorecardResult:
+        self.result = self.assess()
+        chart = ""
+        if self.result.ok:
+            self.alt_text = scorecard_alt_text(self.result)
+            chart = img_html(figure_png(scorecard_figure(self.result), tight=False), self.alt_text)
+        announce(self.output, self.result.summary(), chart)
+        return self.result
+
+    def compare(self) -> bool:
+        result = self.assess()
+        if not result.ok:
+            announce(self.output, "Finish your own scorecard before you compare: commit to a view first. "
+                     + " ".join(result.problems))
+            return False
+        self.result = result
+        announce(self.output, result.summary(), commerce_html(self.criteria, result))
+        return True
+
+    def _repr_mimebundle_(self, **kwargs):
+        cards = "".join(factor_html(factor) for factor in self.criteria.factors)
+        static = (f"<p><strong>Evidence scorecard.</strong> Run this notebook to rate each factor.</p>{cards}"
+                  "<details><summary>What Commerce found (rate the factors yourself first)</summary>"
+                  f"{commerce_html(self.criteria)}</details>")
+        text = "Evidence scorecard: six factors with evidence cards. Run this notebook to rate them."
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

@@ -1,0 +1,184 @@
+"""The criteria data, the scorecard model and its widget: complete scorecards compute, bad ones get messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from usvn.criteria import RATING_SCALE, assess, load_criteria, rating_band, scorecard_alt_text
+from usvn.data import load_sources
+from usvn.widgets.scorecard import EvidenceScorecard
+
+CRITERIA = load_criteria()
+FACTORS = CRITERIA.factors
+IDS = [factor.id for factor in FACTORS]
+
+
+def complete(ratings=(2, 1, 3, 2, 2, 3), weights=None, reason="The cards from both governments disagree."):
+    return (dict(zip(IDS, ratings)), dict(zip(IDS, weights)) if weights else {}, {key: reason for key in IDS})
+
+
+def test_the_statute_has_six_factors_in_order_and_the_list_has_twelve_countries():
+    assert [factor.number for factor in FACTORS] == ["i", "ii", "iii", "iv", "v", "vi"]
+    assert len(CRITERIA.nme_countries) == 12
+    assert ("Vietnam", "68 FR 37116") in CRITERIA.nme_countries
+
+
+def test_the_rules_say_no_formula_and_until_revoked():
+    rules = {rule.id: rule.text for rule in CRITERIA.rules}
+    assert "no scoring formula" in rules["weighed-together"]
+    assert "until Commerce revokes it" in rules["until-revoked"]
+
+
+def test_every_factor_has_a_commerce_finding_and_cards_from_more_than_one_side():
+    registry = load_sources()
+    for factor in FACTORS:
+        speakers = {card.speaker for card in factor.cards}
+        assert "us-government" in speakers, factor.id
+        assert len(speakers) >= 2, factor.id
+        assert factor.commerce.sources
+    wages = CRITERIA.factor("wages")
+    assert {"vietnamese-government", "advocacy", "record"} <= {card.speaker for card in wages.cards}
+    assert any(registry[source].kind == "advocacy" for card in wages.cards for source in card.sources)
+
+
+def test_no_card_claims_that_commerce_relied_on_project88_binh_or_directive_24():
+    # The fact sheet's teaching point: no such link was verified.
+    for factor in FACTORS:
+        for text in [factor.commerce.text, *(card.text for card in factor.cards if card.speaker == "us-government")]:
+            for name in ("Project88", "Binh", "Directive 24"):
+                assert name not in text, (factor.id, name)
+
+
+def test_a_complete_scorecard_gives_the_weighted_average():
+    # (2*1 + 1*3 + 3*0 + 2*1 + 2*1 + 3*2) / (1+3+0+1+1+2) = 15 / 8 = 1.875
+    ratings, _, reasons = complete()
+    result = assess(FACTORS, ratings, dict(zip(IDS, (1, 3, 0, 1, 1, 2))), reasons)
+    assert result.ok and result.weighted_average == pytest.approx(1.875)
+    assert result.reading == "leans state-directed"
+    assert "no formula" in result.summary()
+
+
+def test_missing_weights_count_as_one():
+    ratings, weights, reasons = complete(ratings=(5, 4, 4, 5, 4, 5))
+    result = assess(FACTORS, ratings, weights, reasons)
+    assert result.weighted_average == pytest.approx(27 / 6) and result.reading == "leans market-based"
+
+
+def test_no_rating_is_named_factor_by_factor():
+    ratings, weights, reasons = complete()
+    del ratings["wages"]
+    ratings["other"] = None
+    result = assess(FACTORS, ratings, weights, reasons)
+    assert not result.ok
+    assert result.problems == ("No rating yet for: (ii) Free wage bargaining, (vi) Other factors. Rate every factor.",)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (0, "0 is not on the scale"),
+    (6, "6 is not on the scale"),
+    (2.5, "2.5 is not on the scale"),
+    ("high", "'high' is not a rating"),
+    ([3], "not list"),
+])
+def test_an_unreadable_rating_gets_a_message(bad, message):
+    ratings, weights, reasons = complete()
+    ratings["currency"] = bad
+    result = assess(FACTORS, ratings, weights, reasons)
+    assert not result.ok and message in " ".join(result.problems)
+
+
+def test_weights_summing_to_zero_get_a_message():
+    ratings, _, reasons = complete()
+    result = assess(FACTORS, ratings, dict.fromkeys(IDS, 0), reasons)
+    assert not result.ok
+    assert "add up to zero" in result.problems[0]
+
+
+@pytest.mark.parametrize("bad", [-1, "heavy", 11, float("nan")])
+def test_a_bad_weight_is_named(bad):
+    ratings, weights, reasons = complete()
+    result = assess(FACTORS, ratings, {"ownership": bad}, reasons)
+    assert not result.ok and "(iv) State ownership" in result.problems[0]
+
+
+def test_missing_or_overlong_justifications_are_named():
+    ratings, weights, reasons = complete()
+    reasons["investment"] = "   "
+    reasons["currency"] = "x" * 201
+    problems = " ".join(assess(FACTORS, ratings, weights, reasons).problems)
+    assert "Write a one-line justification for: (iii) Foreign investment." in problems
+    assert "at most 200 characters: (i) Currency convertibility." in problems
+
+
+def test_rating_bands_and_alt_text_follow_the_data():
+    assert [rating_band(value) for value in RATING_SCALE] == ["state", "state", "mixed", "market", "market"]
+    ratings, weights, reasons = complete(ratings=(1, 2, 3, 4, 5, 3))
+    alt = scorecard_alt_text(assess(FACTORS, ratings, weights, reasons))
+    assert "(i) Currency convertibility: 1 (clearly state-directed; downward triangle" in alt
+    assert "(v) State control of resources, prices and output: 5 (clearly market-based; circle" in alt
+    assert "weighted average, 3.0" in alt
+
+
+def said(view):
+    """The one feedback output a view shows: (plain text, HTML)."""
+    (output,) = view.output.outputs
+    return output["data"]["text/plain"], output["data"]["text/html"]
+
+
+def fill(scorecard, ratings=(2, 1, 3, 2, 2, 3)):
+    for factor_id, rating in zip(IDS, ratings):
+        scorecard.ratings[factor_id].value = rating
+        scorecard.justifications[factor_id].value = "Commerce and MOIT disagree; the law text decides it."
+
+
+def test_widget_controls_are_labelled_and_start_unrated():
+    scorecard = EvidenceScorecard()
+    for factor in FACTORS:
+        assert scorecard.ratings[factor.id].value is None
+        assert f"({factor.number})" in scorecard.ratings[factor.id].description
+        assert scorecard.weights[factor.id].description and scorecard.justifications[factor.id].description
+
+
+def test_widget_reports_an_empty_scorecard_in_words():
+    scorecard = EvidenceScorecard()
+    scorecard.show_button.click()
+    text, html = said(scorecard)
+    assert text.startswith("Not yet. No rating yet for: (i) Currency convertibility")
+    assert 'role="alert"' in html and "<img" not in html
+
+
+def test_widget_draws_the_chart_with_alt_text_once_complete():
+    scorecard = EvidenceScorecard()
+    fill(scorecard)
+    scorecard.show_button.click()
+    text, html = said(scorecard)
+    assert "weighted average is 2.2" in text
+    assert '<img alt="Horizontal bar chart of your ratings' in html
+
+
+def test_widget_zero_weights_get_a_message_and_no_chart():
+    scorecard = EvidenceScorecard()
+    fill(scorecard)
+    for slider in scorecard.weights.values():
+        slider.value = 0
+    scorecard.show_button.click()
+    text, html = said(scorecard)
+    assert "add up to zero" in text and "<img" not in html
+
+
+def test_widget_compares_only_after_the_student_commits():
+    scorecard = EvidenceScorecard()
+    scorecard.compare_button.click()
+    assert "Finish your own scorecard" in said(scorecard)[0]
+    fill(scorecard)
+    scorecard.compare_button.click()
+    html = said(scorecard)[1]
+    assert "Your rating and reason" in html and "Found continuing state control" in html
+    assert "Vietnam General Confederation of Labour" in html
+
+
+def test_widget_static_view_folds_the_findings():
+    bundle = EvidenceScorecard()._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert html.index("<details>") < html.index("What Commerce found on 2 August 2024")
+    assert "[Vietnamese government]" in html and "[Advocacy group]" in html
