@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from usvn.data import DataError, load_lessons
-from usvn.quiz.model import MultipleChoice, MultipleSelect, Numeric, Option, ShortText, load_quiz, normalize_text
+from usvn.quiz.model import (
+    MultipleChoice,
+    MultipleSelect,
+    Numeric,
+    Option,
+    ShortText,
+    key_position_check,
+    load_quiz,
+    normalize_text,
+    shown_order,
+)
 
 COMMON = dict(objective="01-a", prompt="A question for the test?", explanation="Because the test says so.",
               sources=("tran-2021",))
 
 
-def choice(*correct_flags, cls=MultipleChoice):
-    options = tuple(Option(chr(ord("a") + index), f"option {index}", flag, f"feedback {index}")
+def choice(*correct_flags, cls=MultipleChoice, question_id="q", hints=False):
+    options = tuple(Option(chr(ord("a") + index), f"option {index}", flag, f"feedback {index}",
+                           hint=f"think about idea {index}" if hints else "")
                     for index, flag in enumerate(correct_flags))
-    return cls(id="q", options=options, **COMMON)
+    return cls(id=question_id, options=options, **COMMON)
 
 
 class TestMultipleChoice:
@@ -46,13 +60,16 @@ class TestMultipleSelect:
         assert self.question().check(["c", "a"]).correct
 
     def test_a_subset_is_partial_and_says_how_many_are_missing_without_naming_them(self):
-        result = self.question().check(["a"])
+        question = self.question()
+        result = question.check(["a"])
         assert result.status == "partial"
-        assert "1 option(s)" in result.message and "(c)" not in result.message
+        assert "1 option(s)" in result.message
+        assert f"({question.label_of('c')})" not in result.message and "option 2" not in result.message
 
-    def test_a_wrong_pick_quotes_that_options_feedback(self):
-        result = self.question().check(["a", "b", "c"])
-        assert result.status == "partial" and "(b) feedback 1" in result.message
+    def test_a_wrong_pick_quotes_that_options_feedback_under_its_shown_letter(self):
+        question = self.question()
+        result = question.check(["a", "b", "c"])
+        assert result.status == "partial" and f"({question.label_of('b')}) feedback 1" in result.message
 
     def test_only_wrong_picks_is_incorrect(self):
         assert self.question().check(["b", "d"]).status == "incorrect"
@@ -87,15 +104,48 @@ class TestNumeric:
 
 
 class TestShortText:
-    def question(self):
-        return ShortText(id="s", accepted=("Comprehensive Strategic Partnership", "CSP"), feedback_correct="yes",
-                         feedback_wrong="no", **COMMON)
+    def question(self, *accepted):
+        return ShortText(id="s", accepted=accepted or ("Comprehensive Strategic Partnership", "CSP"),
+                         feedback_correct="yes", feedback_wrong="no", **COMMON)
 
-    @pytest.mark.parametrize("answer", ["csp", "  Comprehensive   strategic partnership. ", "C.S.P."])
-    def test_variants_match_after_folding_case_space_and_punctuation(self, answer):
-        # "C.S.P." folds to "c s p", which is not "csp": only listed variants count.
-        expected = answer != "C.S.P."
-        assert self.question().check(answer).correct is expected
+    @pytest.mark.parametrize("answer", ["csp", "  Comprehensive   strategic partnership. ", "C.S.P.", "the CSP",
+                                        "Comprehensive Strategic Partnership (CSP)", "CSP (Comprehensive Strategic "
+                                        "Partnership)", "a comprehensive strategic partnership"])
+    def test_what_a_person_types_matches_listed_variants(self, answer):
+        assert self.question().check(answer).correct, answer
+
+    VGCL = ("Vietnam General Confederation of Labor (VGCL)", "Tổng Liên đoàn Lao động Việt Nam")
+
+    @pytest.mark.parametrize("answer", [
+        "the VGCL", "VGCL", "vgcl.", "Vietnam General Confederation of Labor", "the Vietnam General Confederation "
+        "of Labour", "Vietnam General Confederation of Labor (VGCL)", "Viet Nam General Confederation of Labor",
+        "Tong Lien Doan Lao Dong Viet Nam", "tổng liên đoàn lao động việt nam", "Tổng Liên Đoàn Lao Động Việt Nam",
+        "VGCL (Tổng Liên đoàn Lao động Việt Nam)",
+    ])
+    def test_the_vgcl_in_every_ordinary_spelling(self, answer):
+        assert self.question(*self.VGCL).check(answer).correct, answer
+
+    @pytest.mark.parametrize("answer", [
+        "not the VGCL", "an independent union (VGCL)", "VGCL (an independent union)", "VGCL and ILO",
+        "Vietnam General Confederation", "independent unions outside the VGCL", "General Confederation of Labor",
+        "the ILO", "VGCL VGCL", "Confederation of Labor (VGCL)",
+    ])
+    def test_a_wrong_answer_containing_a_right_word_is_refused(self, answer):
+        assert self.question(*self.VGCL).check(answer).status == "incorrect", answer
+
+    @pytest.mark.parametrize("answer", ["Strategic Partnership", "CSP (Strategic Partnership)", "partnership",
+                                        "Comprehensive Partnership (CSP)"])
+    def test_the_csp_is_not_the_partnership_it_replaced(self, answer):
+        assert self.question("Comprehensive Strategic Partnership (CSP)").check(answer).status == "incorrect"
+
+    def test_a_parenthesis_that_is_not_an_abbreviation_is_not_accepted_alone(self):
+        question = self.question("Labor Code (2019)")
+        assert question.check("Labor Code").correct and question.check("the 2019 Labor Code").status == "incorrect"
+        assert question.check("2019").status == "incorrect"
+
+    def test_an_answer_that_is_only_an_article_is_read_as_typed(self):
+        question = self.question("a")
+        assert question.check("A").correct and question.check("the").status == "incorrect"
 
     def test_accents_fold(self):
         assert normalize_text("Đổi Mới") == normalize_text("doi moi")
@@ -128,6 +178,149 @@ def test_each_lesson_quiz_has_eight_questions_covering_every_objective(lesson):
     assert len(quiz) >= 8
     covered = {question.objective for question in quiz.questions}
     assert covered == {objective.id for objective in lesson.objectives}
+
+
+class TestShownOrder:
+    def test_the_order_is_a_fixed_shuffle_seeded_by_the_id(self):
+        # A pin: if this changes, every stored quiz output changes; it is the same on every machine and run.
+        assert shown_order("normalization-year", ["a", "b", "c", "d"]) == ["c", "a", "b", "d"]
+        orders = {tuple(shown_order(f"question-{n}", "abcd")) for n in range(40)}
+        assert len(orders) > 10, "different ids must give different orders"
+        assert all(sorted(order) == list("abcd") for order in orders)
+
+    def test_every_position_is_reached_by_the_first_file_option(self):
+        positions = [shown_order(f"q{n}", "abcd").index("a") for n in range(400)]
+        assert {positions.count(position) for position in range(4)} <= set(range(70, 131))
+
+    def test_pinned_options_stay_last_in_file_order(self):
+        options = [Option("a", "x", True, "feedback"), Option("b", "none of the above", False, "feedback",
+                                                              pinned_last=True),
+                   Option("c", "y", False, "feedback"), Option("d", "z", False, "feedback"),
+                   Option("e", "all of the above", False, "feedback", pinned_last=True)]
+        for n in range(30):
+            assert [option.id for option in shown_order(f"q{n}", options)][-2:] == ["b", "e"]
+
+    def test_options_are_relabelled_in_shown_order_and_answers_stay_option_ids(self):
+        for n in range(20):
+            question = choice(True, False, False, False, question_id=f"q{n}")
+            labels = [label for label, _ in question.shown_options()]
+            assert labels == ["a", "b", "c", "d"]
+            assert question.check("a").correct  # the bank's id, whatever letter it is shown with
+            assert question.answer_text() == f"({question.label_of('a')}) option 0"
+        assert {choice(True, False, False, False, question_id=f"q{n}").label_of("a") for n in range(20)} != {"a"}
+
+    def test_a_hint_that_names_its_option_is_refused(self):
+        options = (Option("a", "The Labor Code", True, "feedback", hint="Think of the labor code."),
+                   Option("b", "x", False, "feedback"))
+        with pytest.raises(DataError, match="hint repeats the option's text"):
+            MultipleSelect(id="q", options=options, **COMMON)
+
+
+def synthetic_bank(size=12, options=4):
+    """A bank written as today's banks were: the key first in the file."""
+    return [choice(True, *[False] * (options - 1), question_id=f"synthetic-{n}") for n in range(size)]
+
+
+def test_position_check_fails_on_file_order_and_passes_on_the_shown_order():
+    bank = synthetic_bank()
+    unshuffled = key_position_check(bank, shown=False)
+    assert unshuffled.counts == (12, 0, 0, 0)
+    assert unshuffled.problems and "position a holds 12 of 12 keys" in unshuffled.problems[0]
+    assert key_position_check(bank).problems == []
+
+
+def test_position_check_flags_a_pinned_correct_option_that_is_always_last():
+    bank = [MultipleChoice(id=f"q{n}", options=(
+        Option("a", "x", False, "feedback"), Option("b", "y", False, "feedback"), Option("c", "z", False, "feedback"),
+        Option("d", "none of the above", True, "feedback", pinned_last=True)), **COMMON) for n in range(10)]
+    assert key_position_check(bank).problems[0].startswith("position d holds 10 of 10 keys")
+
+
+def test_position_limit_is_the_fair_share_plus_a_margin_a_fair_order_rarely_exceeds():
+    # 12 four-option questions: 3 keys per position on average; a fair order puts more than 7 at one position
+    # with chance about 0.3%, more than 6 with chance about 1.4%, so the limit at alpha = 1% is 7.
+    check = key_position_check(synthetic_bank(), shown=False)
+    assert check.expected == (3.0, 3.0, 3.0, 3.0) and check.limits == (7, 7, 7, 7)
+
+
+BANKS = {lesson.number: load_quiz(lesson.number) for lesson in load_lessons()}
+
+
+@pytest.mark.parametrize("number", sorted(BANKS))
+def test_no_shown_position_holds_more_than_a_fair_share_of_keys_in_any_bank(number):
+    check = key_position_check(BANKS[number].questions)
+    assert check.problems == [], (f"quiz-{number:02d}.yaml, {check}: {'; '.join(check.problems)}. The shown order "
+                                  "is a shuffle of the file order: move some keys to other places in the file.")
+
+
+def test_no_shown_position_holds_more_than_a_fair_share_of_keys_overall():
+    questions = [question for quiz in BANKS.values() for question in quiz.questions]
+    check = key_position_check(questions)
+    assert check.questions >= 10, "too few single-choice questions found"
+    assert check.problems == [], f"all banks, {check}: {'; '.join(check.problems)}"
+
+
+_LETTER = re.compile(r"\([a-h]\)")
+
+
+@pytest.mark.parametrize("number", sorted(BANKS))
+def test_bank_texts_never_refer_to_options_by_letter(number):
+    """Options are shown in a shuffled order and relabelled, so "(a)" in a bank's text would point at the wrong one."""
+    found = []
+    for question in BANKS[number].questions:
+        texts = [("explanation", question.explanation)]
+        texts += [(f"option {option.id}", f"{option.feedback} {option.hint}") for option in getattr(question, "options", ())]
+        found += [f"{question.id} ({where})" for where, text in texts if _LETTER.search(text)]
+    assert not found, f"quiz-{number:02d}.yaml refers to options by letter in: {', '.join(found)}"
+
+
+def _wrong_attempts(question):
+    ids = [option.id for option in question.options]
+    for size in range(1, len(ids) + 1):
+        for attempt in itertools.combinations(ids, size):
+            if question.check(list(attempt)).status != "correct":
+                yield list(attempt)
+
+
+def _naming(question, message):
+    """What of a correct option (its shown letter or its text) a feedback message gives away."""
+    named = []
+    for label, option in question.shown_options():
+        if option.correct and (f"({label})" in message or normalize_text(option.text) in normalize_text(message)):
+            named.append(option.id)
+    return named
+
+
+def test_multiple_select_feedback_on_a_wrong_attempt_never_names_a_correct_option():
+    for n in range(10):
+        question = choice(True, False, True, False, True, cls=MultipleSelect, question_id=f"ms-{n}", hints=True)
+        attempts = list(_wrong_attempts(question))
+        assert len(attempts) == 2 ** 5 - 2
+        for attempt in attempts:
+            message = question.check(attempt).message
+            assert _naming(question, message) == [], (attempt, message)
+
+
+def test_multiple_select_feedback_says_something_about_each_wrong_pick_and_each_missed_idea():
+    question = choice(True, False, True, False, cls=MultipleSelect, hints=True)
+    message = question.check(["a", "b", "d"]).message
+    assert "feedback 1" in message and "feedback 3" in message  # each wrong pick's own feedback
+    assert "think about idea 2" in message and "think about idea 0" not in message  # the missed option's hint
+    assert "1 option(s)" in message
+    without_hints = choice(True, False, True, False, cls=MultipleSelect).check(["a"]).message
+    assert "1 option(s)" in without_hints and "To reconsider" not in without_hints
+
+
+@pytest.mark.parametrize("number", sorted(BANKS))
+def test_no_bank_feedback_on_a_wrong_multiple_select_attempt_names_a_correct_option(number):
+    leaks = []
+    for question in BANKS[number].questions:
+        if isinstance(question, MultipleSelect):
+            for attempt in _wrong_attempts(question):
+                named = _naming(question, question.check(attempt).message)
+                if named:
+                    leaks.append(f"{question.id}: picking {attempt} names {named}")
+    assert not leaks, f"quiz-{number:02d}.yaml: " + "; ".join(leaks[:5])
 
 
 def test_lesson_one_uses_all_four_question_types():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from usvn.quiz.model import MultipleChoice, MultipleSelect, Numeric, ShortText, load_quiz
 from usvn.quiz.widgets import QuestionView, quiz_views
+from usvn.text import inline_markdown
 
 
 def printed(view: QuestionView) -> str:
@@ -51,9 +54,43 @@ def test_right_answer_then_explanation_shows_the_answer_and_its_sources():
 
 def test_multiple_select_reads_the_ticked_boxes():
     view = QuestionView(first(MultipleSelect), 2)
-    for option, box in zip(view.question.options, view._checkboxes):
-        box.value = option.correct
+    by_text = {f"({label}) {option.text}": option for label, option in view.question.shown_options()}
+    for box in view._checkboxes:
+        box.value = by_text[box.description].correct
     assert view.check().correct
+    view.answer = view.question.correct_answer()
+    assert [box.value for box in view._checkboxes] == [by_text[box.description].correct for box in view._checkboxes]
+
+
+def _static_labels(html: str) -> list[str]:
+    return re.findall(r"<li>(\([a-h]\) .*?)</li>", html.partition("<details>")[0])
+
+
+def test_widget_and_static_view_show_options_in_the_same_shuffled_order():
+    questions = [question for number in (1, 2, 3) for question in load_quiz(number).questions
+                 if isinstance(question, MultipleChoice | MultipleSelect)]
+    assert len(questions) >= 10
+    moved = 0
+    for question in questions:
+        view = QuestionView(question, 1)
+        if isinstance(question, MultipleChoice):
+            shown = [label for label, _ in view.answer_control.options]
+        else:
+            shown = [box.description for box in view._checkboxes]
+        expected = [f"({label}) {option.text}" for label, option in question.shown_options()]
+        assert shown == expected, question.id
+        assert _static_labels(view._repr_mimebundle_()["text/html"]) == [
+            f"({label}) {inline_markdown(option.text)}" for label, option in question.shown_options()], question.id
+        moved += [option.id for _, option in question.shown_options()] != [option.id for option in question.options]
+    assert moved >= len(questions) // 2, "the shown order should differ from the file order for most questions"
+
+
+def test_a_radio_choice_sends_the_option_id_whatever_letter_it_shows():
+    question = first(MultipleChoice)
+    view = QuestionView(question, 1)
+    label = question.label_of(question.correct_answer())
+    view.answer_control.label = next(text for text, _ in view.answer_control.options if text.startswith(f"({label}) "))
+    assert view.answer == question.correct_answer() and view.check().correct
 
 
 @pytest.mark.parametrize("kind, typed, status", [

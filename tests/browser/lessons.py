@@ -36,11 +36,12 @@ def _set_answer(box, question, answer) -> None:
     from usvn.quiz.model import MultipleChoice, MultipleSelect
 
     if isinstance(question, MultipleChoice):
-        box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\({re.escape(answer)}\) ")) \
+        label = question.label_of(answer)  # options are shown in a fixed shuffle, relabelled a, b, c...
+        box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
             .locator("input[type=radio]").check()
     elif isinstance(question, MultipleSelect):
-        for option in question.options:
-            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(option.id)}\) ")) \
+        for label, option in question.shown_options():
+            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
                 .locator("input[type=checkbox]").set_checked(option.id in answer)
     else:
         text = f"{answer:g}" if isinstance(answer, float) else str(answer)

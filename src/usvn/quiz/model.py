@@ -32,10 +32,13 @@ __all__ = [
     "MultipleSelect",
     "Numeric",
     "Option",
+    "PositionCheck",
     "Question",
     "Quiz",
     "ShortText",
+    "key_position_check",
     "load_quiz",
+    "shown_order",
 ]
 
 Status = Literal["correct", "partial", "incorrect", "invalid"]
@@ -68,10 +71,46 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Option:
+    """One option of a choice question.
+
+    ``feedback`` is shown when the student picks the option. ``hint`` (multiple select only) is shown when a
+    student leaves out an option that applies: it points at the option's idea without naming the option.
+    ``pinned_last`` keeps an option such as "none of the above" at the end of the shown order.
+    """
+
     id: str
     text: str
     correct: bool
     feedback: str
+    hint: str = ""
+    pinned_last: bool = False
+
+
+LABELS = "abcdefgh"
+
+
+def _shuffle_draw(question_id: str, step: int) -> int:
+    """A 64-bit number from SHA-256 of the question id: the same on every run, machine and Python version."""
+    digest = hashlib.sha256(f"usvn-quiz-order:{question_id}:{step}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def shown_order(question_id: str, items: Iterable[Any]) -> list[Any]:
+    """``items`` (options) in the fixed order students see: a Fisher-Yates shuffle seeded by the question id.
+
+    Items whose ``pinned_last`` is true keep their file order at the end. The seed comes from a hash of the id
+    (not Python's ``hash()``, which changes between runs), so stored notebook outputs stay stable.
+
+    >>> shown_order("normalization-year", ["a", "b", "c", "d"])
+    ['c', 'a', 'b', 'd']
+    """
+    items = list(items)
+    movable = [item for item in items if not getattr(item, "pinned_last", False)]
+    pinned = [item for item in items if getattr(item, "pinned_last", False)]
+    for index in range(len(movable) - 1, 0, -1):
+        other = _shuffle_draw(question_id, index) % (index + 1)
+        movable[index], movable[other] = movable[other], movable[index]
+    return movable + pinned
 
 
 @dataclass(frozen=True)
@@ -111,15 +150,33 @@ class _WithOptions(Question):
         ids = [option.id for option in self.options]
         if len(set(ids)) != len(ids):
             raise DataError(f"Question '{self.id}' repeats an option id: {ids}.")
+        if len(self.options) > len(LABELS):
+            raise DataError(f"Question '{self.id}' has more than {len(LABELS)} options.")
+        for option in self.options:
+            if option.hint and normalize_text(option.text) in normalize_text(option.hint):
+                raise DataError(f"Question '{self.id}', option {option.id}: its hint repeats the option's text, "
+                                "so it would name the option; point at the idea instead.")
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
+
+    def shown_options(self) -> tuple[tuple[str, Option], ...]:
+        """``(label, option)`` pairs in the order students see, labelled a, b, c... in that order.
+
+        Answers are still given by option id (what the widget sends); labels are only what the reader sees, so
+        neither the letters nor the positions repeat the bank's file order.
+        """
+        return tuple(zip(LABELS, shown_order(self.id, self.options)))
+
+    def label_of(self, option_id: str) -> str:
+        """The letter an option is shown with."""
+        return next(label for label, option in self.shown_options() if option.id == option_id)
 
     def _valid_ids(self) -> str:
         return ", ".join(option.id for option in self.options)
 
     def answer_text(self) -> str:
-        return "; ".join(f"({option.id}) {option.text}" for option in self.options if option.correct)
+        return "; ".join(f"({label}) {option.text}" for label, option in self.shown_options() if option.correct)
 
 
 @dataclass(frozen=True)
@@ -174,14 +231,21 @@ class MultipleSelect(_WithOptions):
         unknown = sorted(chosen_ids - {option.id for option in self.options})
         if unknown:
             return Feedback("invalid", f"Not among the options: {', '.join(unknown)} (options: {self._valid_ids()}).")
+        shown = self.shown_options()
         right = {option.id for option in self.options if option.correct}
-        wrongly_chosen = [option for option in self.options if option.id in chosen_ids and not option.correct]
-        missed = len(right - chosen_ids)
+        wrongly_chosen = [(label, option) for label, option in shown if option.id in chosen_ids and not option.correct]
+        missed = [option for _, option in shown if option.correct and option.id not in chosen_ids]
         if not wrongly_chosen and not missed:
-            return Feedback("correct", " ".join(self.option(option_id).feedback for option_id in sorted(right)))
-        notes = [f"({option.id}) {option.feedback}" for option in wrongly_chosen]
+            return Feedback("correct", " ".join(f"({label}) {option.feedback}" for label, option in shown
+                                                if option.correct))
+        # Wrong picks get their own feedback (about the idea of an option that does not apply). Options left out
+        # are never named: only how many, and each one's hint, which the bank words without the option's text.
+        notes = [f"({label}) {option.feedback}" for label, option in wrongly_chosen]
         if missed:
-            notes.append(f"You left out {missed} option(s) that also apply.")
+            notes.append(f"You left out {len(missed)} option(s) that also apply.")
+            hints = [option.hint for option in missed if option.hint]
+            if hints:
+                notes.append("To reconsider: " + " ".join(hints))
         status: Status = "partial" if chosen_ids & right else "incorrect"
         return Feedback(status, " ".join(notes))
 
@@ -247,22 +311,100 @@ class Numeric(Question):
         return f"{number}{' ' + self.unit if self.unit else ''}{within}"
 
 
+#: Spellings folded to one form before answers are compared (whole words only).
+_SPELLINGS = {"labour": "labor", "organisation": "organization", "organisations": "organizations",
+              "viet nam": "vietnam", "&": "and"}
+_ARTICLES = ("the", "a", "an")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+#: An abbreviation inside parentheses in an accepted variant, e.g. "(VGCL)" or "(CSP)": accepted on its own.
+_ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
+
+
 def normalize_text(text: str) -> str:
-    """Fold case, accents, punctuation and spacing, so close variants of an answer match.
+    """Fold case, accents, punctuation, spacing and a few spellings, so close variants of an answer match.
+
+    Dots after single letters go ("U.S." is "us"), apostrophes go ("Vietnam's" is "vietnams"), other
+    punctuation becomes a space.
 
     >>> normalize_text("  Đổi  Mới! ")
     'doi moi'
+    >>> normalize_text("C.S.P."), normalize_text("International Labour Organisation")
+    ('csp', 'international labor organization')
     """
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.replace("đ", "d").replace("Đ", "D").replace("&", " & ")
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"[^\w\s]", " ", text.casefold())
-    return " ".join(text.split())
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = re.sub(r"(?<![^\W\d_])([^\W\d_])\.", r"\1", text)
+    text = re.sub(r"['’‘`´]", "", text)
+    text = re.sub(r"[^\w\s&]", " ", text)
+    text = " ".join(text.split())
+    for variant, canonical in _SPELLINGS.items():
+        text = re.sub(rf"(?<!\S){re.escape(variant)}(?!\S)", canonical, text)
+    return text
+
+
+def _without_article(text: str) -> str:
+    """A normalized answer without one leading article ("the VGCL" is "vgcl"), unless nothing else is left."""
+    first, _, rest = text.partition(" ")
+    return rest if first in _ARTICLES and rest else text
+
+
+def _match_form(text: str) -> str:
+    return _without_article(normalize_text(text))
+
+
+def accepted_forms(variants: Iterable[str]) -> frozenset[str]:
+    """Every form the accepted variants allow, normalized.
+
+    A variant ``"X (Y)"`` allows ``X (Y)`` and ``X`` and, when ``Y`` is an abbreviation such as ``VGCL``, ``Y``
+    alone. So ``"Vietnam General Confederation of Labor (VGCL)"`` is one variant that accepts either part.
+
+    >>> sorted(accepted_forms(["Comprehensive Strategic Partnership (CSP)"]))
+    ['comprehensive strategic partnership', 'comprehensive strategic partnership csp', 'csp']
+    """
+    forms = set()
+    for variant in variants:
+        forms.add(_match_form(variant))
+        inside = _PARENTHESIS.findall(variant)
+        if inside:
+            outside = _match_form(_PARENTHESIS.sub(" ", variant))
+            if outside:
+                forms.add(outside)
+            forms.update(_match_form(part) for part in inside if _ABBREVIATION.match(part.strip()))
+    forms.discard("")
+    return frozenset(forms)
+
+
+def matches_accepted(answer: str, forms: frozenset[str]) -> bool:
+    """Whether a typed answer is one of ``forms`` (from :func:`accepted_forms`).
+
+    The whole answer must match: a wrong answer that merely contains a right word does not. An answer typed as
+    ``"X (Y)"`` matches as a whole, or when ``X`` and every part in parentheses each match on their own, so
+    ``"VGCL (Vietnam General Confederation of Labor)"`` is accepted and ``"an independent union (VGCL)"`` is not.
+
+    >>> forms = accepted_forms(["Vietnam General Confederation of Labor (VGCL)"])
+    >>> [matches_accepted(text, forms) for text in ("the VGCL", "vgcl (Vietnam General Confederation of Labour)",
+    ...                                               "an independent union (VGCL)", "not the VGCL")]
+    [True, True, False, False]
+    """
+    if _match_form(answer) in forms:
+        return True
+    inside = _PARENTHESIS.findall(answer)
+    if not inside:
+        return False
+    parts = [_match_form(_PARENTHESIS.sub(" ", answer)), *(_match_form(part) for part in inside)]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(part in forms for part in parts)
 
 
 @dataclass(frozen=True)
 class ShortText(Question):
-    """A short text answer matched, after :func:`normalize_text`, against accepted variants."""
+    """A short text answer matched against accepted variants, as a person would type it.
+
+    Case, accents, punctuation, spacing, a leading article and British spellings do not matter; parentheses
+    work as :func:`accepted_forms` and :func:`matches_accepted` say. List abbreviations and other names as
+    further variants. The whole answer must match, so a wrong answer containing a right word is refused.
+    """
 
     accepted: tuple[str, ...] = ()
     feedback_correct: str = ""
@@ -279,7 +421,7 @@ class ShortText(Question):
             return Feedback("invalid", f"Type your answer as text, not {type(answer).__name__}.")
         if len(answer) > self.max_length:
             return Feedback("invalid", f"Keep it short: at most {self.max_length} characters.")
-        if normalize_text(answer) in {normalize_text(variant) for variant in self.accepted}:
+        if matches_accepted(answer, accepted_forms(self.accepted)):
             return Feedback("correct", self.feedback_correct)
         return Feedback("incorrect", self.feedback_wrong)
 
@@ -362,3 +504,66 @@ def load_quiz(lesson_number: int) -> Quiz:
         raise DataError(f"{data_file} names objectives that lesson {lesson_number} does not state: {', '.join(stray)}.")
     fingerprint = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     return Quiz(lesson_number, tuple(question_from_record(record) for record in data["questions"]), fingerprint)
+
+
+@dataclass(frozen=True)
+class PositionCheck:
+    """Where the keys of single-choice questions sit, and whether any position holds more than a fair share.
+
+    Under a fair order the key of a question with ``m`` options sits at each position with chance ``1/m``, so the
+    number of keys at a position is a sum of independent chances (a Poisson-binomial count). ``limits[p]`` is the
+    most keys position ``p`` may hold: the smallest count that a fair order exceeds less than once in
+    ``1 / alpha`` banks. It is reported as ``ceil(expected) + margin``.
+    """
+
+    counts: tuple[int, ...]
+    expected: tuple[float, ...]
+    limits: tuple[int, ...]
+    questions: int
+    alpha: float
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"position {LABELS[position]} holds {count} of {self.questions} keys; a fair order puts about "
+                f"{expected:.1f} there and at most {limit} (ceil({expected:.1f}) + "
+                f"{limit - math.ceil(expected - 1e-9)}) by chance"
+                for position, (count, expected, limit) in enumerate(zip(self.counts, self.expected, self.limits))
+                if count > limit]
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{LABELS[position]}: {count}" for position, count in enumerate(self.counts))
+        return f"{self.questions} single-choice keys by position ({shown})"
+
+
+def _tail_limit(chances: list[float], alpha: float) -> int:
+    """The smallest ``c`` with P(count > c) < alpha, for a sum of independent events with these chances."""
+    distribution = [1.0]
+    for chance in chances:
+        distribution = [(distribution[k] if k < len(distribution) else 0.0) * (1 - chance)
+                        + (distribution[k - 1] * chance if k else 0.0) for k in range(len(distribution) + 1)]
+    above = 1.0
+    for count, probability in enumerate(distribution):
+        above -= probability
+        if above < alpha:
+            return count
+    return len(chances)
+
+
+def key_position_check(questions: Iterable[Question], *, shown: bool = True, alpha: float = 0.01) -> PositionCheck:
+    """Count the shown (or, with ``shown=False``, the file) positions of single-choice keys; see :class:`PositionCheck`.
+
+    >>> bank = [MultipleChoice(id=f"q{n}", objective="00-b", prompt="A question?", explanation="Because.",
+    ...         sources=("s",), options=tuple(Option(c, c, c == "a", "f") for c in "abcd")) for n in range(12)]
+    >>> key_position_check(bank, shown=False).problems
+    ['position a holds 12 of 12 keys; a fair order puts about 3.0 there and at most 7 (ceil(3.0) + 4) by chance']
+    """
+    single = [question for question in questions if isinstance(question, MultipleChoice)]
+    width = max((len(question.options) for question in single), default=0)
+    counts = [0] * width
+    for question in single:
+        order = [option for _, option in question.shown_options()] if shown else list(question.options)
+        counts[next(index for index, option in enumerate(order) if option.correct)] += 1
+    chances = [[1 / len(question.options) if position < len(question.options) else 0.0 for question in single]
+               for position in range(width)]
+    return PositionCheck(tuple(counts), tuple(sum(column) for column in chances),
+                         tuple(_tail_limit(column, alpha) for column in chances), len(single), alpha)

@@ -26,7 +26,8 @@ def question_html(question: Question, number: int, *, folded_answer: bool = True
     """The question, its options and (folded in a ``<details>`` element) its answer and explanation."""
     options = ""
     if isinstance(question, MultipleChoice | MultipleSelect):
-        items = "".join(f"<li>({option.id}) {inline_markdown(option.text)}</li>" for option in question.options)
+        items = "".join(f"<li>({label}) {inline_markdown(option.text)}</li>"
+                        for label, option in question.shown_options())
         options = f'<ul class="usvn-quiz-options" style="list-style: none">{items}</ul>'
     answer = (
         f"<p><strong>Answer:</strong> {inline_markdown(question.answer_text())}</p>"

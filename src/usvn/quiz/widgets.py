@@ -66,15 +66,15 @@ class QuestionView:
         question = self.question
         if isinstance(question, MultipleChoice):
             return widgets.RadioButtons(
-                options=[(f"({option.id}) {option.text}", option.id) for option in question.options],
+                options=[(f"({label}) {option.text}", option.id) for label, option in question.shown_options()],
                 value=None, description="Your answer", layout=widgets.Layout(width="auto"),
                 style={"description_width": "initial"},
             )
         if isinstance(question, MultipleSelect):
             self._checkboxes = [
-                widgets.Checkbox(value=False, description=f"({option.id}) {option.text}", indent=False,
+                widgets.Checkbox(value=False, description=f"({label}) {option.text}", indent=False,
                                  layout=widgets.Layout(width="auto"))
-                for option in question.options
+                for label, option in question.shown_options()
             ]
             return widgets.VBox([widgets.Label("Your answer (tick all that apply):"), *self._checkboxes])
         placeholder = "Type a number" if question.kind == "numeric" else "Type a short answer"
@@ -87,13 +87,13 @@ class QuestionView:
     def answer(self) -> Any:
         """The student's current answer, in the form the model's ``check`` takes."""
         if isinstance(self.question, MultipleSelect):
-            return [option.id for option, box in zip(self.question.options, self._checkboxes) if box.value]
+            return [option.id for (_, option), box in zip(self.question.shown_options(), self._checkboxes) if box.value]
         return self.answer_control.value
 
     @answer.setter
     def answer(self, value: Any) -> None:
         if isinstance(self.question, MultipleSelect):
-            for option, box in zip(self.question.options, self._checkboxes):
+            for (_, option), box in zip(self.question.shown_options(), self._checkboxes):
                 box.value = option.id in value
         else:
             self.answer_control.value = value
