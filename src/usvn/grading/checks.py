@@ -166,3 +166,138 @@ def figure_facts(figure) -> dict:
 def passed(label: str) -> None:
     """Say that the public checks passed, and that hidden tests will also count."""
     print(f"✓ {label}: passes the public checks. Hidden tests will also count when your work is graded.")
+
+
+# --------------------------------------------------------------------------- alt text: meaning, not surface
+
+_NUMBER_WORDS = {word: value for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {word: 10 * value for value, word in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+         if word != "_"}
+_TOKEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+"
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words and numbers of a text; hyphens split words ("twenty-one" is two words)."""
+    import re
+
+    return re.findall(_TOKEN, str(text).casefold())
+
+
+def _numbers(words: list[str]) -> list[tuple[int, float, int]]:
+    """``(first word index, value, last word index)`` of each number written in digits or in words (up to 99)."""
+    found, index = [], 0
+    while index < len(words):
+        word = words[index]
+        if word[0].isdigit():
+            found.append((index, float(word.replace(",", "")), index))
+        elif word in _TENS:
+            follow = words[index + 1] if index + 1 < len(words) else ""
+            if follow in _NUMBER_WORDS and 0 < _NUMBER_WORDS[follow] < 10:
+                found.append((index, float(_TENS[word] + _NUMBER_WORDS[follow]), index + 1))
+                index += 1
+            else:
+                found.append((index, float(_TENS[word]), index))
+        elif word in _NUMBER_WORDS:
+            found.append((index, float(_NUMBER_WORDS[word]), index))
+        elif word == "hundred" and index and words[index - 1] in ("a", "one"):
+            found.append((index - 1, 100.0, index))
+        index += 1
+    return found
+
+
+def _is_noun(word: str, noun: str) -> bool:
+    stem = noun.casefold()
+    return word in (stem, stem + "s", stem + "es") or (stem.endswith("y") and word == stem[:-1] + "ies")
+
+
+def states_count(text, count: int, name: str, noun: str | None = None, *, within: int = 3) -> None:
+    """``text`` states ``count`` as a number of its own, in digits or words ("11 events", "eleven events").
+
+    Digits inside another number do not count: "2011" does not state 11, nor does "11.5" or "110". With ``noun``,
+    the number must stand next to it: at most ``within`` words before it ("11 trade events") or after it
+    ("events: 11"). The message never says what the count should be.
+
+    >>> states_count("A chart of eleven events from 2011 to 2023.", 11, "alt", noun="event")
+    >>> states_count("Twenty-one cases, coded by channel.", 21, "alt", noun="case")
+    >>> states_count("Trade events from 2011 to 2023.", 11, "alt", noun="event")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `alt` should say how many events the figure shows, as a number (like 7) or a word (like seven).
+    """
+    is_instance(text, str, name)
+    words = _words(text)
+    numbers = [(start, end) for start, value, end in _numbers(words) if value == count]
+    if noun is None:
+        ok = bool(numbers)
+    else:
+        places = [index for index, word in enumerate(words) if _is_noun(word, noun)]
+        ok = any(0 < place - end <= within or 0 < start - place <= within for start, end in numbers for place in places)
+    if not ok:
+        what = f"{noun}s" if noun else "items"
+        raise AssertionError(f"`{name}` should say how many {what} the figure shows, as a number (like 7) "
+                             "or a word (like seven).")
+    # A count that the text also contradicts ("11 events ... 12 events") is not a clear statement either.
+    if noun is not None:
+        stated = {value for start, value, end in _numbers(words)
+                  if any(0 < place - end <= within for place in range(len(words)) if _is_noun(words[place], noun))}
+        if len(stated) > 1:
+            raise AssertionError(f"`{name}` gives more than one number of {noun}s; say how many the figure shows once.")
+
+
+def mentions(text, terms, name: str, what: str, *, every: bool = True) -> None:
+    """``text`` names each of ``terms`` (or, with ``every=False``, at least one), as whole words (plurals count).
+
+    Case, accents and punctuation do not matter; the message says what kind of thing is missing (``what``),
+    never which term.
+
+    >>> mentions("Cases by channel (columns) and outcome (rows).", ["channel", "outcome"], "alt", "what the axes show")
+    >>> mentions("Cases by channel.", ["channel", "outcome"], "alt", "what the axes show")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `alt` should name what the axes show; 1 of 2 is missing.
+    """
+    from usvn.quiz.model import normalize_text
+
+    is_instance(text, str, name)
+    terms = list(terms)
+    if not terms:
+        raise ValueError("mentions() needs at least one term to look for.")
+    padded = f" {normalize_text(text)} "
+    found = [term for term in terms
+             if any(f" {normalize_text(str(term))}{ending} " in padded for ending in ("", "s", "es"))]
+    if every and len(found) < len(terms):
+        raise AssertionError(f"`{name}` should name {what}; {len(terms) - len(found)} of {len(terms)} is missing.")
+    if not every and not found:
+        raise AssertionError(f"`{name}` should name {what}.")
+
+
+_PLACEHOLDERS = {"figure", "chart", "image", "plot", "graph", "picture", "alt text", "alt", "description", "todo",
+                 "your answer here", "a chart", "a figure", "an image", "a plot", "a graph"}
+
+
+def describes(text, name: str, *, min_words: int = 8, max_chars: int = 600) -> None:
+    """``text`` reads as a description: a sentence of at least ``min_words`` words, not a placeholder or a file name.
+
+    >>> describes("Bar chart of eleven trade events from 2000 to 2016, most of them after 2007.", "alt")
+    >>> describes("chart.png", "alt")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `alt` is a file name or a placeholder: say in words what the figure shows.
+    """
+    import re
+
+    is_instance(text, str, name)
+    stripped = text.strip().strip(".").casefold()
+    if stripped in _PLACEHOLDERS or re.fullmatch(r"[\w\-. ]+\.(png|jpe?g|svg|gif|pdf)", stripped):
+        raise AssertionError(f"`{name}` is a file name or a placeholder: say in words what the figure shows.")
+    if len(re.findall(r"[^\W_]+", text)) < min_words:
+        raise AssertionError(f"`{name}` is too short: say what the figure shows in a sentence of at least "
+                             f"{min_words} words.")
+    if len(text) > max_chars:
+        raise AssertionError(f"`{name}` is too long for alt text ({len(text)} characters; keep it under {max_chars}); "
+                             "put the details in the text beside the figure.")
+
+
+__all__ += ["describes", "mentions", "states_count"]
