@@ -132,3 +132,54 @@ def test_a_stale_block_is_reported_then_refreshed(tmp_path):
     assert "docs/links.md: refreshed" in refresh_docs(tmp_path).changed
     assert "an old table" not in page.read_text() and "mybinder.org" in page.read_text()
     assert not any("links.md" in line for line in refresh_docs(tmp_path, check=True).problems)
+
+
+def _graded(grade_id, objectives, track, *, written=False):
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    nbgrader = {"grade_id": grade_id, "solution": written, "grade": True, "locked": not written, "points": 2,
+                "schema_version": 3}
+    metadata = {"nbgrader": nbgrader, "usvn": {"objectives": objectives, "track": track}}
+    if written:
+        return new_markdown_cell("A model answer.\n\n**Rubric** 2 points.", metadata=metadata)
+    return new_code_cell("assert True", metadata=metadata)
+
+
+def _map_of(tmp_path, cells, lesson):
+    import nbformat
+    from nbformat.v4 import new_notebook
+
+    (tmp_path / "solutions").mkdir()
+    nbformat.write(new_notebook(cells=cells), tmp_path / "solutions" / lesson.notebook)
+    page = f"<!-- usvn:assessment-map {lesson.number:02d} -->\n<!-- /usvn:assessment-map -->\n"
+    text = refresh_text(page, lesson_page(lesson), tmp_path)
+    return text, {line.split("**")[1]: line.split(" | ") for line in text.splitlines() if line.startswith("| **")}
+
+
+def test_the_map_lists_graded_items_by_objective_and_track_and_flags_gaps(tmp_path):
+    from nbformat.v4 import new_markdown_cell
+
+    lesson = next(lesson for lesson in LESSONS if len(lesson.objectives) >= 3)
+    first, second, third = (objective.id for objective in lesson.objectives[:3])
+    cells = [_graded("q1-test", [first], "core"), _graded("q2", [first, second], "core", written=True),
+             new_markdown_cell("## 3. Optional: data-skills track, graded separately"),
+             _graded("q3-test", [third], "data-skills")]
+    text, rows = _map_of(tmp_path, cells, lesson)
+    assert "`q1-test` (autograded, 2 pt)" in rows[first][2] and "`q2` (written, by hand, 2 pt)" in rows[first][2]
+    assert "`q2`" in rows[second][2] and "q1-test" not in rows[second][2]
+    assert rows[third][2] == "none" and "`q3-test`" in rows[third][3]
+    assert "**Gap:** no core graded item" in rows[third][0] and "no core graded item" not in rows[first][0]
+    assert "**Also to fix**" not in text
+
+
+def test_the_map_says_when_every_objective_is_covered_and_names_cells_to_fix(tmp_path):
+    quiz = load_data("quiz-01.yaml")["questions"]
+    lesson = LESSONS[1]
+    if any(sum(record["objective"] == objective.id for record in quiz) < 2 for objective in lesson.objectives):
+        pytest.fail("quiz-01.yaml leaves an objective with fewer than 2 questions; this test needs a covered bank")
+    cells = [_graded(f"q{n}", [objective.id], "core", written=True) for n, objective in enumerate(lesson.objectives)]
+    del cells[0].metadata["usvn"]["track"]
+    cells.append(_graded("q9", [lesson.objectives[0].id], "core", written=True))
+    text, rows = _map_of(tmp_path, cells, lesson)
+    assert "Every objective has at least 2 quiz questions and 1 core graded item." in text
+    assert "- graded item q0: usvn.track is None" in text

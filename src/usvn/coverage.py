@@ -45,6 +45,7 @@ __all__ = [
     "core_code_problems",
     "graded_items",
     "lesson_coverage",
+    "lesson_problems",
     "module_coverage",
     "module_problems",
 ]
@@ -117,7 +118,7 @@ class LessonCoverage:
 def _objectives_of(meta: object) -> tuple[tuple[str, ...], str | None, list[str]]:
     """(objectives, track, problems) from a cell's ``usvn`` metadata."""
     if not isinstance(meta, dict):
-        return (), None, ['has no usvn metadata (add {"objectives": [...], "track": "core"})']
+        return (), None, ['has no usvn metadata (add `{"objectives": [...], "track": "core"}`)']
     problems = []
     objectives = meta.get("objectives")
     if not isinstance(objectives, list) or not objectives or not all(isinstance(item, str) for item in objectives):
@@ -275,13 +276,13 @@ def module_coverage(lesson: Lesson, root: Path) -> LessonCoverage:
     return lesson_coverage(lesson, _quiz_records(lesson), _solutions(lesson, root))
 
 
+def lesson_problems(lesson: Lesson, root: Path) -> list[str]:
+    """A lesson's coverage gaps, metadata problems and core-code problems (an empty list: nothing to fix)."""
+    notebook = _solutions(lesson, root)
+    problems = lesson_coverage(lesson, _quiz_records(lesson), notebook).problems()
+    return problems + (core_code_problems(notebook) if notebook is not None else [])
+
+
 def module_problems(root: Path) -> dict[str, list[str]]:
-    """Every lesson's coverage and core-code problems, by lesson stem (an empty list: nothing to fix)."""
-    report = {}
-    for lesson in load_lessons():
-        notebook = _solutions(lesson, root)
-        problems = lesson_coverage(lesson, _quiz_records(lesson), notebook).problems()
-        if notebook is not None:
-            problems += core_code_problems(notebook)
-        report[lesson.stem] = problems
-    return report
+    """Every lesson's :func:`lesson_problems`, by lesson stem."""
+    return {lesson.stem: lesson_problems(lesson, root) for lesson in load_lessons()}

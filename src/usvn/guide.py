@@ -10,8 +10,9 @@ A page mixes hand-written text with generated blocks between markers::
 so running it twice changes nothing. Blocks:
 
 - ``lesson-facts NN``: time, notebook and Binder links, objectives with their ids;
-- ``assessment-map NN``: which quiz questions, write-then-compare prompts and graded exercise go with which
-  objective (from ``quiz-NN.yaml``, ``reflections.yaml`` and ``solutions/``);
+- ``assessment-map NN``: per objective, its quiz questions and its graded exercise items (core and data-skills
+  tracks, from the ``usvn`` metadata of ``solutions/``), with any gap flagged (see :mod:`usvn.coverage`), then
+  the write-then-compare prompts and the exercise's tasks;
 - ``lesson-index``: every lesson with its time and instructor page (for the guide's front page);
 - ``self-study-path``: every lesson with its time, summary and Binder link (for students);
 - ``binder-links``: every lesson's Binder link (for the deployment page);
@@ -34,6 +35,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 
 from usvn.authoring import binder_url, label_citations, sources_cell
+from usvn.coverage import MIN_CORE, MIN_QUIZ, lesson_problems, module_coverage
 from usvn.data import DataError, Lesson, data_files, load_data, load_lessons
 from usvn.deploy import lesson_links_markdown
 
@@ -121,18 +123,43 @@ def _exercise(lesson: Lesson, page: PurePosixPath, root: Path) -> list[str]:
     return lines + [f"- {task}" for task in tasks]
 
 
+def _item_label(item) -> str:
+    kind = "autograded" if item.kind == "test" else "written, by hand"
+    return f"`{item.grade_id}` ({kind}, {item.points:g} pt)"
+
+
 def _assessment_map(lesson: Lesson, page: PurePosixPath, root: Path) -> str:
     quiz_file = f"quiz-{lesson.number:02d}.yaml"
     questions = load_data(quiz_file)["questions"] if quiz_file in data_files() else []
     reflections = [record for record in load_data("reflections.yaml")["reflections"]
                    if record["lesson"] == lesson.number] if "reflections.yaml" in data_files() else []
     exercise = _exercise(lesson, page, root)
-    lines = [f"| Objective | Self-check quiz (`{quiz_file}`, not graded) |", "|---|---|"]
-    for objective in lesson.objectives:
+    coverage = module_coverage(lesson, root)
+    items = {item.grade_id: item for item in coverage.items}
+    lines = [f"| Objective | Self-check quiz (`{quiz_file}`, not graded) | Graded exercise, core track | "
+             "Graded exercise, data-skills track (optional) |", "|---|---|---|---|"]
+    for entry in coverage.objectives:
+        objective = entry.objective
         mine = [f"`{record['id']}` ({_TYPES.get(record['type'], record['type'])})"
                 for record in questions if record["objective"] == objective.id]
-        lines.append(f"| **{objective.id}** {objective.text} | "
-                     f"{'<br>'.join(mine) if mine else 'none: cover it in discussion or the exercise'} |")
+        core = [_item_label(items[grade_id]) for grade_id in entry.core]
+        extra = [_item_label(items[grade_id]) for grade_id in entry.data_skills]
+        gaps = "".join(f"<br>**Gap:** {gap}" for gap in entry.gaps)
+        lines.append(f"| **{objective.id}** {objective.text}{gaps} | "
+                     f"{'<br>'.join(mine) if mine else 'none'} | {'<br>'.join(core) if core else 'none'} | "
+                     f"{'<br>'.join(extra) if extra else 'none'} |")
+    lines.append("")
+    flagged = {f"{entry.objective.id}: {gap}" for entry in coverage.objectives for gap in entry.gaps}
+    others = [problem for problem in lesson_problems(lesson, root) if problem not in flagged]
+    if flagged:
+        lines.append(f"**Gaps** are flagged in the table: each objective needs at least {MIN_QUIZ} quiz questions "
+                     f"and {MIN_CORE} core graded item.")
+    else:
+        lines.append(f"Every objective has at least {MIN_QUIZ} quiz questions and {MIN_CORE} core graded item.")
+    if others:
+        lines += ["", "**Also to fix** in the graded exercise (graded cells name their objectives and track in "
+                      "`usvn` metadata; core items ask for no programming; see `src/usvn/coverage.py`):", ""]
+        lines += [f"- {problem}" for problem in others]
     lines.append("")
     if reflections:
         lines.append("Write-then-compare prompts (students write first, then compare with the module's points):")
