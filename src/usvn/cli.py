@@ -163,6 +163,24 @@ def _site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from usvn.grading.itemanalysis import SMALL_CLASS, GradebookError
+    from usvn.grading.itemreport import write_report
+
+    try:
+        path, analysis = write_report(Path(args.gradebook), Path(args.out) if args.out else None)
+    except GradebookError as error:
+        raise SystemExit(f"usvn report: {error}") from None
+    print(f"item analysis of {analysis.students} students, {len(analysis.items)} items: {path} "
+          f"(numbers in {path.with_name('item-analysis.csv')})")
+    if analysis.small_class:
+        print(f"note: fewer than {SMALL_CLASS} students, so the discrimination figures are rough (see the report)")
+    for flag in ("possibly mis-keyed", "nobody scored", "everybody full marks"):
+        if analysis.flagged(flag):
+            print(f"{flag}: {', '.join(analysis.flagged(flag))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -226,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
     site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")
     site.set_defaults(run=_site)
+
+    report = commands.add_parser("report", help="item analysis of a graded class: HTML report with plots, and CSV")
+    report.add_argument("gradebook", help="the folder `usvn grade --out` wrote (gradebook.csv and results/)")
+    report.add_argument("--out", help="HTML file to write (default: GRADEBOOK/item-analysis.html; CSV files beside it)")
+    report.set_defaults(run=_report)
     return parser
 
 
