@@ -125,6 +125,12 @@ class TestShortText:
     def test_the_vgcl_in_every_ordinary_spelling(self, answer):
         assert self.question(*self.VGCL).check(answer).correct, answer
 
+    def test_a_name_with_its_abbreviation_matches_variants_listed_separately(self):
+        question = self.question("VGCL", "Vietnam General Confederation of Labor")
+        assert question.check("Vietnam General Confederation of Labor (VGCL)").correct
+        assert question.check("the VGCL").correct
+        assert question.check("Vietnam General Confederation of Labor (ILO)").status == "incorrect"
+
     @pytest.mark.parametrize("answer", [
         "not the VGCL", "an independent union (VGCL)", "VGCL (an independent union)", "VGCL and ILO",
         "Vietnam General Confederation", "independent unions outside the VGCL", "General Confederation of Labor",
@@ -334,5 +340,6 @@ def test_key_check_report_hides_answers_and_changes_when_the_bank_changes():
     for question in quiz.questions:
         if isinstance(question, ShortText):
             assert question.accepted[0] not in report
+    assert "Shown order:" in report and "single-choice keys by position" in report
     altered = type(quiz)(quiz.lesson, quiz.questions, quiz.fingerprint + "x")
     assert altered.key_check().splitlines()[0] != report.splitlines()[0]

@@ -487,8 +487,12 @@ class Quiz:
             rows.append(f"  {question.id:<34} {question.label:<22} key: {on_key.status:<9} a wrong answer: {on_wrong.status}")
         digest = hashlib.sha256(json.dumps([self.fingerprint, verdicts]).encode()).hexdigest()[:12]
         header = f"Answer-key check, lesson {self.lesson:02d}: {len(self)} questions, fingerprint {digest}"
-        footer = f"Keys accepted: {accepted}/{len(self)}. Wrong answers rejected: {rejected}/{len(self)}."
-        return "\n".join([header, *rows, footer])
+        footer = [f"Keys accepted: {accepted}/{len(self)}. Wrong answers rejected: {rejected}/{len(self)}."]
+        positions = key_position_check(self.questions)
+        if positions.questions:
+            verdict = "; ".join(positions.problems) or "no position holds more than a fair share"
+            footer.append(f"Shown order: {positions}: {verdict}.")
+        return "\n".join([header, *rows, *footer])
 
 
 def load_quiz(lesson_number: int) -> Quiz:
