@@ -66,8 +66,10 @@ class Keyboard:
             pytest.fail(f"{limit} presses of {'Shift+' if backwards else ''}Tab did not reach {target}; focus is on {active}")
 
 
-def option_radio(box, option_id: str):
-    return box.locator(".widget-radio-box label").filter(has_text=f"({option_id}) ").locator("input[type=radio]")
+def option_radio(box, question, option_id: str):
+    """The radio button of an option, found by the letter it is shown with (options are shown in a fixed shuffle)."""
+    label = question.label_of(option_id)
+    return box.locator(".widget-radio-box label").filter(has_text=f"({label}) ").locator("input[type=radio]")
 
 
 def test_a_quiz_is_answered_with_the_keyboard_alone_and_feedback_is_announced(page, lab_server):
@@ -101,7 +103,7 @@ def test_a_quiz_is_answered_with_the_keyboard_alone_and_feedback_is_announced(pa
         alert = box.get_by_role("alert")
 
         # A wrong option, chosen with Space; checked with Enter.
-        wrong = option_radio(box, first.wrong_answer())
+        wrong = option_radio(box, first, first.wrong_answer())
         keys.tab_to(wrong)
         assert wrong.evaluate(FOCUS_VISIBLE), "a focused option shows no focus indicator"
         keys.press("Space")
@@ -113,7 +115,7 @@ def test_a_quiz_is_answered_with_the_keyboard_alone_and_feedback_is_announced(pa
         expect(check).to_be_focused()  # the feedback is announced, not focused: the student stays where they were
 
         # Back to the right option with Shift+Tab, Space, then Check with Space.
-        right = option_radio(box, first.correct_answer())
+        right = option_radio(box, first, first.correct_answer())
         keys.tab_to(right, backwards=True)
         keys.press("Space")
         expect(right).to_be_checked()
