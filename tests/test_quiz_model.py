@@ -292,7 +292,8 @@ def _naming(question, message):
     """What of a correct option (its shown letter or its text) a feedback message gives away."""
     named = []
     for label, option in question.shown_options():
-        if option.correct and (f"({label})" in message or normalize_text(option.text) in normalize_text(message)):
+        if option.correct and (f"({label})" in message
+                               or f" {normalize_text(option.text)} " in f" {normalize_text(message)} "):
             named.append(option.id)
     return named
 

@@ -153,7 +153,7 @@ class _WithOptions(Question):
         if len(self.options) > len(LABELS):
             raise DataError(f"Question '{self.id}' has more than {len(LABELS)} options.")
         for option in self.options:
-            if option.hint and normalize_text(option.text) in normalize_text(option.hint):
+            if option.hint and f" {normalize_text(option.text)} " in f" {normalize_text(option.hint)} ":
                 raise DataError(f"Question '{self.id}', option {option.id}: its hint repeats the option's text, "
                                 "so it would name the option; point at the idea instead.")
 
