@@ -9,6 +9,8 @@ what Commerce found in 2024. The weighted average is a thinking aid, not how Com
 ['i', 'ii', 'iii', 'iv', 'v', 'vi']
 >>> len(criteria.nme_countries)
 12
+>>> [event.id for event in criteria.history if event.hanoi_only]
+['request-2025-march', 'request-2025-july', 'request-2025-october']
 >>> result = assess(criteria.factors, ratings={"currency": 2}, weights={}, justifications={})
 >>> result.ok, result.problems[0]
 (False, 'No rating yet for: (ii) Free wage bargaining, (iii) Foreign investment, (iv) State ownership, (v) State control of resources, prices and output, (vi) Other factors. Rate every factor.')
@@ -35,6 +37,7 @@ __all__ = [
     "Criteria",
     "Factor",
     "Finding",
+    "HistoryEvent",
     "Rule",
     "ScorecardResult",
     "assess",
@@ -108,6 +111,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class HistoryEvent:
+    """One step in the law's history in Vietnam's case; ``hanoi_only`` marks records that rest on Hanoi's account."""
+
+    id: str
+    when: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+    hanoi_only: bool = False
+
+
+@dataclass(frozen=True)
 class Criteria:
     citation: str
     definition: str
@@ -118,6 +133,12 @@ class Criteria:
     nme_note: str
     nme_sources: tuple[str, ...]
     nme_countries: tuple[tuple[str, str], ...]
+    decision_date: str = ""
+    decision_scope: str = ""
+    decision_sources: tuple[str, ...] = ()
+    history: tuple[HistoryEvent, ...] = ()
+    history_as_of: str = ""
+    history_coverage: str = ""
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
@@ -143,13 +164,17 @@ def load_criteria() -> Criteria:
         )
         for record in data["factors"]
     )
-    statute, nme = data["statute"], data["nme_list"]
+    statute, nme, decision, history = data["statute"], data["nme_list"], data["decision"], data["history"]
+    events = tuple(HistoryEvent(event["id"], event["when"], event["title"], event["text"], tuple(event["sources"]),
+                                event.get("account") == "hanoi") for event in history["events"])
     return Criteria(
         citation=statute["citation"], definition=statute["definition"]["text"],
         definition_sources=tuple(statute["definition"]["sources"]),
         rules=tuple(Rule(rule["id"], rule["text"], tuple(rule["sources"])) for rule in statute["rules"]),
         factors=factors, nme_as_of=nme["as_of"], nme_note=nme["note"], nme_sources=tuple(nme["sources"]),
         nme_countries=tuple((country["name"], country["notice"]) for country in nme["countries"]),
+        decision_date=decision["date"], decision_scope=decision["scope"], decision_sources=tuple(decision["sources"]),
+        history=events, history_as_of=history["as_of"], history_coverage=history["coverage"],
     )
 
 
