@@ -182,3 +182,59 @@ def test_widget_static_view_folds_the_findings():
     html = bundle["text/html"]
     assert html.index("<details>") < html.index("What Commerce found on 2 August 2024")
     assert "[Vietnamese government]" in html and "[Advocacy group]" in html
+
+
+def test_the_history_runs_in_date_order_from_the_catfish_case_to_2025_and_says_where_it_stops():
+    history = CRITERIA.history
+    assert history, "criteria.yaml has no history records"
+    ids = [event.id for event in history]
+    assert ids[0] == "catfish-designation" and "1 July 2001" in history[0].when
+    assert ids.index("catfish-order") < ids.index("cvd-coated-paper") < ids.index("public-law-112-99")
+    assert ids.index("public-law-112-99") < ids.index("orders-at-stake") < ids.index("request-2025-march")
+    assert "25 antidumping" in next(event.text for event in history if event.id == "orders-at-stake")
+    assert "does not cover" in CRITERIA.history_coverage
+    assert CRITERIA.history_as_of[:4].isdigit()
+
+
+def test_2025_requests_rest_on_hanois_account_and_are_labelled_so():
+    from usvn.widgets.scorecard import law_history_html
+    registry = load_sources()
+    requests = [event for event in CRITERIA.history if event.id.startswith("request-2025")]
+    assert len(requests) == 3
+    for event in requests:
+        assert event.hanoi_only, event.id
+    # Every record resting on Hanoi's account is shown with the label, and no other record is.
+    html = law_history_html()
+    assert html.count("[Hanoi&#39;s account]") == sum(event.hanoi_only for event in CRITERIA.history)
+    # The WTO accession terms come from a secondary source, and say "per most sources".
+    wto = next(event for event in CRITERIA.history if event.id == "wto-accession-terms")
+    assert "per most sources" in wto.text and "accession terms" in wto.text
+    assert registry["cato-2015-vietnam-nme"].kind != "government"
+
+
+def test_the_decision_scope_names_factors_i_to_v_and_never_all_six():
+    assert "(i) to (v)" in CRITERIA.decision_scope and "overall conclusion" in CRITERIA.decision_scope
+    texts = [CRITERIA.decision_scope, *(factor.commerce.text for factor in FACTORS)]
+    texts += [card.text for factor in FACTORS for card in factor.cards if card.speaker == "us-government"]
+    assert not any("all six" in text for text in texts)
+    assert CRITERIA.factor("other").commerce.reading == "none-reported"
+
+
+def test_evidence_is_balanced_beyond_the_two_governments():
+    speakers = {card.speaker for factor in FACTORS for card in factor.cards}
+    # A voice for graduation that is not Hanoi's, and data from an international organization.
+    assert {"business", "international-organization", "analyst"} <= speakers
+    for factor_id in ("ownership", "allocation"):
+        assert "international-organization" in {card.speaker for card in CRITERIA.factor(factor_id).cards}, factor_id
+    registry = load_sources()
+    for factor in FACTORS:
+        for card in factor.cards:
+            if card.speaker == "international-organization":
+                assert all(registry[source].kind == "international-organization" for source in card.sources)
+
+
+def test_every_speaker_type_has_a_label_shown_on_its_cards():
+    from usvn.widgets.scorecard import factor_html
+    html = "".join(factor_html(factor) for factor in FACTORS)
+    for label in ("[US business group]", "[International organization (data)]", "[Analyst or law firm]"):
+        assert label in html
