@@ -19,6 +19,7 @@ what Commerce found in 2024. The weighted average is a thinking aid, not how Com
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "Rule",
     "ScorecardResult",
     "assess",
+    "evidence_terms",
     "load_criteria",
     "rating_band",
     "scorecard_alt_text",
@@ -176,6 +178,39 @@ def load_criteria() -> Criteria:
         decision_date=decision["date"], decision_scope=decision["scope"], decision_sources=tuple(decision["sources"]),
         history=events, history_as_of=history["as_of"], history_coverage=history["coverage"],
     )
+
+
+_NOT_EVIDENCE = frozenset("""
+the and for with from this that its about after before into under over than who whose what when which while
+vietnam vietnam's vietnamese viet nam united states american january february march april may june july
+august september october november december head minister president secretary rep led two dozen news
+""".split())
+
+#: Words that name whose evidence a reason rests on, for every factor.
+_SPEAKER_WORDS = frozenset({"commerce", "hanoi", "moit", "ministry", "minister", "request", "lawmakers",
+                            "congress", "advocacy", "advocates", "analyst", "lawyers", "business", "businesses",
+                            "oecd", "ilo", "finding", "findings", "record"})
+
+
+def evidence_terms(factor: Factor) -> frozenset[str]:
+    """Words that tie a one-line reason to the evidence on ``factor``: whose evidence it is, or what it names.
+
+    Taken from the factor's cards (the speakers' names, organizations and the laws or bodies the cards name)
+    plus words that name a kind of speaker. Used to check that a reason points to evidence, not to grade it.
+
+    >>> terms = evidence_terms(load_criteria().factor("wages"))
+    >>> {"vgcl", "project88", "commerce"} <= terms, "vietnam" in terms
+    (True, False)
+    """
+    words: set[str] = set(_SPEAKER_WORDS)
+    for card in factor.cards:
+        for text in (card.who, card.text, card.speaker_label):
+            for token in re.findall(r"[A-Za-z][A-Za-z0-9'-]+", text):
+                if token[0].isupper() or token.isupper():
+                    word = token.lower().removesuffix("'s")
+                    if len(word) >= 3 and word not in _NOT_EVIDENCE:
+                        words.add(word)
+    return frozenset(words)
 
 
 def rating_band(rating: int) -> str:
