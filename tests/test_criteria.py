@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from usvn.criteria import RATING_SCALE, assess, load_criteria, rating_band, scorecard_alt_text
@@ -238,3 +240,69 @@ def test_every_speaker_type_has_a_label_shown_on_its_cards():
     html = "".join(factor_html(factor) for factor in FACTORS)
     for label in ("[US business group]", "[International organization (data)]", "[Analyst or law firm]"):
         assert label in html
+
+
+# The graded check on the student's own ratings: any rating on the scale earns credit with a reason that
+# points to evidence; everything else is refused with a message.
+
+from usvn.grading.checks import rated_with_reasons, states_count  # noqa: E402
+
+GOOD_REASONS = {
+    "currency": "Commerce found the State Bank intervenes, though Osius says the dong is convertible.",
+    "wages": "The VGCL dominates unions, Commerce and Project88 agree.",
+    "investment": "Commerce found the investment climate improved; DeLauro's letter disagrees.",
+    "ownership": "OECD data: fewer state firms, but still a third of GDP.",
+    "allocation": "OECD: state banks hold over 40% of assets.",
+    "other": "MOIT cites 72 countries; Cassidy says each importer decides.",
+}
+
+
+@pytest.mark.parametrize("rating", [1, 3, 5])
+def test_any_rating_with_a_reason_tied_to_evidence_earns_credit(rating):
+    rated_with_reasons(dict.fromkeys(IDS, rating), GOOD_REASONS)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"wages": None}, "no rating yet for: (ii) Free wage bargaining"),
+    ({"wages": 6}, "whole numbers from 1 to 5"),
+    ({"wages": 2.0}, "whole numbers from 1 to 5"),
+    ({"wages": True}, "whole numbers from 1 to 5"),
+    ({"wages": "2"}, "whole numbers from 1 to 5"),
+])
+def test_ratings_off_the_scale_are_refused(change, message):
+    ratings = {**dict.fromkeys(IDS, 2), **change}
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        rated_with_reasons(ratings, GOOD_REASONS)
+
+
+@pytest.mark.parametrize("reason, message", [
+    ("", "no reason yet for: (iv) State ownership"),
+    ("It is mostly state-run, I think.", "do not say whose evidence"),
+    ("Vietnam is a market economy now.", "do not say whose evidence"),
+    ("OECD data" + " x" * 120, "at most 200 characters"),
+])
+def test_a_reason_that_is_missing_vague_or_long_is_refused(reason, message):
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        rated_with_reasons(dict.fromkeys(IDS, 2), {**GOOD_REASONS, "ownership": reason})
+
+
+def test_the_evidence_words_come_from_each_factors_own_cards():
+    from usvn.criteria import evidence_terms
+    assert "oecd" in evidence_terms(CRITERIA.factor("ownership"))
+    assert "vgcl" in evidence_terms(CRITERIA.factor("wages"))
+    assert "vgcl" not in evidence_terms(CRITERIA.factor("currency"))
+    assert not {"vietnam", "the", "market"} & evidence_terms(CRITERIA.factor("other"))
+
+
+@pytest.mark.parametrize("text", ["Bars for three hypothetical surrogate countries, illustrative numbers.",
+                                  "Illustrative margins with 3 surrogates."])
+def test_alt_text_that_states_the_count_passes(text):
+    states_count(text, 3, "surrogate", "alt")
+
+
+@pytest.mark.parametrize("text", ["Illustrative margins in 2003 for each surrogate.",
+                                  "A 3% margin with one surrogate and more with the others.",
+                                  "Illustrative margins with four surrogates."])
+def test_alt_text_with_the_digits_elsewhere_or_the_wrong_count_fails(text):
+    with pytest.raises(AssertionError, match="how many surrogates"):
+        states_count(text, 3, "surrogate", "alt")
