@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from usvn.criteria import RATING_SCALE, assess, load_criteria, rating_band, scorecard_alt_text
@@ -182,3 +184,125 @@ def test_widget_static_view_folds_the_findings():
     html = bundle["text/html"]
     assert html.index("<details>") < html.index("What Commerce found on 2 August 2024")
     assert "[Vietnamese government]" in html and "[Advocacy group]" in html
+
+
+def test_the_history_runs_in_date_order_from_the_catfish_case_to_2025_and_says_where_it_stops():
+    history = CRITERIA.history
+    assert history, "criteria.yaml has no history records"
+    ids = [event.id for event in history]
+    assert ids[0] == "catfish-designation" and "1 July 2001" in history[0].when
+    assert ids.index("catfish-order") < ids.index("cvd-coated-paper") < ids.index("public-law-112-99")
+    assert ids.index("public-law-112-99") < ids.index("orders-at-stake") < ids.index("request-2025-march")
+    assert "25 antidumping" in next(event.text for event in history if event.id == "orders-at-stake")
+    assert "does not cover" in CRITERIA.history_coverage
+    assert CRITERIA.history_as_of[:4].isdigit()
+
+
+def test_2025_requests_rest_on_hanois_account_and_are_labelled_so():
+    from usvn.widgets.scorecard import law_history_html
+    registry = load_sources()
+    requests = [event for event in CRITERIA.history if event.id.startswith("request-2025")]
+    assert len(requests) == 3
+    for event in requests:
+        assert event.hanoi_only, event.id
+    # Every record resting on Hanoi's account is shown with the label, and no other record is.
+    html = law_history_html()
+    assert html.count("[Hanoi&#39;s account]") == sum(event.hanoi_only for event in CRITERIA.history)
+    # The WTO accession terms come from a secondary source, and say "per most sources".
+    wto = next(event for event in CRITERIA.history if event.id == "wto-accession-terms")
+    assert "per most sources" in wto.text and "accession terms" in wto.text
+    assert registry["cato-2015-vietnam-nme"].kind != "government"
+
+
+def test_the_decision_scope_names_factors_i_to_v_and_never_all_six():
+    assert "(i) to (v)" in CRITERIA.decision_scope and "overall conclusion" in CRITERIA.decision_scope
+    texts = [CRITERIA.decision_scope, *(factor.commerce.text for factor in FACTORS)]
+    texts += [card.text for factor in FACTORS for card in factor.cards if card.speaker == "us-government"]
+    assert not any("all six" in text for text in texts)
+    assert CRITERIA.factor("other").commerce.reading == "none-reported"
+
+
+def test_evidence_is_balanced_beyond_the_two_governments():
+    speakers = {card.speaker for factor in FACTORS for card in factor.cards}
+    # A voice for graduation that is not Hanoi's, and data from an international organization.
+    assert {"business", "international-organization", "analyst"} <= speakers
+    for factor_id in ("ownership", "allocation"):
+        assert "international-organization" in {card.speaker for card in CRITERIA.factor(factor_id).cards}, factor_id
+    registry = load_sources()
+    for factor in FACTORS:
+        for card in factor.cards:
+            if card.speaker == "international-organization":
+                assert all(registry[source].kind == "international-organization" for source in card.sources)
+
+
+def test_every_speaker_type_has_a_label_shown_on_its_cards():
+    from usvn.widgets.scorecard import factor_html
+    html = "".join(factor_html(factor) for factor in FACTORS)
+    for label in ("[US business group]", "[International organization (data)]", "[Analyst or law firm]"):
+        assert label in html
+
+
+# The graded check on the student's own ratings: any rating on the scale earns credit with a reason that
+# points to evidence; everything else is refused with a message.
+
+from usvn.grading.checks import rated_with_reasons, states_count  # noqa: E402
+
+GOOD_REASONS = {
+    "currency": "Commerce found the State Bank intervenes, though Osius says the dong is convertible.",
+    "wages": "The VGCL dominates unions, Commerce and Project88 agree.",
+    "investment": "Commerce found the investment climate improved; DeLauro's letter disagrees.",
+    "ownership": "OECD data: fewer state firms, but still a third of GDP.",
+    "allocation": "OECD: state banks hold over 40% of assets.",
+    "other": "MOIT cites 72 countries; Cassidy says each importer decides.",
+}
+
+
+@pytest.mark.parametrize("rating", [1, 3, 5])
+def test_any_rating_with_a_reason_tied_to_evidence_earns_credit(rating):
+    rated_with_reasons(dict.fromkeys(IDS, rating), GOOD_REASONS)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"wages": None}, "no rating yet for: (ii) Free wage bargaining"),
+    ({"wages": 6}, "whole numbers from 1 to 5"),
+    ({"wages": 2.0}, "whole numbers from 1 to 5"),
+    ({"wages": True}, "whole numbers from 1 to 5"),
+    ({"wages": "2"}, "whole numbers from 1 to 5"),
+])
+def test_ratings_off_the_scale_are_refused(change, message):
+    ratings = {**dict.fromkeys(IDS, 2), **change}
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        rated_with_reasons(ratings, GOOD_REASONS)
+
+
+@pytest.mark.parametrize("reason, message", [
+    ("", "no reason yet for: (iv) State ownership"),
+    ("It is mostly state-run, I think.", "do not say whose evidence"),
+    ("Vietnam is a market economy now.", "do not say whose evidence"),
+    ("OECD data" + " x" * 120, "at most 200 characters"),
+])
+def test_a_reason_that_is_missing_vague_or_long_is_refused(reason, message):
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        rated_with_reasons(dict.fromkeys(IDS, 2), {**GOOD_REASONS, "ownership": reason})
+
+
+def test_the_evidence_words_come_from_each_factors_own_cards():
+    from usvn.criteria import evidence_terms
+    assert "oecd" in evidence_terms(CRITERIA.factor("ownership"))
+    assert "vgcl" in evidence_terms(CRITERIA.factor("wages"))
+    assert "vgcl" not in evidence_terms(CRITERIA.factor("currency"))
+    assert not {"vietnam", "the", "market"} & evidence_terms(CRITERIA.factor("other"))
+
+
+@pytest.mark.parametrize("text", ["Bars for three hypothetical surrogate countries, illustrative numbers.",
+                                  "Illustrative margins with 3 surrogates."])
+def test_alt_text_that_states_the_count_passes(text):
+    states_count(text, 3, "alt", noun="surrogate")
+
+
+@pytest.mark.parametrize("text", ["Illustrative margins in 2003 for each surrogate.",
+                                  "A 3% margin with one surrogate and more with the others.",
+                                  "Illustrative margins with four surrogates."])
+def test_alt_text_with_the_digits_elsewhere_or_the_wrong_count_fails(text):
+    with pytest.raises(AssertionError, match="how many surrogates"):
+        states_count(text, 3, "alt", noun="surrogate")

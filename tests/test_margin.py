@@ -128,3 +128,12 @@ def test_calculator_static_view_shows_the_result_and_the_label():
     assert "Illustrative numbers, not real case data" in bundle["text/html"]
     assert "<img alt=" in bundle["text/html"]
     assert "No dumping" in bundle["text/plain"]
+
+
+def test_ids_with_dumping_follows_the_sign_of_each_margin():
+    from usvn.margin import SurrogateResult, ids_with_dumping
+    value = normal_value({"x": 1}, Surrogate("s", "Test (hypothetical)", {"x": 1.0}, 0, 0, 0), ONE_FACTOR)
+    results = [SurrogateResult(Surrogate(name, f"{name} (hypothetical)", {"x": 1.0}, 0, 0, 0), value, margin)
+               for name, margin in (("p", 0.10), ("q", 0.0), ("r", -0.2), ("s", 0.001))]
+    # Zero is not dumping: only margins above zero count.
+    assert ids_with_dumping(results) == ["p", "s"]

@@ -9,6 +9,8 @@ what Commerce found in 2024. The weighted average is a thinking aid, not how Com
 ['i', 'ii', 'iii', 'iv', 'v', 'vi']
 >>> len(criteria.nme_countries)
 12
+>>> [event.id for event in criteria.history if event.hanoi_only]
+['request-2025-march', 'request-2025-july', 'request-2025-october']
 >>> result = assess(criteria.factors, ratings={"currency": 2}, weights={}, justifications={})
 >>> result.ok, result.problems[0]
 (False, 'No rating yet for: (ii) Free wage bargaining, (iii) Foreign investment, (iv) State ownership, (v) State control of resources, prices and output, (vi) Other factors. Rate every factor.')
@@ -17,6 +19,7 @@ what Commerce found in 2024. The weighted average is a thinking aid, not how Com
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,9 +38,11 @@ __all__ = [
     "Criteria",
     "Factor",
     "Finding",
+    "HistoryEvent",
     "Rule",
     "ScorecardResult",
     "assess",
+    "evidence_terms",
     "load_criteria",
     "rating_band",
     "scorecard_alt_text",
@@ -108,6 +113,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class HistoryEvent:
+    """One step in the law's history in Vietnam's case; ``hanoi_only`` marks records that rest on Hanoi's account."""
+
+    id: str
+    when: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+    hanoi_only: bool = False
+
+
+@dataclass(frozen=True)
 class Criteria:
     citation: str
     definition: str
@@ -118,6 +135,12 @@ class Criteria:
     nme_note: str
     nme_sources: tuple[str, ...]
     nme_countries: tuple[tuple[str, str], ...]
+    decision_date: str = ""
+    decision_scope: str = ""
+    decision_sources: tuple[str, ...] = ()
+    history: tuple[HistoryEvent, ...] = ()
+    history_as_of: str = ""
+    history_coverage: str = ""
 
     def factor(self, factor_id: str) -> Factor:
         for factor in self.factors:
@@ -143,14 +166,51 @@ def load_criteria() -> Criteria:
         )
         for record in data["factors"]
     )
-    statute, nme = data["statute"], data["nme_list"]
+    statute, nme, decision, history = data["statute"], data["nme_list"], data["decision"], data["history"]
+    events = tuple(HistoryEvent(event["id"], event["when"], event["title"], event["text"], tuple(event["sources"]),
+                                event.get("account") == "hanoi") for event in history["events"])
     return Criteria(
         citation=statute["citation"], definition=statute["definition"]["text"],
         definition_sources=tuple(statute["definition"]["sources"]),
         rules=tuple(Rule(rule["id"], rule["text"], tuple(rule["sources"])) for rule in statute["rules"]),
         factors=factors, nme_as_of=nme["as_of"], nme_note=nme["note"], nme_sources=tuple(nme["sources"]),
         nme_countries=tuple((country["name"], country["notice"]) for country in nme["countries"]),
+        decision_date=decision["date"], decision_scope=decision["scope"], decision_sources=tuple(decision["sources"]),
+        history=events, history_as_of=history["as_of"], history_coverage=history["coverage"],
     )
+
+
+_NOT_EVIDENCE = frozenset("""
+the and for with from this that its about after before into under over than who whose what when which while
+vietnam vietnam's vietnamese viet nam united states american january february march april may june july
+august september october november december head minister president secretary rep led two dozen news
+""".split())
+
+#: Words that name whose evidence a reason rests on, for every factor.
+_SPEAKER_WORDS = frozenset({"commerce", "hanoi", "moit", "ministry", "minister", "request", "lawmakers",
+                            "congress", "advocacy", "advocates", "analyst", "lawyers", "business", "businesses",
+                            "oecd", "ilo", "finding", "findings", "record"})
+
+
+def evidence_terms(factor: Factor) -> frozenset[str]:
+    """Words that tie a one-line reason to the evidence on ``factor``: whose evidence it is, or what it names.
+
+    Taken from the factor's cards (the speakers' names, organizations and the laws or bodies the cards name)
+    plus words that name a kind of speaker. Used to check that a reason points to evidence, not to grade it.
+
+    >>> terms = evidence_terms(load_criteria().factor("wages"))
+    >>> {"vgcl", "project88", "commerce"} <= terms, "vietnam" in terms
+    (True, False)
+    """
+    words: set[str] = set(_SPEAKER_WORDS)
+    for card in factor.cards:
+        for text in (card.who, card.text, card.speaker_label):
+            for token in re.findall(r"[A-Za-z][A-Za-z0-9'-]+", text):
+                if token[0].isupper() or token.isupper():
+                    word = token.lower().removesuffix("'s")
+                    if len(word) >= 3 and word not in _NOT_EVIDENCE:
+                        words.add(word)
+    return frozenset(words)
 
 
 def rating_band(rating: int) -> str:

@@ -42,6 +42,7 @@ __all__ = [
     "compare_surrogates",
     "describe_margin",
     "dumping_margin",
+    "ids_with_dumping",
     "load_margin_example",
     "margin_alt_text",
     "margin_figure",
@@ -243,6 +244,16 @@ def compare_surrogates(quantities: Mapping[str, object], export_price: object,
         value = normal_value(quantities, surrogate, example.factors)
         results.append(SurrogateResult(surrogate, value, dumping_margin(value.total, price)))
     return tuple(results)
+
+
+def ids_with_dumping(results: Sequence[SurrogateResult]) -> list[str]:
+    """The ids of the surrogates whose margin is above zero, in the order given.
+
+    >>> example = load_margin_example()
+    >>> ids_with_dumping(compare_surrogates(example.quantities(), example.export_price))
+    ['b', 'c']
+    """
+    return [result.surrogate.id for result in results if result.margin > 0]
 
 
 def margin_alt_text(results: Sequence[SurrogateResult], chosen: str | None = None) -> str:

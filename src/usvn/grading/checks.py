@@ -300,4 +300,54 @@ def describes(text, name: str, *, min_words: int = 8, max_chars: int = 600) -> N
                              "put the details in the text beside the figure.")
 
 
-__all__ += ["describes", "mentions", "states_count"]
+# --------------------------------------------------------------------------- lesson 04: own ratings with reasons
+
+def rated_with_reasons(ratings, reasons, name: str = "my_ratings", reasons_name: str = "my_reasons") -> None:
+    """Every factor of the statute rated with a whole number from 1 to 5, each with a one-line reason that
+    points to evidence on that factor (whose evidence, or what it names). Any rating earns credit: there is
+    no key, only a check that the rating is on the scale and rests on a stated reason.
+
+    >>> from usvn.criteria import load_criteria
+    >>> ids = [factor.id for factor in load_criteria().factors]
+    >>> rated_with_reasons(dict.fromkeys(ids, 2), dict.fromkeys(ids, "Commerce found continuing state control."))
+    >>> rated_with_reasons(dict.fromkeys(ids, 2), dict.fromkeys(ids, "I just think so."))
+    Traceback (most recent call last):
+    ...
+    AssertionError: `my_reasons`: the reasons for (i) Currency convertibility, (ii) Free wage bargaining, (iii) Foreign investment, (iv) State ownership, (v) State control of resources, prices and output, (vi) Other factors do not say whose evidence they rest on or what it shows; name a speaker or a piece of evidence from that factor's cards.
+    """
+    from usvn.criteria import MAX_JUSTIFICATION, evidence_terms, load_criteria
+
+    is_instance(ratings, dict, name)
+    is_instance(reasons, dict, reasons_name)
+    factors = load_criteria().factors
+    unrated = [factor.title for factor in factors if ratings.get(factor.id) is None]
+    if unrated:
+        raise AssertionError(f"`{name}` has no rating yet for: {', '.join(unrated)}.")
+    off_scale = [factor.title for factor in factors
+                 if type(ratings[factor.id]) is not int or not 1 <= ratings[factor.id] <= 5]
+    if off_scale:
+        raise AssertionError(f"`{name}`: ratings must be whole numbers from 1 to 5; check {', '.join(off_scale)}.")
+    unknown = sorted(set(ratings) - {factor.id for factor in factors})
+    if unknown:
+        raise AssertionError(f"`{name}` has keys that are not factor ids: {', '.join(map(str, unknown))}.")
+    missing = [factor.title for factor in factors
+               if type(reasons.get(factor.id)) is not str or not reasons[factor.id].strip()]
+    if missing:
+        raise AssertionError(f"`{reasons_name}` has no reason yet for: {', '.join(missing)}.")
+    too_long = [factor.title for factor in factors
+                if len(reasons[factor.id].strip()) > MAX_JUSTIFICATION or "\n" in reasons[factor.id].strip()]
+    if too_long:
+        raise AssertionError(f"`{reasons_name}`: keep each reason to one line of at most {MAX_JUSTIFICATION} "
+                             f"characters; check {', '.join(too_long)}.")
+    import re
+
+    untied = [factor.title for factor in factors
+              if not {word.removesuffix("'s") for word in re.findall(r"[a-z0-9'-]+", reasons[factor.id].lower())}
+              & evidence_terms(factor)]
+    if untied:
+        raise AssertionError(f"`{reasons_name}`: the reasons for {', '.join(untied)} do not say whose evidence "
+                             "they rest on or what it shows; name a speaker or a piece of evidence from that "
+                             "factor's cards.")
+
+
+__all__ += ["describes", "mentions", "rated_with_reasons", "states_count"]

@@ -12,7 +12,8 @@ from usvn.criteria import (RATING_SCALE, Criteria, Factor, ScorecardResult, asse
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.text import cite_html, inline_markdown
 
-__all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "nme_list", "nme_list_html"]
+__all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "law_history", "law_history_html", "nme_list",
+           "nme_list_html"]
 
 
 def factor_html(factor: Factor) -> str:
@@ -45,7 +46,7 @@ def commerce_html(criteria: Criteria, result: ScorecardResult | None = None) -> 
     return ("<table><caption>What Commerce found on 2 August 2024, as reported, factor by factor</caption>"
             f"<thead><tr><th scope=\"col\">Factor</th>{head}<th scope=\"col\">Commerce's finding</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
-            "<p>Commerce weighed the factors together and concluded that Vietnam remains a non-market economy. "
+            f"<p>{inline_markdown(criteria.decision_scope)} <small>({cite_html(criteria.decision_sources)})</small> "
             "Where your ratings differ, ask which evidence you weighed differently, and whose evidence it was.</p>")
 
 
@@ -59,6 +60,26 @@ def nme_list_html(criteria: Criteria | None = None) -> str:
             "<th scope=\"col\">Country</th><th scope=\"col\">Federal Register notice</th></tr></thead>"
             f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.nme_note)} "
             f"<small>({cite_html(criteria.nme_sources)})</small></p>")
+
+
+def law_history_html(criteria: Criteria | None = None) -> str:
+    """The law's history in Vietnam's case as a dated, cited table; Hanoi-only accounts are labelled."""
+    criteria = criteria or load_criteria()
+    rows = "".join(
+        f"<tr><td>{escape(event.when)}</td><th scope=\"row\">{escape(event.title)}</th>"
+        f"<td>{'<strong>[Hanoi&#39;s account]</strong> ' if event.hanoi_only else ''}{inline_markdown(event.text)} "
+        f"<small>({cite_html(event.sources)})</small></td></tr>"
+        for event in criteria.history
+    )
+    return (f"<table><caption>How the label came to apply to Vietnam, and what it touches (checked as of "
+            f"{escape(criteria.history_as_of)})</caption><thead><tr><th scope=\"col\">When</th>"
+            "<th scope=\"col\">Step</th><th scope=\"col\">What happened</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.history_coverage)}</p>")
+
+
+def law_history() -> HTML:
+    """Display the law's history in Vietnam's case."""
+    return HTML(law_history_html())
 
 
 def nme_list() -> HTML:
