@@ -166,3 +166,34 @@ def figure_facts(figure) -> dict:
 def passed(label: str) -> None:
     """Say that the public checks passed, and that hidden tests will also count."""
     print(f"✓ {label}: passes the public checks. Hidden tests will also count when your work is graded.")
+
+
+# --- lessons 00, 02 and 05: a number stated in words or figures ---------------------------------
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+
+
+def mentions_number(text, number: int, name: str) -> None:
+    """``text`` states ``number`` as a figure standing on its own or as a word, not as digits inside something else.
+
+    "seven claims" and "7 claims" state 7; "2017", "17" and "0.7" do not.
+
+    >>> mentions_number("Bar chart of seven claims by kind of evidence.", 7, "alt")
+    >>> mentions_number("A chart of 7 claims.", 7, "alt")
+    >>> mentions_number("Claims made since 2017, 17 in all.", 7, "alt")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `alt` does not say how many there are (as a figure such as 3, or a word such as three).
+    """
+    import re
+
+    is_instance(text, str, name)
+    figure = re.compile(rf"(?<![\w.,]){number}(?![\w]|[.,]\d)")
+    word = _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else None
+    if figure.search(text) or (word and re.search(rf"\b{word}\b", text, re.IGNORECASE)):
+        return
+    raise AssertionError(f"`{name}` does not say how many there are (as a figure such as 3, or a word such as three).")
+
+
+__all__.append("mentions_number")
