@@ -37,6 +37,7 @@ __all__ = [
     "MemoTemplate",
     "Section",
     "check_memo",
+    "describe_evidence",
     "evidence_catalogue",
     "build_example_memos",
     "example_memo_html",
@@ -150,6 +151,19 @@ def evidence_catalogue() -> tuple[EvidenceItem, ...]:
 
 def _by_id() -> dict[str, EvidenceItem]:
     return {item.id: item for item in evidence_catalogue()}
+
+
+def describe_evidence(ids) -> list[str]:
+    """One line per chosen evidence id: its lesson and text, or a note that the id is not in the catalogue.
+
+    >>> describe_evidence(["02:c87-delayed", "99:nothing"])[1]
+    "'99:nothing' is not an id in the catalogue: copy ids exactly, as text."
+    """
+    if not isinstance(ids, (list, tuple)):
+        return [f"Expected a list of evidence ids, such as [\"02:c87-delayed\"]; got {type(ids).__name__}."]
+    known = _by_id()
+    return [f"Lesson {known[item_id].lesson:02d}: {known[item_id].text}" if isinstance(item_id, str) and item_id in known
+            else f"{item_id!r} is not an id in the catalogue: copy ids exactly, as text." for item_id in ids]
 
 
 @dataclass(frozen=True)
