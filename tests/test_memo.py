@@ -231,3 +231,13 @@ def test_example_html_shows_every_section_every_criterion_and_the_level():
         assert '<th scope="row">' in html and "<caption>" in html
     with pytest.raises(KeyError, match="examples are meets, exceeds"):
         example_memo_html("outstanding")
+
+
+def test_describe_evidence_lists_known_items_and_names_bad_input():
+    from usvn.memo import describe_evidence
+
+    lines = describe_evidence(["02:c87-delayed", "02:no-such-item", 7])
+    assert lines[0].startswith("Lesson 02: As of May 2024")
+    assert "'02:no-such-item' is not an id in the catalogue" in lines[1] and "7 is not an id" in lines[2]
+    assert describe_evidence("02:c87-delayed") == [
+        'Expected a list of evidence ids, such as ["02:c87-delayed"]; got str.']
