@@ -123,12 +123,12 @@ def test_check_your_work_names_what_is_wrong_without_the_answer(tmp_path):
     exercise = ROOT / "exercises" / SOLUTIONS[0].name
     notebook = nbformat.read(exercise, as_version=4)
     answer = next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1")
-    answer.source = 'first_event = "e"'
+    answer.source = 'printed_number = "42"'  # SOLUTIONS[0] is lesson 00's practice exercise
     nbformat.write(notebook, tmp_path / exercise.name)
     report, passed = check_report(tmp_path / exercise.name)
     assert not passed and FOOTER in report
-    assert "`first_event` should be one of 'a', 'b', 'c', 'd'" in report
-    assert "✎ q7" in report and "not answered yet" in report
+    assert "`printed_number` should be a whole number (like 7), but it is text" in report
+    assert "✎ q5" in report and "not answered yet" in report
     hidden = read_source(SOLUTIONS[0]).items[0].segments[-1].code
     assert hidden not in report
 

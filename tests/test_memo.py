@@ -156,3 +156,88 @@ def test_ticked_evidence_is_listed_with_its_citation(item_id, tmp_path):
     editor.evidence.value = (item_id,)
     item = next(entry for entry in evidence_catalogue() if entry.id == item_id)
     assert f'href="#src-{item.sources[0]}"' in editor.chosen.value
+
+
+# --- annotated example memos ----------------------------------------------------------------------
+
+import copy
+import re
+
+from usvn.data import DataError, load_data
+from usvn.memo import build_example_memos, example_memo_html, load_example_memos
+from usvn.rubrics import load_rubric
+
+EXAMPLES = load_example_memos()
+CITATION = re.compile(r"\(([^()]*?[0-9]{4}[a-z]?)\)")
+
+
+def test_there_is_one_example_at_meets_and_one_at_exceeds():
+    assert EXAMPLES, "memo.yaml has no example memos"
+    rubric = load_rubric("memo")
+    top, below_top = rubric.levels[-1].id, rubric.levels[-2].id
+    assert sorted(memo.level for memo in EXAMPLES) == sorted([below_top, top])
+
+
+@pytest.mark.parametrize("memo", EXAMPLES, ids=lambda memo: memo.id)
+def test_each_example_is_annotated_at_its_own_level_on_every_criterion(memo):
+    rubric = load_rubric("memo")
+    assert [note.criterion for note in memo.annotations] == [criterion.id for criterion in rubric.criteria]
+    assert {note.level for note in memo.annotations} == {memo.level}
+
+
+@pytest.mark.parametrize("memo", EXAMPLES, ids=lambda memo: memo.id)
+def test_each_example_passes_the_structure_check_and_cites_only_listed_sources(memo):
+    assert check_memo(memo.draft).ok
+    labels = {load_sources()[source].label for source in memo.sources}
+    text = " ".join(memo.draft.text(section.id) for section in TEMPLATE.sections)
+    cited = {part.strip() for group in CITATION.findall(" ".join(text.split())) for part in group.split(";")}
+    assert cited, "the example cites nothing"
+    assert cited <= labels, f"cited but not listed in the example's sources: {sorted(cited - labels)}"
+    assert labels <= cited, f"listed but never cited in the text: {sorted(labels - cited)}"
+
+
+def test_the_two_examples_take_different_sides():
+    recommendations = [memo.draft.text("recommendation") for memo in EXAMPLES]
+    assert any("right to keep" in text for text in recommendations)
+    assert any("should have granted" in text for text in recommendations)
+
+
+def broken(change):
+    data = copy.deepcopy(load_data("memo.yaml"))
+    change(data["examples"][0])
+    return data
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda example: example["annotations"].pop(), "annotate each rubric criterion exactly once"),
+    (lambda example: example.update(level="excellent"), "is not a level of the memo rubric"),
+    (lambda example: example["annotations"][0].update(level="superb"), "are not levels of the memo rubric"),
+    (lambda example: example["sections"].pop("risks"), "fails the memo's own structure check"),
+    (lambda example: example.update(evidence=["04:commerce-wages"]), "fails the memo's own structure check"),
+])
+def test_a_broken_example_is_refused_with_a_clear_message(change, message):
+    assert build_example_memos(load_data("memo.yaml"))
+    with pytest.raises(DataError, match=re.escape(message)):
+        build_example_memos(broken(change))
+
+
+def test_example_html_shows_every_section_every_criterion_and_the_level():
+    rubric = load_rubric("memo")
+    for memo in EXAMPLES:
+        html = example_memo_html(memo.id)
+        assert all(section.title in html for section in TEMPLATE.sections)
+        assert all(criterion.name in html for criterion in rubric.criteria)
+        assert f"Example memo ({rubric.level(memo.level).label})" in html
+        assert '<th scope="row">' in html and "<caption>" in html
+    with pytest.raises(KeyError, match="examples are meets, exceeds"):
+        example_memo_html("outstanding")
+
+
+def test_describe_evidence_lists_known_items_and_names_bad_input():
+    from usvn.memo import describe_evidence
+
+    lines = describe_evidence(["02:c87-delayed", "02:no-such-item", 7])
+    assert lines[0].startswith("Lesson 02: As of May 2024")
+    assert "'02:no-such-item' is not an id in the catalogue" in lines[1] and "7 is not an id" in lines[2]
+    assert describe_evidence("02:c87-delayed") == [
+        'Expected a list of evidence ids, such as ["02:c87-delayed"]; got str.']

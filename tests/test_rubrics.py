@@ -103,6 +103,6 @@ def test_the_memo_exercise_grades_with_the_same_rubric_as_the_data_file():
     from usvn.grading.source import read_source
 
     spec = read_source(ROOT / "solutions" / "05-write-a-policy-memo.ipynb")
-    (memo,) = [item for item in spec.manual_items if item.grade_id == "q5"]
+    (memo,) = [item for item in spec.manual_items if "Paste your memo" in item.prompt]
     assert rubric_markdown(MEMO) in memo.rubric
     assert memo.points == MEMO.max_points

@@ -20,21 +20,28 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from html import escape
 from pathlib import Path
 
 from usvn.claims import load_claims
 from usvn.criteria import load_criteria
-from usvn.data import check_citations, load_data, load_sources, load_timeline
+from usvn.data import DataError, check_citations, load_data, load_sources, load_timeline
 from usvn.leverage import load_cases
 
 __all__ = [
+    "Annotation",
     "EvidenceItem",
+    "ExampleMemo",
     "MemoCheck",
     "MemoDraft",
     "MemoTemplate",
     "Section",
     "check_memo",
+    "describe_evidence",
     "evidence_catalogue",
+    "build_example_memos",
+    "example_memo_html",
+    "load_example_memos",
     "load_memo_template",
     "memo_from_markdown",
     "memo_to_markdown",
@@ -144,6 +151,19 @@ def evidence_catalogue() -> tuple[EvidenceItem, ...]:
 
 def _by_id() -> dict[str, EvidenceItem]:
     return {item.id: item for item in evidence_catalogue()}
+
+
+def describe_evidence(ids) -> list[str]:
+    """One line per chosen evidence id: its lesson and text, or a note that the id is not in the catalogue.
+
+    >>> describe_evidence(["02:c87-delayed", "99:nothing"])[1]
+    "'99:nothing' is not an id in the catalogue: copy ids exactly, as text."
+    """
+    if not isinstance(ids, (list, tuple)):
+        return [f"Expected a list of evidence ids, such as [\"02:c87-delayed\"]; got {type(ids).__name__}."]
+    known = _by_id()
+    return [f"Lesson {known[item_id].lesson:02d}: {known[item_id].text}" if isinstance(item_id, str) and item_id in known
+            else f"{item_id!r} is not an id in the catalogue: copy ids exactly, as text." for item_id in ids]
 
 
 @dataclass(frozen=True)
@@ -290,3 +310,98 @@ def read_draft(path: Path = DEFAULT_PATH) -> MemoDraft | None:
     if not path.is_file():
         return None
     return memo_from_markdown(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One note on an example memo: the rubric criterion it names, the level reached, and why."""
+
+    criterion: str
+    level: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ExampleMemo:
+    """An annotated example memo at one level of the memo rubric (``memo.yaml``, ``examples``)."""
+
+    id: str
+    level: str
+    title: str
+    draft: MemoDraft
+    annotations: tuple[Annotation, ...]
+    sources: tuple[str, ...]
+
+
+@cache
+def load_example_memos() -> tuple[ExampleMemo, ...]:
+    """The annotated example memos, checked against the memo rubric, the template and the evidence catalogue.
+
+    >>> [(memo.id, memo.level) for memo in load_example_memos()]
+    [('meets', 'proficient'), ('exceeds', 'exemplary')]
+    """
+    check_citations("memo.yaml")
+    return build_example_memos(load_data("memo.yaml"))
+
+
+def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
+    """Build and check the ``examples`` of memo data; a :class:`DataError` names the first problem found."""
+    from usvn.rubrics import load_rubric
+
+    rubric = load_rubric("memo")
+    levels = [level.id for level in rubric.levels]
+    criteria = [criterion.id for criterion in rubric.criteria]
+    template = load_memo_template()
+    examples = []
+    for record in data.get("examples", []):
+        where = f"memo.yaml, example '{record['id']}'"
+        if record["level"] not in levels:
+            raise DataError(f"{where}: level '{record['level']}' is not a level of the memo rubric ({', '.join(levels)}).")
+        annotations = tuple(Annotation(**note) for note in record["annotations"])
+        named = [note.criterion for note in annotations]
+        if sorted(named) != sorted(criteria):
+            raise DataError(f"{where}: annotate each rubric criterion exactly once; criteria are {', '.join(criteria)}, "
+                            f"annotations name {', '.join(named)}.")
+        wrong = [note.level for note in annotations if note.level not in levels]
+        if wrong:
+            raise DataError(f"{where}: annotation levels {wrong} are not levels of the memo rubric.")
+        draft = MemoDraft(dict(record["sections"]), tuple(record["evidence"]))
+        check = check_memo(draft, template)
+        if not check.ok:
+            raise DataError(f"{where} fails the memo's own structure check: {' '.join(check.problems)}")
+        examples.append(ExampleMemo(record["id"], record["level"], record["title"], draft, annotations,
+                                    tuple(record["sources"])))
+    return tuple(examples)
+
+
+def example_memo_html(example_id: str) -> str:
+    """One example memo as HTML: its sections, the evidence ticked, and a note per rubric criterion.
+
+    >>> html = example_memo_html("meets")
+    >>> "Proficient" in html and "Counter-argument" in html
+    True
+    """
+    from usvn.rubrics import load_rubric
+
+    examples = {memo.id: memo for memo in load_example_memos()}
+    if example_id not in examples:
+        raise KeyError(f"No example memo '{example_id}'; examples are {', '.join(examples) or 'none'}.")
+    memo, rubric = examples[example_id], load_rubric("memo")
+    template, known, registry = load_memo_template(), _by_id(), load_sources()
+    label = rubric.level(memo.level).label
+    parts = [f"<section class=\"usvn-example-memo\" aria-label=\"Example memo at the {escape(label)} level\">",
+             f"<h3>Example memo ({escape(label)}): {escape(memo.title)}</h3>"]
+    for section in template.sections:
+        parts.append(f"<h4>{escape(section.title)}</h4><p>{escape(' '.join(memo.draft.text(section.id).split()))}</p>")
+    chosen = "".join(f"<li>{escape(known[item_id].label)}</li>" for item_id in memo.draft.evidence)
+    parts.append(f"<p>Evidence ticked in the memo editor:</p><ul>{chosen}</ul>")
+    rows = "".join(
+        f"<tr><th scope=\"row\">{escape(rubric.criterion(note.criterion).name)}</th>"
+        f"<td>{escape(rubric.level(note.level).label)}</td><td>{escape(' '.join(note.note.split()))}</td></tr>"
+        for note in memo.annotations)
+    parts.append(f"<table class=\"usvn-rubric\"><caption>How this memo scores on the memo rubric</caption><thead><tr>"
+                 f"<th scope=\"col\">Criterion</th><th scope=\"col\">Level</th><th scope=\"col\">Why</th></tr></thead>"
+                 f"<tbody>{rows}</tbody></table>")
+    cited = "; ".join(escape(registry[source].label) for source in memo.sources)
+    parts.append(f"<p>Sources cited in this memo: {cited}.</p></section>")
+    return "".join(parts)

@@ -9,17 +9,22 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from usvn.display import WithStaticFallback, announce
-from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, load_memo_template,
-                       memo_from_markdown, save_draft)
+from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, example_memo_html,
+                       load_memo_template, memo_from_markdown, save_draft)
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
 
-__all__ = ["MemoEditor", "RubricSelfCheck", "show_rubric"]
+__all__ = ["MemoEditor", "RubricSelfCheck", "show_example_memo", "show_rubric"]
 
 
 def show_rubric(rubric_id: str = "memo") -> HTML:
     """Display a rubric as a table."""
     return HTML(rubric_html(load_rubric(rubric_id)))
+
+
+def show_example_memo(example_id: str) -> HTML:
+    """Display an annotated example memo (``memo.yaml``, ``examples``)."""
+    return HTML(example_memo_html(example_id))
 
 
 class MemoEditor:
