@@ -4,11 +4,11 @@ A pure model: no widgets here (see :mod:`usvn.widgets.leverage`). The student co
 :func:`compare_codings` then sets the student's coding beside the module's, with the module's reasons.
 
 >>> cases = load_cases()
->>> len(cases) >= 8
+>>> len(cases) >= 16
 True
 >>> report = compare_codings(cases, {cases[0].id: (cases[0].channel, None)})
 >>> report.comparisons, [case.id for case, _ in report.uncoded][:1]
-((), ['tpp-labor-plan'])
+((), ['cpc-religious-freedom'])
 >>> report.message.startswith("No case is fully coded yet")
 True
 """

@@ -30,7 +30,9 @@ def case_html(case: Case, number: int) -> str:
         f"<li><strong>The ask:</strong> {inline_markdown(case.ask)}</li>"
         f"<li><strong>What Vietnam did:</strong> {inline_markdown(case.response)}</li>"
         f"<li><strong>Did it last?</strong> {inline_markdown(case.lasted)}</li></ul>"
-        f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
+        + (f"<p><em>Not a pressure attempt:</em> {inline_markdown(case.pressure_reason or '')}</p>"
+           if not case.pressure_attempt else "")
+        + f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
     )
 
 
