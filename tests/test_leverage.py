@@ -355,3 +355,64 @@ def test_rate_explorer_adds_the_students_own_coding():
     rates = RateExplorer(explorer)
     rates.draw_button.click()
     assert rates.tables[-1].label.startswith("Your coding") and "Your coding" in rates.alt_text
+
+
+# The check helpers the exercise's hidden tests use (appended to usvn.grading.checks for lesson 03).
+
+def test_coding_check_credits_every_defensible_coding_and_names_no_answer():
+    from usvn.grading.checks import coding_is_defensible
+
+    case = load_case("eu-human-rights-dialogue")
+    allowed = {case.channel} | {item.value for item in case.defensible_channels}
+    for channel in CHANNELS:
+        if channel in allowed:
+            coding_is_defensible(channel, case.id, "channel", "c")
+        else:
+            with pytest.raises(AssertionError) as refused:
+                coding_is_defensible(channel, case.id, "channel", "c")
+            assert all(f"'{value}'" not in str(refused.value) for value in allowed)
+    with pytest.raises(AssertionError, match="should be one of"):
+        coding_is_defensible("trilateral", case.id, "channel", "c")
+    with pytest.raises(AssertionError, match="no answer yet"):
+        coding_is_defensible(None, case.id, "outcome", "c")
+
+
+def test_expected_rate_agrees_with_the_model_on_every_scheme_and_set():
+    from usvn.grading.checks import case_ids_where, expected_rate
+
+    first = case_ids_where(original_set=True)
+    assert first == {case.id for case in original_cases()}
+    for scheme in load_schemes():
+        for channel in CHANNELS:
+            assert expected_rate(channel, scheme) == success_rates(CASES, scheme_codings(scheme)).rate(channel)
+            assert expected_rate(channel, scheme, first, include_non_pressure=True) == success_rates(
+                original_cases(), scheme_codings(scheme, original_cases()), include_non_pressure=True).rate(channel)
+
+
+def test_ids_check_wants_enough_ids_of_the_right_kind():
+    from usvn.grading.checks import case_ids_where, ids_among
+
+    allowed = case_ids_where(original_set=False, channel="bilateral", pressure_attempt=True)
+    ids_among(sorted(allowed)[:3], allowed, "ids", at_least=3)
+    with pytest.raises(AssertionError, match="at least 3 different"):
+        ids_among([sorted(allowed)[0]] * 3, allowed, "ids", at_least=3)
+    with pytest.raises(AssertionError, match="does not fit"):
+        ids_among([*sorted(allowed)[:2], "upr-reviews"], allowed, "ids", at_least=3)
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("A chart of 18 counted cases by channel.", True),
+    ("A chart of eighteen cases by channel.", True),
+    ("Rates for the 18 pressure-attempt cases.", True),
+    ("Cases from 2018 to 2026, by channel.", False),
+    ("A chart of 118 cases.", False),
+    ("Bilateral 2 of 18 (11%) across the cases.", False),
+])
+def test_alt_text_count_check_reads_meaning_not_digits(text, ok):
+    from usvn.grading.checks import states_count
+
+    if ok:
+        states_count(text, 18, "cases", "alt")
+    else:
+        with pytest.raises(AssertionError, match="how many cases"):
+            states_count(text, 18, "cases", "alt")
