@@ -4,11 +4,11 @@ A pure model: no widgets here (see :mod:`usvn.widgets.leverage`). The student co
 :func:`compare_codings` then sets the student's coding beside the module's, with the module's reasons.
 
 >>> cases = load_cases()
->>> len(cases) >= 8
+>>> len(cases) >= 16
 True
 >>> report = compare_codings(cases, {cases[0].id: (cases[0].channel, None)})
 >>> report.comparisons, [case.id for case, _ in report.uncoded][:1]
-((), ['tpp-labor-plan'])
+((), ['cpc-religious-freedom'])
 >>> report.message.startswith("No case is fully coded yet")
 True
 """
@@ -29,9 +29,11 @@ from usvn.display import FigureOutput
 from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
 
 __all__ = [
-    "CHANNELS", "OUTCOMES", "Alternative", "ArgumentCheck", "Ask", "Case", "CaseComparison", "CodingReport",
-    "Note", "check_argument", "compare_codings", "leverage_alt_text", "leverage_chart", "leverage_figure",
-    "load_asks", "load_cases", "save_argument",
+    "CHANNELS", "OUTCOMES", "Alternative", "ArgumentCheck", "Ask", "Case", "CaseComparison", "ChannelRate",
+    "CodingReport", "Note", "RateTable", "Scheme", "check_argument", "compare_codings", "compare_schemes",
+    "leverage_alt_text", "leverage_chart", "leverage_figure", "load_asks", "load_case", "load_cases",
+    "load_schemes", "original_cases", "rates_alt_text", "rates_chart", "rates_figure", "save_argument",
+    "scheme_codings", "success_rates",
 ]
 
 CHANNELS: tuple[str, ...] = tuple(CHANNEL_STYLE)
@@ -73,6 +75,10 @@ class Case:
     end: str | None = None
     defensible_channels: tuple[Alternative, ...] = ()
     defensible_outcomes: tuple[Alternative, ...] = ()
+    original_set: bool = False
+    pressure_attempt: bool = True
+    pressure_reason: str | None = None
+    exercise_only: bool = False
 
     @property
     def dates(self) -> str:
@@ -264,6 +270,241 @@ def leverage_chart(cases: Sequence[Case] | None = None) -> FigureOutput:
     return FigureOutput(leverage_figure(cases), leverage_alt_text(cases))
 
 
+# --- Success rates under different codings ----------------------------------------------------
+
+SUCCESS: tuple[str, ...] = ("lasting-change",)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A way of coding the channel: the module's coding with some cases moved to a defensible alternative."""
+
+    id: str
+    label: str
+    description: str
+    overrides: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ChannelRate:
+    """How many of the counted cases in one channel are coded a success."""
+
+    channel: str
+    successes: int
+    total: int
+    case_ids: tuple[str, ...] = ()
+
+    @property
+    def rate(self) -> float | None:
+        """The share of successes, from 0 to 1; ``None`` when no case is counted in this channel."""
+        return self.successes / self.total if self.total else None
+
+    def describe(self) -> str:
+        """``2 of 9 (22%)``, or ``no cases`` when none is counted."""
+        if not self.total:
+            return "no cases"
+        return f"{self.successes} of {self.total} ({round(100 * self.successes / self.total)}%)"
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Success rates per channel for one coding of one set of cases, with what was left out and why."""
+
+    label: str
+    rates: tuple[ChannelRate, ...]
+    counted: tuple[str, ...]
+    left_out: tuple[tuple[str, str], ...]
+    problems: tuple[str, ...]
+
+    def for_channel(self, channel: str) -> ChannelRate:
+        for item in self.rates:
+            if item.channel == channel:
+                return item
+        raise KeyError(f"'{channel}' is not a channel; the channels are: {', '.join(CHANNELS)}.")
+
+    def rate(self, channel: str) -> float | None:
+        """The share of the counted cases in ``channel`` coded a success (``None`` if there are none)."""
+        return self.for_channel(channel).rate
+
+    @property
+    def message(self) -> str:
+        parts = "; ".join(f"{channel_label(item.channel).lower()} {item.describe()}" for item in self.rates)
+        text = f"{self.label}: {parts}, counting {len(self.counted)} case{'s' if len(self.counted) != 1 else ''}."
+        if self.left_out:
+            text += f" Left out: {len(self.left_out)} ({'; '.join(f'{case}: {why}' for case, why in self.left_out)})."
+        if self.problems:
+            text += " " + " ".join(self.problems)
+        return text
+
+
+@cache
+def load_schemes() -> dict[str, Scheme]:
+    """The coding schemes in cases.yaml, by id. Every override must be a coding the case lists as defensible."""
+    by_id = {case.id: case for case in _all_cases()}
+    schemes = {}
+    for record in load_data("cases.yaml")["schemes"]:
+        for case_id, channel in record["overrides"].items():
+            case = by_id.get(case_id)
+            if case is None:
+                raise DataError(f"Scheme '{record['id']}' names a case not in cases.yaml: {case_id}.")
+            allowed = {case.channel} | {item.value for item in case.defensible_channels}
+            if channel not in allowed:
+                raise DataError(f"Scheme '{record['id']}' codes '{case_id}' as {channel}, which the case does not "
+                                "list as defensible.")
+        schemes[record["id"]] = Scheme(record["id"], record["label"], record["description"],
+                                       dict(record["overrides"]))
+    if "module" not in schemes or schemes["module"].overrides:
+        raise DataError("cases.yaml needs a scheme 'module' with no overrides.")
+    return schemes
+
+
+def scheme_codings(scheme: str | Scheme = "module", cases: Sequence[Case] | None = None) -> dict[str, tuple[str, str]]:
+    """``{case id: (channel, outcome)}`` under a coding scheme: the module's coding, with the scheme's overrides.
+
+    >>> codings = scheme_codings("eu-as-bilateral")
+    >>> codings["evfta-labor-code"][0], scheme_codings()["evfta-labor-code"][0]
+    ('bilateral', 'bilateral-inside-multilateral')
+    """
+    if isinstance(scheme, str):
+        schemes = load_schemes()
+        if scheme not in schemes:
+            raise KeyError(f"No coding scheme '{scheme}'; the schemes are: {', '.join(schemes)}.")
+        scheme = schemes[scheme]
+    cases = tuple(cases if cases is not None else load_cases())
+    return {case.id: (scheme.overrides.get(case.id, case.channel), case.outcome) for case in cases}
+
+
+def success_rates(cases: Sequence[Case] | None = None, codings: Mapping[str, tuple[Any, Any]] | None = None, *,
+                  label: str = "The module's coding", include_non_pressure: bool = False,
+                  success: Sequence[str] = SUCCESS) -> RateTable:
+    """Per channel, the share of counted cases whose outcome is a success (by default, "lasting change").
+
+    ``codings`` maps case ids to ``(channel, outcome)``; without it the module's coding is used. A case is
+    left out, with the reason, when it is not a pressure attempt (unless ``include_non_pressure``), when
+    it has no coding, or when its coding is not a valid channel and outcome. Bad codings never raise.
+
+    >>> table = success_rates(original_cases(), include_non_pressure=True)
+    >>> table.for_channel("bilateral").describe()
+    '0 of 4 (0%)'
+    >>> success_rates([], {}).rate("multilateral") is None
+    True
+    """
+    cases = tuple(cases if cases is not None else load_cases())
+    bad = [item for item in success if item not in OUTCOMES]
+    if bad or isinstance(success, str):
+        raise ValueError(f"`success` should be a list of outcomes from: {', '.join(OUTCOMES)}.")
+    codings = codings if codings is not None else scheme_codings("module", cases)
+    tally = {channel: [0, []] for channel in CHANNELS}
+    counted, left_out, problems = [], [], []
+    for case in cases:
+        if not case.pressure_attempt and not include_non_pressure:
+            left_out.append((case.id, "not a pressure attempt"))
+            continue
+        channel, outcome = codings.get(case.id, (None, None))
+        if channel in (None, "") or outcome in (None, ""):
+            left_out.append((case.id, "not coded"))
+            continue
+        if channel not in CHANNELS or outcome not in OUTCOMES:
+            left_out.append((case.id, "coding not valid"))
+            problems.append(f"Case {case.id}: '{channel}, {outcome}' is not a channel and an outcome.")
+            continue
+        counted.append(case.id)
+        tally[channel][1].append(case.id)
+        tally[channel][0] += outcome in success
+    rates = tuple(ChannelRate(channel, hits, len(ids), tuple(ids)) for channel, (hits, ids) in tally.items())
+    return RateTable(label, rates, tuple(counted), tuple(left_out), tuple(problems))
+
+
+def compare_schemes(cases: Sequence[Case] | None = None, schemes: Sequence[str] | None = None, *,
+                    student: Mapping[str, tuple[Any, Any]] | None = None,
+                    include_non_pressure: bool = False) -> tuple[RateTable, ...]:
+    """One :class:`RateTable` per coding scheme (all of them by default), plus the student's coding if given.
+
+    The student's coding covers the cases the student coded; the others keep the module's coding, and
+    the table's label says how many.
+    """
+    cases = tuple(cases if cases is not None else load_cases())
+    known = load_schemes()
+    tables = [success_rates(cases, scheme_codings(known[scheme_id], cases), label=known[scheme_id].label,
+                            include_non_pressure=include_non_pressure)
+              for scheme_id in (schemes if schemes is not None else known)]
+    if student is not None:
+        mine = {case_id: value for case_id, value in student.items()
+                if isinstance(value, (tuple, list)) and len(value) == 2 and all(part not in (None, "") for part in value)}
+        merged = {**scheme_codings("module", cases), **mine}
+        own = sum(case.id in mine for case in cases)
+        label = "Your coding" + (f" ({len(cases) - own} uncoded cases at the module's coding)" if own < len(cases) else "")
+        tables.append(success_rates(cases, merged, label=label, include_non_pressure=include_non_pressure))
+    return tuple(tables)
+
+
+def rates_figure(tables: Sequence[RateTable]) -> Figure:
+    """Success rate per channel (markers) under each coding (columns), each marker labelled "2/9"."""
+    figure = Figure(figsize=(8.5, 4.4))
+    axes = figure.subplots()
+    offsets = _cell_offsets(len(CHANNELS))
+    for channel, offset in zip(CHANNELS, offsets):
+        style = CHANNEL_STYLE[channel]
+        xs, ys = [], []
+        for column, table in enumerate(tables):
+            item = table.for_channel(channel)
+            if item.rate is None:
+                axes.annotate("none", (column + offset, 0.02), ha="center", fontsize=8, color="#555555")
+                continue
+            xs.append(column + offset)
+            ys.append(item.rate)
+            axes.annotate(f"{item.successes}/{item.total}", (column + offset, item.rate), textcoords="offset points",
+                          xytext=(0, 10), ha="center", fontsize=8)
+        axes.scatter(xs, ys, s=120, marker=style.marker, color=style.colour, edgecolor="black", linewidth=0.8,
+                     zorder=3, label=f"{style.label} ({style.marker_name}s)")
+    axes.set_xticks(range(len(tables)), [_wrap(table.label) for table in tables], fontsize=8)
+    axes.set_xlim(-0.6, len(tables) - 0.4)
+    axes.set_ylim(-0.05, 1.12)
+    axes.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+    axes.set_ylabel("Share of counted cases coded lasting change")
+    for boundary in range(len(tables) - 1):
+        axes.axvline(boundary + 0.5, color="#DDDDDD", linewidth=0.8, zorder=1)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.legend(loc="lower center", ncol=len(CHANNELS), fontsize=8, frameon=False)
+    axes.set_title("Success rate by channel under each coding (labels: successes / cases counted)", loc="left",
+                   fontsize=10)
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.27)  # fixed, so redraws need no tight bbox
+    return figure
+
+
+def _wrap(label: str, width: int = 22) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
+def rates_alt_text(tables: Sequence[RateTable]) -> str:
+    """Alt text stating every rate the chart shows, counted from the tables it draws."""
+    if not tables:
+        return "Empty chart: no coding to show."
+    counts = sorted({len(table.counted) for table in tables})
+    counted = (f"{counts[0]} counted cases" if len(counts) == 1
+               else f"{counts[0]} to {counts[-1]} counted cases")
+    parts = [f"{table.label}: " + "; ".join(f"{channel_label(item.channel).lower()} {item.describe()}"
+                                             for item in table.rates) for table in tables]
+    return (f"Chart of the success rate per channel (the share of counted cases coded lasting change) under "
+            f"{len(tables)} coding{'s' if len(tables) != 1 else ''} of the same cases, {counted}; markers by "
+            f"channel (bilateral triangles, multilateral circles, bilateral inside multilateral squares). "
+            + ". ".join(parts) + ".")
+
+
+def rates_chart(tables: Sequence[RateTable] | None = None) -> FigureOutput:
+    """The rates figure with its alt text (every scheme on the lesson's cases by default)."""
+    tables = tuple(tables if tables is not None else compare_schemes())
+    return FigureOutput(rates_figure(tables), rates_alt_text(tables))
+
+
 # --- The structured argument --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -369,8 +610,7 @@ def _alternatives(records, key) -> tuple[Alternative, ...]:
 
 
 @cache
-def load_cases() -> tuple[Case, ...]:
-    """The leverage cases, in the order the explorer numbers them."""
+def _all_cases() -> tuple[Case, ...]:
     check_citations("cases.yaml")
     cases = []
     for record in load_data("cases.yaml")["cases"]:
@@ -388,6 +628,24 @@ def load_cases() -> tuple[Case, ...]:
     if len(set(ids)) != len(ids):
         raise DataError("cases.yaml repeats a case id.")
     return tuple(cases)
+
+
+def load_cases() -> tuple[Case, ...]:
+    """The leverage cases of the lesson's explorer, in the order it numbers them (exercise-only cases left out)."""
+    return tuple(case for case in _all_cases() if not case.exercise_only)
+
+
+def load_case(case_id: str) -> Case:
+    """One case by id, including the cases held back for the graded exercise."""
+    for case in _all_cases():
+        if case.id == case_id:
+            return case
+    raise KeyError(f"No leverage case '{case_id}': the ids are listed by load_cases().")
+
+
+def original_cases() -> tuple[Case, ...]:
+    """The nine cases of the lesson's first version, where the selection-bias task starts."""
+    return tuple(case for case in load_cases() if case.original_set)
 
 
 @cache

@@ -445,6 +445,32 @@ def exercise_rubric(notebook: LabNotebook, lesson_number: int) -> None:
     notebook.screenshot_of(check, "rubric")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Rate explorer (usvn.widgets.leverage.RateExplorer): the first nine cases, then every case; drawn on the button.
+
+def exercise_rate_explorer(notebook: LabNotebook, lesson_number: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.leverage import compare_schemes, load_cases, original_cases
+
+    rates = notebook.output_of("RateExplorer(").locator(".usvn-rates")
+    show = rates.get_by_role("button", name="Show the rates for the ticked cases")
+    feedback = rates.locator(".widget-output [role=alert]")
+    chart = rates.locator("img")
+    rates.get_by_role("button", name="Start from the first version's nine cases").click()
+    expect(chart).to_have_count(0)
+    first = compare_schemes(original_cases(), include_non_pressure=True)[0]
+    _press_until(show, feedback, f"Rates for {len(original_cases())} ticked cases")
+    expect(chart).to_have_attribute("alt", re.compile(re.escape(f"The module's coding: bilateral "
+                                                                f"{first.for_channel('bilateral').describe()}")))
+    expect(rates.locator("table caption")).to_have_count(1)
+    notebook.screenshot_of(chart, "rate-explorer")
+    rates.get_by_role("button", name="Tick every case").click()
+    every = compare_schemes(load_cases())[0]
+    _press_until(show, feedback, f"Rates for {len(load_cases())} ticked cases")
+    expect(chart).to_have_attribute("alt", re.compile(rf"{len(every.counted)} counted cases"))
+
+
 INTERACTIONS = {
     interaction.name: interaction
     for interaction in (
@@ -454,6 +480,7 @@ INTERACTIONS = {
         Interaction("claims", frozenset({"show_claims"}), exercise_claims),
         Interaction("case-explorer", frozenset({"CaseExplorer"}), exercise_case_explorer),
         Interaction("argument", frozenset({"ArgumentBuilder"}), exercise_argument),
+        Interaction("rate-explorer", frozenset({"RateExplorer"}), exercise_rate_explorer),
         Interaction("margin", frozenset({"MarginCalculator"}), exercise_margin),
         Interaction("scorecard", frozenset({"EvidenceScorecard"}), exercise_scorecard),
         Interaction("memo", frozenset({"MemoEditor"}), exercise_memo),
@@ -466,7 +493,7 @@ LESSONS: dict[str, tuple[str, ...]] = {
     "00-how-to-use-this-module": ("quiz",),
     "01-trace-us-vietnam-relations": ("timeline", "reflection", "quiz"),
     "02-weigh-rights-on-paper-and-in-practice": ("claims", "quiz"),
-    "03-test-which-leverage-worked": ("case-explorer", "reflection", "argument", "quiz"),
+    "03-test-which-leverage-worked": ("case-explorer", "reflection", "rate-explorer", "argument", "quiz"),
     "04-weigh-the-market-economy-criteria": ("margin", "scorecard", "quiz"),
     "05-write-a-policy-memo": ("memo", "rubric", "reflection", "quiz"),
 }

@@ -25,15 +25,21 @@ from collections.abc import Iterable
 
 __all__ = [
     "answered",
+    "case_ids_where",
     "close",
+    "coding_is_defensible",
+    "expected_rate",
     "figure_facts",
+    "ids_among",
     "is_instance",
     "one_of",
     "passed",
     "same",
     "same_items",
+    "states_count",
     "strictly_equal",
     "valid_event_ids",
+    "written",
 ]
 
 _KINDS = {
@@ -350,4 +356,96 @@ def rated_with_reasons(ratings, reasons, name: str = "my_ratings", reasons_name:
                              "factor's cards.")
 
 
-__all__ += ["describes", "mentions", "rated_with_reasons", "states_count"]
+# --------------------------------------------------------------------------- lesson 03: coding a case, rates from the data
+
+
+def coding_is_defensible(value, case_id: str, part: str, name: str) -> None:
+    """Pass when ``value`` is the module's coding of a case's ``part`` ("channel" or "outcome") or one the case
+    lists as defensible. The message names the allowed kinds of value, never the right ones.
+
+    >>> coding_is_defensible("bilateral", "eu-human-rights-dialogue", "channel", "my_channel")
+    >>> coding_is_defensible("lapsed", "eu-human-rights-dialogue", "outcome", "my_outcome")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `my_outcome`: the case's evidence does not support coding it 'lapsed'; reread what was asked, what Vietnam did and whether it lasted.
+    """
+    from usvn.leverage import CHANNELS, OUTCOMES, load_case
+
+    kinds = CHANNELS if part == "channel" else OUTCOMES
+    is_instance(value, str, name)
+    if value not in kinds:
+        raise AssertionError(f"`{name}` should be one of: {', '.join(repr(kind) for kind in kinds)}, copied exactly.")
+    case = load_case(case_id)
+    module = case.channel if part == "channel" else case.outcome
+    alternatives = case.defensible_channels if part == "channel" else case.defensible_outcomes
+    if value != module and value not in {item.value for item in alternatives}:
+        raise AssertionError(f"`{name}`: the case's evidence does not support coding it '{value}'; reread what was "
+                             "asked, what Vietnam did and whether it lasted.")
+
+
+def written(value, name: str, min_words: int = 8) -> None:
+    """Pass when ``value`` is text of at least ``min_words`` words."""
+    is_instance(value, str, name)
+    words = len(value.split())
+    if words < min_words:
+        raise AssertionError(f"`{name}` has {words} word(s): write at least {min_words}, giving your reason.")
+
+
+def expected_rate(channel: str, scheme: str = "module", case_ids: Iterable[str] | None = None,
+                  include_non_pressure: bool = False) -> float | None:
+    """The share of a channel's counted cases coded lasting change, counted straight from cases.yaml.
+
+    Deliberately independent of :mod:`usvn.leverage` (a second count, for hidden tests). ``case_ids`` limits
+    the count to those cases; by default every case of the lesson's explorer counts.
+    """
+    from usvn.data import load_data
+
+    data = load_data("cases.yaml")
+    overrides = next(record["overrides"] for record in data["schemes"] if record["id"] == scheme)
+    wanted = set(case_ids) if case_ids is not None else None
+    wins = total = 0
+    for record in data["cases"]:
+        if record.get("exercise_only") or (wanted is not None and record["id"] not in wanted):
+            continue
+        if not record["pressure_attempt"] and not include_non_pressure:
+            continue
+        if overrides.get(record["id"], record["channel"]) != channel:
+            continue
+        total += 1
+        wins += record["outcome"] == "lasting-change"
+    return wins / total if total else None
+
+
+def case_ids_where(original_set: bool | None = None, channel: str | None = None,
+                   pressure_attempt: bool | None = None) -> set[str]:
+    """Ids of the lesson's cases matching every condition given, counted straight from cases.yaml."""
+    from usvn.data import load_data
+
+    found = set()
+    for record in load_data("cases.yaml")["cases"]:
+        if record.get("exercise_only"):
+            continue
+        if original_set is not None and record["original_set"] != original_set:
+            continue
+        if channel is not None and record["channel"] != channel:
+            continue
+        if pressure_attempt is not None and record["pressure_attempt"] != pressure_attempt:
+            continue
+        found.add(record["id"])
+    return found
+
+
+def ids_among(value, allowed: Iterable[str], name: str, at_least: int = 1) -> None:
+    """Pass when ``value`` is a list of at least ``at_least`` different ids, every one of them in ``allowed``."""
+    is_instance(value, list, name)
+    if not all(type(item) is str for item in value):
+        raise AssertionError(f"`{name}` should hold case ids as text.")
+    if len(set(value)) < at_least:
+        raise AssertionError(f"`{name}` should name at least {at_least} different case(s); it names {len(set(value))}.")
+    if not set(value) <= set(allowed):
+        raise AssertionError(f"`{name}`: at least one id does not fit what the question asks for; check each case's "
+                             "channel, whether it is a pressure attempt, and whether it was among the first nine.")
+
+
+__all__ += ["case_ids_where", "coding_is_defensible", "describes", "expected_rate", "ids_among", "mentions",
+            "rated_with_reasons", "states_count", "written"]

@@ -10,13 +10,14 @@ import ipywidgets as widgets
 
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.leverage import (
-    CHANNELS, OUTCOMES, Ask, Case, CodingReport, channel_label, check_argument, compare_codings,
-    leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, save_argument,
+    CHANNELS, OUTCOMES, Ask, Case, CodingReport, RateTable, channel_label, check_argument, compare_codings,
+    compare_schemes, leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, rates_alt_text,
+    rates_figure, save_argument,
 )
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.claims import CARD_STYLE
 
-__all__ = ["ArgumentBuilder", "CaseExplorer", "case_html"]
+__all__ = ["ArgumentBuilder", "CaseExplorer", "RateExplorer", "case_html", "rates_table_html"]
 _VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
 
 
@@ -29,7 +30,9 @@ def case_html(case: Case, number: int) -> str:
         f"<li><strong>The ask:</strong> {inline_markdown(case.ask)}</li>"
         f"<li><strong>What Vietnam did:</strong> {inline_markdown(case.response)}</li>"
         f"<li><strong>Did it last?</strong> {inline_markdown(case.lasted)}</li></ul>"
-        f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
+        + (f"<p><em>Not a pressure attempt:</em> {inline_markdown(case.pressure_reason or '')}</p>"
+           if not case.pressure_attempt else "")
+        + f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
     )
 
 
@@ -202,4 +205,101 @@ class ArgumentBuilder:
                   "<details><summary>The module's notes (build your own argument first)</summary>"
                   f"{_notes_html(self.ask, '', self.numbers)}</details>")
         text = f"Structured argument: {self.ask.ask} [Run this notebook to build and check your argument.]"
+        return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
+
+
+def rates_table_html(tables: Sequence[RateTable]) -> str:
+    """The rates as an HTML table (codings as rows, channels as columns), with the cases left out."""
+    head = "".join(f"<th scope=\"col\">{escape(channel_label(channel))}</th>" for channel in CHANNELS)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{escape(table.label)}</th>"
+        + "".join(f"<td>{escape(table.for_channel(channel).describe())}</td>" for channel in CHANNELS) + "</tr>"
+        for table in tables)
+    left = tables[0].left_out if tables else ()
+    note = (f"<p><small>Not counted: {escape('; '.join(f'{case} ({why})' for case, why in left))}.</small></p>"
+            if left else "")
+    return (f"<table><caption>Cases coded lasting change, of the cases counted, per channel</caption>"
+            f"<thead><tr><th scope=\"col\">Coding</th>{head}</tr></thead><tbody>{rows}</tbody></table>{note}")
+
+
+class RateExplorer:
+    """Choose which cases count, then press the button: success rates per channel under each coding scheme.
+
+    Nothing is redrawn while the student ticks boxes; the chart and table change only on the button.
+    With a :class:`CaseExplorer`, the student's own coding is added as one more column.
+    """
+
+    def __init__(self, explorer: CaseExplorer | None = None, cases: Sequence[Case] | None = None) -> None:
+        self.explorer = explorer
+        self.cases = tuple(cases if cases is not None else (explorer.cases if explorer else load_cases()))
+        self.case_boxes = {
+            case.id: widgets.Checkbox(value=True, indent=False, layout=widgets.Layout(width="auto"),
+                                      description=f"Count case {number}: {case.title}"
+                                                  + ("" if case.pressure_attempt else " (not a pressure attempt)"))
+            for number, case in enumerate(self.cases, start=1)}
+        self.non_pressure = widgets.Checkbox(
+            value=False, indent=False, layout=widgets.Layout(width="auto"),
+            description="Also count the cases the module does not treat as pressure attempts")
+        self.original_button = widgets.Button(description="Start from the first version's nine cases",
+                                              layout=widgets.Layout(width="auto"))
+        self.original_button.on_click(lambda _: self.use_original())
+        self.all_button = widgets.Button(description="Tick every case", layout=widgets.Layout(width="auto"))
+        self.all_button.on_click(lambda _: self.use_all())
+        self.draw_button = widgets.Button(description="Show the rates for the ticked cases", icon="bar-chart",
+                                          button_style="primary", layout=widgets.Layout(width="auto"))
+        self.draw_button.on_click(lambda _: self.draw())
+        self.message = widgets.Output()
+        self.chart = widgets.HTML()
+        self.table = widgets.HTML()
+        self.tables: tuple[RateTable, ...] = ()
+        self.alt_text = ""
+        self.widget = widgets.VBox([
+            widgets.HTML(f"{CARD_STYLE}<p><strong>Which cases count?</strong> Tick the cases to include, "
+                         "then press the button.</p>"),
+            widgets.HBox([self.original_button, self.all_button]),
+            widgets.VBox(list(self.case_boxes.values())), self.non_pressure,
+            self.draw_button, self.message, self.chart, self.table,
+        ])
+        self.widget.add_class("usvn-card")
+        self.widget.add_class("usvn-rates")
+
+    @property
+    def selected(self) -> list[Case]:
+        return [case for case in self.cases if self.case_boxes[case.id].value]
+
+    def use_original(self) -> None:
+        """Tick the first version's nine cases only, counted the way that version counted them (every case)."""
+        for case in self.cases:
+            self.case_boxes[case.id].value = case.original_set
+        self.non_pressure.value = True
+
+    def use_all(self) -> None:
+        for box in self.case_boxes.values():
+            box.value = True
+        self.non_pressure.value = False
+
+    def draw(self) -> tuple[RateTable, ...]:
+        cases = self.selected
+        if not cases:
+            self.tables, self.alt_text, self.chart.value, self.table.value = (), "", "", ""
+            announce(self.message, "No case is ticked: tick at least one case, then press the button again.")
+            return ()
+        student = None
+        if self.explorer is not None and any(all(part is not None for part in value)
+                                             for value in self.explorer.codings.values()):
+            student = self.explorer.codings
+        self.tables = compare_schemes(cases, student=student, include_non_pressure=self.non_pressure.value)
+        self.alt_text = rates_alt_text(self.tables)
+        self.chart.value = img_html(figure_png(rates_figure(self.tables), tight=False), self.alt_text)
+        self.table.value = rates_table_html(self.tables)
+        first = self.tables[0]
+        announce(self.message, f"Rates for {len(cases)} ticked case{'s' if len(cases) != 1 else ''}. {first.message}")
+        return self.tables
+
+    def _repr_mimebundle_(self, **kwargs):
+        tables = compare_schemes(self.cases)
+        static = (f"<p><em>Run this notebook to choose which cases count.</em> With every pressure attempt "
+                  f"counted:</p>{img_html(figure_png(rates_figure(tables)), rates_alt_text(tables))}"
+                  f"{rates_table_html(tables)}")
+        text = f"Rate explorer: {len(self.cases)} leverage cases. [Run this notebook to choose cases and compare codings.]"
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
