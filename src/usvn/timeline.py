@@ -22,7 +22,7 @@ from usvn.data import THEMES, Event, load_timeline, timeline_as_of
 from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["coverage_note", "describe_events", "filter_events", "format_date", "load_timeline", "timeline_alt_text",
+__all__ = ["coverage_note", "describe_events", "event_index", "filter_events", "format_date", "load_timeline", "timeline_alt_text",
            "timeline_chart", "timeline_figure", "year_bounds"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -141,3 +141,16 @@ def coverage_note(events: Sequence[Event] | None = None, as_of: str | None = Non
         f"{format_date(as_of)}: it does not cover anything that happened after {format_date(last.date)}, "
         "and later events may change how the last ones read."
     )
+
+
+def event_index(events: Sequence[Event]) -> str:
+    """One line per event, in date order: its id (to copy into an answer), date, themes and title.
+
+    >>> print(event_index(filter_events(load_timeline(), {"security"}, (2003, 2003))))
+    2003-uss-vandegrift-visit  |  2003-11     |  security, diplomacy  |  USS Vandegrift makes the first US Navy port call since the war
+    """
+    if not events:
+        return "(no events)"
+    width = max(len(event.id) for event in events)
+    return "\n".join(f"{event.id:<{width}}  |  {event.date:<10}  |  {', '.join(event.themes)}  |  {event.title}"
+                     for event in events)

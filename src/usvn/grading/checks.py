@@ -32,6 +32,7 @@ __all__ = [
     "passed",
     "same",
     "same_items",
+    "states_count",
     "strictly_equal",
     "valid_event_ids",
 ]
@@ -166,3 +167,50 @@ def figure_facts(figure) -> dict:
 def passed(label: str) -> None:
     """Say that the public checks passed, and that hidden tests will also count."""
     print(f"✓ {label}: passes the public checks. Hidden tests will also count when your work is graded.")
+
+
+# --- added for lesson 01: alt text that states how many things a chart shows ------------------------------------
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS_WORDS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def _count_words(count: int) -> set[str]:
+    """Ways a person writes a whole number from 0 to 99: "9", "nine"; "21", "twenty-one", "twenty one"."""
+    forms = {str(count)}
+    if count < 20:
+        forms.add(_NUMBER_WORDS[count])
+    elif count < 100:
+        tens, units = divmod(count, 10)
+        if units == 0:
+            forms.add(_TENS_WORDS[tens])
+        else:
+            forms |= {f"{_TENS_WORDS[tens]}-{_NUMBER_WORDS[units]}", f"{_TENS_WORDS[tens]} {_NUMBER_WORDS[units]}"}
+    return forms
+
+
+def states_count(text, count: int, noun: str, name: str) -> None:
+    """Text that says how many ``noun``\\s a figure shows: "eleven events" or "11 security events" pass.
+
+    The number must stand as a count of the noun, within three words before it ("9 numbered security events")
+    or just after it ("events: 9"). A number that is only part of a year or of another number does not count,
+    so "events from 2003 to 2019" does not state a count of 9 or 19.
+
+    >>> states_count("A chart of eleven events from 2003 to 2023.", 11, "event", "alt")
+    >>> states_count("Nine numbered security events, 2003 to 2023.", 9, "event", "alt")
+    >>> states_count("Security events from 2011 to 2019.", 11, "event", "alt")
+    Traceback (most recent call last):
+    ...
+    AssertionError: `alt` does not say how many events the figure shows (as a number or in words, next to "events").
+    """
+    import re
+
+    is_instance(text, str, name)
+    numbers = "|".join(sorted((re.escape(form) for form in _count_words(count)), key=len, reverse=True))
+    plural = rf"{re.escape(noun)}s?"
+    before = rf"(?<![\w.,-])(?:{numbers})(?![\w.,-]|,\d)(?:\s+[A-Za-z-]+){{0,3}}?\s+{plural}\b"
+    after = rf"\b{plural}\s*[:=(]\s*(?:{numbers})(?![\w.-])"
+    if not re.search(before, text, flags=re.IGNORECASE) and not re.search(after, text, flags=re.IGNORECASE):
+        raise AssertionError(f"`{name}` does not say how many {noun}s the figure shows "
+                             f"(as a number or in words, next to \"{noun}s\").")
