@@ -162,3 +162,38 @@ def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_rang
     assert "comes after the last year" in explorer.message.value and explorer.chart.value == ""
     explorer.reset_button.click()
     assert explorer.years.value == (explorer.first_year, explorer.last_year) and len(explorer.shown) == 4
+
+
+# The exercise's alt-text question checks that the alt text states how many events the chart shows.
+@pytest.mark.parametrize("text, count", [
+    ("Timeline chart of eleven events from 2003 to 2023.", 11),
+    ("Eleven security events, 2003-2023, by theme.", 11),
+    ("A chart of 9 numbered security events from 2003 to 2023.", 9),
+    ("Twenty-one events on a timeline from 1994 to 2026.", 21),
+    ("Security events: 9, from 2003 to 2023.", 9),
+])
+def test_alt_text_count_is_read_as_a_number_or_in_words(text, count):
+    from usvn.grading.checks import states_count
+
+    states_count(text, count, "event", "alt")
+
+
+@pytest.mark.parametrize("text, count", [
+    ("Security events from 2011 to 2023.", 11),   # the digits are part of a year
+    ("A chart of 19 security events.", 9),         # the digits are part of another number
+    ("A chart of security events in nine rows.", 9),  # a count of something else
+    ("A chart of 9.5 events.", 9),
+    ("", 9),
+])
+def test_alt_text_that_merely_contains_the_digits_is_refused(text, count):
+    from usvn.grading.checks import states_count
+
+    with pytest.raises(AssertionError, match="does not say how many events"):
+        states_count(text, count, "event", "alt")
+
+
+def test_alt_text_check_refuses_a_value_that_is_not_text():
+    from usvn.grading.checks import states_count
+
+    with pytest.raises(AssertionError, match="should be text"):
+        states_count(9, 9, "event", "alt")
