@@ -22,8 +22,8 @@ from usvn.data import THEMES, Event, load_timeline, timeline_as_of
 from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["coverage_note", "describe_events", "event_index", "filter_events", "format_date", "load_timeline", "timeline_alt_text",
-           "timeline_chart", "timeline_figure", "year_bounds"]
+__all__ = ["coverage_note", "describe_events", "event_index", "filter_events", "format_date", "load_timeline",
+           "timeline_alt_text", "timeline_chart", "timeline_figure", "year_bounds"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")

@@ -27,7 +27,8 @@ def events_html(events: Sequence[Event]) -> str:
         checked = f". Checked against its sources as of {format_date(event.checked)}" if event.checked else ""
         items.append(
             f"<li value=\"{number}\"><strong>{escape(event.date)}</strong>{note}: <strong>{escape(event.title)}</strong>"
-            f" [{themes}]. {inline_markdown(event.summary)} <small>Sources: {cite_html(event.sources)}{checked}</small></li>"
+            f" [{themes}]. {inline_markdown(event.summary)}"
+            f" <small>Sources: {cite_html(event.sources)}{checked}</small></li>"
         )
     return f'<ol class="usvn-events">{"".join(items)}</ol>'
 
