@@ -26,18 +26,24 @@ sys.path.insert(0, str(ROOT / "src"))
 
 VARIANTS = {  # lesson 01: grade_id -> answers (index 0 is right)
     "q1": ['first_event = "c"', 'first_event = "a"', "first_event = 2"],
-    "q2": ['security = filter_events(events, {"security"}, (1995, 2025))\nyears_to_security = security[0].year - 1995',
-           "years_to_security = 20", "years_to_security = 21.0"],
-    "q3": ['rights_ids = [e.id for e in filter_events(events, {"rights"}, (2017, 2020))]',
-           'rights_ids = ["2018-cybersecurity-law"]'],
-    "q4": ['n_trade = len(filter_events(events, {"trade"}, (2000, 2016)))', "n_trade = 5"],
-    "q5": ["def weighted_score(counts, weights):\n    return sum(c * weights.get(t, 0.0) for t, c in counts.items())",
+    "q2": ["years_to_security = 8", "years_to_security = 21", "years_to_security = 8.0"],
+    "q3": ['rights_ids = ["2024-nguyen-van-binh-arrested", "2024-fourth-upr", "2025-human-rights-dialogue-28", '
+           '"2025-molisa-merged-into-home-affairs", "2025-hrc-reelection"]',
+           'rights_ids = ["2024-fourth-upr"]'],
+    "q4": ['cutter_themes = ["security"]', 'cutter_themes = ["trade"]', 'cutter_themes = "security"'],
+    "q4-reason": ["A ship transfer and a defence plan are security; trade does not fit a transfer between governments."],
+    "q5": ['security_figure = timeline_figure(security_events, (2003, 2026))\n'
+           'security_alt = "Timeline chart of nine security events from 2003 to 2023, by date and theme."',
+           'security_figure = timeline_figure(security_events, (2003, 2026))\n'
+           'security_alt = "A chart of the security events from 2003 to 2019, by date."'],
+    "q6": ['unattributed = "b"', 'unattributed = "a"'],
+    "q7": ["Xinhua stresses a shared future; Voice of America stresses that Hanoi had declined that wording."],
+    "q8": ["The upgrade happened in 2023, so the obstacles were set aside; Directive 24 shows they remained."],
+    "q9": ["tariff_claim_rating = 1", "tariff_claim_rating = 3"],
+    "q9-reason": ["2025-reciprocal-tariff-announced set 46% in April 2025, against the prediction."],
+    "d1": ['n_trade_recent = len(filter_events(events, {"trade"}, (2025, 2026)))', "n_trade_recent = 4"],
+    "d2": ["def weighted_score(counts, weights):\n    return sum(c * weights.get(t, 0.0) for t, c in counts.items())",
            "def weighted_score(counts, weights):\n    return float(sum(counts.values()))"],
-    "q6": ['trade_figure = timeline_figure(trade_events, (1995, 2024))\n'
-           'trade_alt = f"Chart of the {len(trade_events)} trade events from 1995 to 2024, by date and theme."',
-           'trade_figure = timeline_figure(trade_events, (1995, 2024))\ntrade_alt = "A chart."'],
-    "q7": ["The upgrade happened in 2023, so the obstacles were set aside; Directive 24 shows they remained."],
-    "q8": ["The US account stresses partnership; state media stresses respect for the political system."],
 }
 
 

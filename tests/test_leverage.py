@@ -412,7 +412,7 @@ def test_alt_text_count_check_reads_meaning_not_digits(text, ok):
     from usvn.grading.checks import states_count
 
     if ok:
-        states_count(text, 18, "cases", "alt")
+        states_count(text, 18, "alt", noun="case")
     else:
         with pytest.raises(AssertionError, match="how many cases"):
-            states_count(text, 18, "cases", "alt")
+            states_count(text, 18, "alt", noun="case")

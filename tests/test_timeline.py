@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from usvn.data import Event, load_timeline
-from usvn.timeline import filter_events, timeline_alt_text, timeline_figure
-from usvn.widgets.timeline import TimelineExplorer
+from usvn.data import Event, load_data, load_sources, load_timeline, timeline_as_of
+from usvn.timeline import coverage_note, filter_events, format_date, timeline_alt_text, timeline_figure
+from usvn.widgets.timeline import TimelineExplorer, events_html
 
 
 def event(id, date, *themes):
@@ -65,12 +65,64 @@ def test_figure_has_one_lane_per_theme_present():
     assert labels == ["Trade", "Diplomacy"]
 
 
-def test_shipped_timeline_spans_normalization_to_the_partnership_upgrade():
+def test_shipped_timeline_spans_normalization_to_2026():
     events = load_timeline()
-    assert len(events) >= 15
+    assert len(events) >= 30
     years = {item.year for item in events}
-    assert 1995 in years and 2023 in years
+    assert {1995, 2023, 2025, 2026} <= years
     assert all(item.sources for item in events)
+
+
+def test_security_track_starts_before_the_2016_arms_decision():
+    """The first security steps are the 2003 port call, the 2011 memorandum and the partial lift of October 2014."""
+    security = filter_events(load_timeline(), {"security"}, (1995, 2100))
+    assert security, "the timeline has no security events"
+    assert security[0].year < 2014
+    by_id = {item.id: item for item in load_timeline()}
+    partial, full = by_id["2014-arms-ban-partly-lifted"], by_id["2016-arms-embargo-lifted"]
+    assert "security" in partial.themes and partial.decimal_year < full.decimal_year
+    assert by_id["2014-hd-981-oil-rig-standoff"].decimal_year < partial.decimal_year
+
+
+def test_every_event_carries_a_checked_stamp_no_earlier_than_its_event_or_sources():
+    """``checked`` means "confirmed against its sources on that day": it cannot precede the event, nor the day
+    any of its sources was read, and the file's review date cannot precede any stamp."""
+    registry, events = load_sources(), load_timeline()
+    assert events
+    for item in events:
+        assert item.checked, f"{item.id} has no checked stamp"
+        assert item.checked >= item.date, f"{item.id} is stamped as checked before it happened"
+        late = [source for source in item.sources if registry[source].accessed > item.checked]
+        assert not late, f"{item.id} is stamped {item.checked} but cites sources read later: {late}"
+    assert timeline_as_of() >= max(item.checked for item in events)
+    assert load_data("timeline.yaml")["as_of"] == timeline_as_of()
+
+
+@pytest.mark.parametrize("date, words", [("2026-04-07", "7 April 2026"), ("2003-11", "November 2003"), ("1994", "1994")])
+def test_dates_read_with_their_own_precision(date, words):
+    assert format_date(date) == words
+
+
+def test_coverage_note_names_the_last_event_and_the_checking_dates():
+    stamped = (
+        Event(id="a", date="1995-07-11", title="First", summary="A summary long enough.", themes=("diplomacy",),
+              sources=("tran-2021",), checked="2026-11-25"),
+        Event(id="b", date="2024-08", title="Last one", summary="A summary long enough.", themes=("rights",),
+              sources=("tran-2021",), checked="2026-11-30"),
+    )
+    note = coverage_note(stamped, as_of="2026-12-01")
+    assert "2 events, from 11 July 1995 to August 2024 (Last one)" in note
+    assert "between 25 November 2026 and 30 November 2026" in note
+    assert "reviewed for new events on 1 December 2026" in note
+    assert "does not cover anything that happened after August 2024" in note
+    assert "on 25 November 2026." in coverage_note(stamped[:1], as_of="2026-11-25")
+    assert "carry no date of checking" in coverage_note(EVENTS, as_of="2026-11-25")
+
+
+def test_event_list_shows_each_checked_stamp():
+    listing = events_html(load_timeline())
+    assert listing.count("Checked against its sources as of") == len(load_timeline())
+    assert "Checked against" not in events_html(EVENTS)
 
 
 def alt_of(explorer) -> str:
@@ -110,3 +162,38 @@ def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_rang
     assert "comes after the last year" in explorer.message.value and explorer.chart.value == ""
     explorer.reset_button.click()
     assert explorer.years.value == (explorer.first_year, explorer.last_year) and len(explorer.shown) == 4
+
+
+# The exercise's alt-text question checks that the alt text states how many events the chart shows.
+@pytest.mark.parametrize("text, count", [
+    ("Timeline chart of eleven events from 2003 to 2023.", 11),
+    ("Eleven security events, 2003-2023, by theme.", 11),
+    ("A chart of 9 numbered security events from 2003 to 2023.", 9),
+    ("Twenty-one events on a timeline from 1994 to 2026.", 21),
+    ("Security events: 9, from 2003 to 2023.", 9),
+])
+def test_alt_text_count_is_read_as_a_number_or_in_words(text, count):
+    from usvn.grading.checks import states_count
+
+    states_count(text, count, "alt", noun="event")
+
+
+@pytest.mark.parametrize("text, count", [
+    ("Security events from 2011 to 2023.", 11),   # the digits are part of a year
+    ("A chart of 19 security events.", 9),         # the digits are part of another number
+    ("A chart of security events in nine rows.", 9),  # a count of something else
+    ("A chart of 9.5 events.", 9),
+    ("", 9),
+])
+def test_alt_text_that_merely_contains_the_digits_is_refused(text, count):
+    from usvn.grading.checks import states_count
+
+    with pytest.raises(AssertionError, match="how many events"):
+        states_count(text, count, "alt", noun="event")
+
+
+def test_alt_text_check_refuses_a_value_that_is_not_text():
+    from usvn.grading.checks import states_count
+
+    with pytest.raises(AssertionError, match="should be text"):
+        states_count(9, 9, "alt", noun="event")

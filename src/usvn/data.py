@@ -102,6 +102,7 @@ class Event:
     themes: tuple[str, ...]
     sources: tuple[str, ...]
     date_note: str | None = None
+    checked: str | None = None  # the date this record's content was last confirmed against its sources
 
     @property
     def year(self) -> int:

@@ -4,6 +4,8 @@
 >>> picked = filter_events(events, themes={"security"}, years=(2016, 2016))
 >>> [event.id for event in picked]
 ['2016-arms-embargo-lifted']
+>>> format_date("2026-04-07"), format_date("2026-01"), format_date("2003")
+('7 April 2026', 'January 2026', '2003')
 >>> filter_events(events, themes={"sport"}, years=(1995, 2000))
 Traceback (most recent call last):
 ...
@@ -16,12 +18,15 @@ from collections.abc import Collection, Sequence
 
 from matplotlib.figure import Figure
 
-from usvn.data import THEMES, Event, load_timeline
+from usvn.data import THEMES, Event, load_timeline, timeline_as_of
 from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["describe_events", "filter_events", "load_timeline", "timeline_alt_text", "timeline_chart",
-           "timeline_figure", "year_bounds"]
+__all__ = ["coverage_note", "describe_events", "event_index", "filter_events", "format_date", "load_timeline",
+           "timeline_alt_text", "timeline_chart", "timeline_figure", "year_bounds"]
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 def year_bounds(events: Sequence[Event]) -> tuple[int, int]:
@@ -100,3 +105,52 @@ def timeline_chart(events: Sequence[Event] | None = None) -> FigureOutput:
     events = tuple(events if events is not None else load_timeline())
     years = year_bounds(events)
     return FigureOutput(timeline_figure(events, years), timeline_alt_text(events, years))
+
+
+def format_date(date: str) -> str:
+    """A date of the timeline (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) as words, with only the precision it has."""
+    parts = date.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def coverage_note(events: Sequence[Event] | None = None, as_of: str | None = None) -> str:
+    """What the timeline covers, when its records were last checked, and what it leaves out, from the data.
+
+    ``checked`` on an event is the date its content was last confirmed against its sources; ``as_of`` is the
+    date the file was last reviewed for events to add. Neither is the date of an event.
+    """
+    events = tuple(events if events is not None else load_timeline())
+    as_of = as_of or timeline_as_of()
+    if not events:
+        return f"The timeline has no events (reviewed as of {format_date(as_of)})."
+    last = max(events, key=lambda event: event.decimal_year)
+    checked = sorted({event.checked for event in events if event.checked})
+    if not checked:
+        stamp = "Its events carry no date of checking."
+    elif len(checked) == 1:
+        stamp = f"Every event was last checked against its sources on {format_date(checked[0])}."
+    else:
+        stamp = (f"Each event was last checked against its sources on a date between {format_date(checked[0])} "
+                 f"and {format_date(checked[-1])}; the list under the chart gives each event's date of checking.")
+    return (
+        f"The timeline holds {len(events)} events, from {format_date(events[0].date)} to "
+        f"{format_date(last.date)} ({last.title}). {stamp} It was last reviewed for new events on "
+        f"{format_date(as_of)}: it does not cover anything that happened after {format_date(last.date)}, "
+        "and later events may change how the last ones read."
+    )
+
+
+def event_index(events: Sequence[Event]) -> str:
+    """One line per event, in date order: its id (to copy into an answer), date, themes and title.
+
+    >>> print(event_index(filter_events(load_timeline(), {"security"}, (2003, 2003))))
+    2003-uss-vandegrift-visit  |  2003-11     |  security, diplomacy  |  USS Vandegrift makes the first US Navy port call since the war
+    """
+    if not events:
+        return "(no events)"
+    width = max(len(event.id) for event in events)
+    return "\n".join(f"{event.id:<{width}}  |  {event.date:<10}  |  {', '.join(event.themes)}  |  {event.title}"
+                     for event in events)

@@ -222,8 +222,9 @@ def states_count(text, count: int, name: str, noun: str | None = None, *, within
     """``text`` states ``count`` as a number of its own, in digits or words ("11 events", "eleven events").
 
     Digits inside another number do not count: "2011" does not state 11, nor does "11.5" or "110". With ``noun``,
-    the number must stand next to it: at most ``within`` words before it ("11 trade events") or after it
-    ("events: 11"). The message never says what the count should be.
+    the number must stand next to it: at most ``within`` words before it ("11 trade events") or right after it
+    ("events: 11", "events (11 in all)"), so "events in nine rows" states no count of events. The message never
+    says what the count should be.
 
     >>> states_count("A chart of eleven events from 2011 to 2023.", 11, "alt", noun="event")
     >>> states_count("Twenty-one cases, coded by channel.", 21, "alt", noun="case")
@@ -239,7 +240,7 @@ def states_count(text, count: int, name: str, noun: str | None = None, *, within
         ok = bool(numbers)
     else:
         places = [index for index, word in enumerate(words) if _is_noun(word, noun)]
-        ok = any(0 < place - end <= within or 0 < start - place <= within for start, end in numbers for place in places)
+        ok = any(0 < place - end <= within or start - place == 1 for start, end in numbers for place in places)
     if not ok:
         what = f"{noun}s" if noun else "items"
         raise AssertionError(f"`{name}` should say how many {what} the figure shows, as a number (like 7) "

@@ -11,7 +11,7 @@ from usvn.data import THEMES, Event, load_timeline
 from usvn.display import WithStaticFallback, figure_png, img_html
 from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
-from usvn.timeline import filter_events, timeline_alt_text, timeline_figure, year_bounds
+from usvn.timeline import filter_events, format_date, timeline_alt_text, timeline_figure, year_bounds
 
 __all__ = ["TimelineExplorer", "YearRange", "events_html"]
 
@@ -24,9 +24,11 @@ def events_html(events: Sequence[Event]) -> str:
     for number, event in enumerate(events, start=1):
         themes = ", ".join(THEME_STYLE[theme].label for theme in event.themes)
         note = f" <em>({inline_markdown(event.date_note)})</em>" if event.date_note else ""
+        checked = f". Checked against its sources as of {format_date(event.checked)}" if event.checked else ""
         items.append(
             f"<li value=\"{number}\"><strong>{escape(event.date)}</strong>{note}: <strong>{escape(event.title)}</strong>"
-            f" [{themes}]. {inline_markdown(event.summary)} <small>Sources: {cite_html(event.sources)}</small></li>"
+            f" [{themes}]. {inline_markdown(event.summary)}"
+            f" <small>Sources: {cite_html(event.sources)}{checked}</small></li>"
         )
     return f'<ol class="usvn-events">{"".join(items)}</ol>'
 
