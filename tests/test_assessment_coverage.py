@@ -135,7 +135,7 @@ def test_an_unlabelled_data_skills_item_is_named():
     notebook = complete_notebook()
     notebook.cells[6].source = "## 3. Count with code\n\nWrite a function."
     assert problems_of(notebook) == [
-        f"graded item q3-test: a data-skills item, but its section does not say \"{DATA_SKILLS_LABEL}\""]
+        f"graded item q3-test: a data-skills item, but no cell before it says \"{DATA_SKILLS_LABEL}\""]
 
 
 @pytest.mark.parametrize("code, construct", [

@@ -153,21 +153,21 @@ def graded_items(notebook: NotebookNode, lesson: Lesson) -> tuple[list[GradedIte
 
 
 def _label_problems(notebook: NotebookNode) -> list[str]:
-    """Data-skills items not introduced by :data:`DATA_SKILLS_LABEL` in the markdown since the last heading."""
-    problems, section = [], []
+    """Data-skills items with no :data:`DATA_SKILLS_LABEL` in any markdown cell before them.
+
+    The label opens the optional part of the notebook; the items after it may sit under headings of their own
+    ("## D1. ... (optional)"), so any earlier markdown cell that carries the label counts.
+    """
+    problems, labelled = [], False
     label = DATA_SKILLS_LABEL.casefold()
     for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            if cell.source.lstrip().startswith("#"):
-                section = []
-            section.append(cell.source)
+        if cell.cell_type == "markdown" and label in " ".join(cell.source.split()).casefold():
+            labelled = True
         meta = grade_meta(cell)
         usvn = cell.get("metadata", {}).get("usvn")
-        if meta.get("grade") and isinstance(usvn, dict) and usvn.get("track") == "data-skills":
-            text = " ".join(" ".join(section).split()).casefold()
-            if label not in text:
-                problems.append(f"graded item {meta.get('grade_id')}: a data-skills item, but its section does not "
-                                f"say \"{DATA_SKILLS_LABEL}\"")
+        if meta.get("grade") and isinstance(usvn, dict) and usvn.get("track") == "data-skills" and not labelled:
+            problems.append(f"graded item {meta.get('grade_id')}: a data-skills item, but no cell before it says "
+                            f"\"{DATA_SKILLS_LABEL}\"")
     return problems
 
 
