@@ -431,7 +431,7 @@ def _student_readme() -> str:
 def student_tree(root: Path) -> dict[str, bytes]:
     """Every file of the student tree, by path: what students get on Binder, from a hub link or as a download.
 
-    The lessons (``notebooks/NN-*.ipynb``), the exercises generated afresh from ``solutions/``, the package with
+    The lessons (``notebooks/``, with any handout kept there), the exercises generated afresh from ``solutions/``, the package with
     its data, the files Binder and pip read, the licences, the self-study page and a students' README. Never
     ``solutions/``, tests, benchmarks or instructor pages. Every text file is checked against every solution
     notebook: a line of a solution, a hidden test or a model answer anywhere stops the release (``ValueError``).
@@ -445,8 +445,9 @@ def student_tree(root: Path) -> dict[str, bytes]:
     lessons = [name for name in tracked if re.fullmatch(r"notebooks/\d\d-[^/]+\.ipynb", name)]
     if not lessons:
         raise FileNotFoundError(f"No lesson notebooks in {root / 'notebooks'}.")
-    for name in lessons:
-        files[name] = (root / name).read_bytes()
+    for name in tracked:  # the lessons and anything else a teacher keeps beside them (handouts, images)
+        if name.startswith("notebooks/"):
+            files[name] = (root / name).read_bytes()
     solutions = sorted((root / "solutions").glob("[0-9][0-9]-*.ipynb"))
     sources = {path.name: nbformat.read(path, as_version=4) for path in solutions}
     for name, source in sources.items():
@@ -491,7 +492,14 @@ def _commit_branch(root: Path, branch: str, files: dict[str, bytes], message: st
         parent = ""
     if parent and _git(root, "rev-parse", f"{parent}^{{tree}}").strip() == tree:
         return None
-    commit = _git(root, "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message).strip()
+    try:
+        _git(root, "var", "GIT_COMMITTER_IDENT")
+        identity = None
+    except RuntimeError:  # no user.name / user.email configured: sign as the release tool
+        identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
+                    for what, value in (("NAME", "usvn release"), ("EMAIL", "release@usvn.invalid"))}
+    commit = _git(root, "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message,
+                  env=identity).strip()
     _git(root, "update-ref", f"refs/heads/{branch}", commit, *([parent] if parent else []))
     return commit
 
