@@ -25,7 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from usvn.authoring import INSTRUCTOR_TAG, binder_url
+from usvn.authoring import INSTRUCTOR_TAG, binder_url, mark_instructor_cells
 from usvn.data import DataError, Lesson, load_lessons
 
 __all__ = ["MODULE_TITLE", "build_site", "index_html", "lesson_note", "relink"]
@@ -83,6 +83,7 @@ def _index_note() -> str:
 
 def _static_copy(notebook: NotebookNode, title: str) -> NotebookNode:
     notebook = copy.deepcopy(notebook)
+    notebook.cells = mark_instructor_cells(notebook.cells)  # tagged even where the stored copy predates the tags
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = relink(cell.source)
