@@ -180,3 +180,11 @@ def test_release_refuses_unclear_or_unsafe_targets(clone, tmp_path):
     with pytest.raises(SystemExit, match="not an earlier student release"):
         main(["release", str(tmp_path / "mine"), "--root", str(clone)])
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_files_git_does_not_track_stay_out_of_the_release(clone):
+    (clone / "notebooks" / "my-answers-draft.md").write_text("Question 1: c\n")  # an instructor's scratch file
+    release(clone, branch=STUDENT_BRANCH)
+    files = branch_files(clone, STUDENT_BRANCH)
+    assert any(name.startswith("notebooks/") for name in files)
+    assert "notebooks/my-answers-draft.md" not in files

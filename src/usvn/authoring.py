@@ -415,8 +415,8 @@ def _git(root: Path, *args: str, env: dict | None = None, data: bytes | None = N
 
 
 def _tracked(root: Path) -> list[str]:
-    """Files git tracks or would track (untracked but not ignored), as on disk."""
-    listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    """Files git tracks, as on disk. Untracked files (an instructor's drafts) never reach students."""
+    listing = _git(root, "ls-files", "-z", "--cached")
     return sorted({item for item in listing.split("\0") if item and (root / item).is_file()})
 
 
@@ -430,6 +430,8 @@ def _student_readme() -> str:
 
 def student_tree(root: Path) -> dict[str, bytes]:
     """Every file of the student tree, by path: what students get on Binder, from a hub link or as a download.
+
+    Taken from the files git tracks in ``root`` (as they are on disk), or every file when ``root`` is no checkout.
 
     The lessons (``notebooks/``, with any handout kept there), the exercises generated afresh from ``solutions/``, the package with
     its data, the files Binder and pip read, the licences, the self-study page and a students' README. Never
