@@ -88,8 +88,13 @@ def test_an_unreadable_file_is_skipped_with_a_note_and_the_rest_is_zipped(module
     locked = module / "notebooks" / "my-notes" / "05-memo.md"
     if os.geteuid() == 0:  # root reads any file whatever its mode: make this one fail as it would for a student
         real = Path.read_bytes
-        monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
-                            if self == locked else real(self))
+
+        def read_bytes(self):
+            if self == locked:
+                raise PermissionError(13, "Permission denied")
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
     else:
         locked.chmod(0)
     (module / "notebooks" / "my-notes" / "gone.md").symlink_to(module / "nowhere.md")  # a dangling link

@@ -101,7 +101,7 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
         clone = hub.home(student.name) / folder
         assert (clone / "exercises").is_dir() and (clone / "src" / "usvn").is_dir()
         for private in ("solutions", "tests", "docs/instructor", "docs/grading-guide.md", "docs/instructor-guide.md"):
-            assert not (clone / private).exists(), f"{student.name} pulled {private}: the link must give the student branch"
+            assert not (clone / private).exists(), f"{student.name} pulled {private}: links must give the student branch"
         for run in runs:
             notebook = nbformat.read(ROOT / run.path.removeprefix(f"{folder}/"), as_version=4)
             code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]

@@ -433,10 +433,11 @@ def student_tree(root: Path) -> dict[str, bytes]:
 
     Taken from the files git tracks in ``root`` (as they are on disk), or every file when ``root`` is no checkout.
 
-    The lessons (``notebooks/``, with any handout kept there), the exercises generated afresh from ``solutions/``, the package with
-    its data, the files Binder and pip read, the licences, the self-study page and a students' README. Never
-    ``solutions/``, tests, benchmarks or instructor pages. Every text file is checked against every solution
-    notebook: a line of a solution, a hidden test or a model answer anywhere stops the release (``ValueError``).
+    The lessons (``notebooks/``, with any handout kept there), the exercises generated afresh from
+    ``solutions/``, the package with its data, the files Binder and pip read, the licences, the self-study page
+    and a students' README. Never ``solutions/``, tests, benchmarks or instructor pages. Every text file is
+    checked against every solution notebook: a line of a solution, a hidden test or a model answer anywhere
+    stops the release (``ValueError``).
     """
     from usvn.assignments import student_version
 
