@@ -384,20 +384,28 @@ _MIN_ALNUM = 6
 _CONTROL = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$")
 
 
-def tree_leaks(source: NotebookNode, name: str, text: str) -> list[str]:
+def key_lines(source: NotebookNode) -> list[str]:
+    """The lines of ``source`` whose presence in a student file is a leak (see :func:`tree_leaks`)."""
+    from usvn.assignments import _secret_lines
+
+    return [line for line in sorted(_secret_lines(source))
+            if sum(char.isalnum() for char in line) >= _MIN_ALNUM and line not in PUBLIC_LINES
+            and not _CONTROL.match(line)]
+
+
+def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | None = None) -> list[str]:
     """Lines of ``source``'s solution, hidden-test and model-answer regions found in the file ``name``.
 
     Lines with fewer than six letters or digits (a table rule), short control-flow lines (a bare return or
     ``if`` test) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in a notebook.
+    ``lines`` is :func:`key_lines` of ``source``, when already computed.
     """
     import json
 
-    from usvn.assignments import MARKERS, _secret_lines
+    from usvn.assignments import MARKERS
 
     found = [f"marker '{marker}'" for marker in MARKERS if name.endswith(".ipynb") and marker in text]
-    for line in sorted(_secret_lines(source)):
-        if sum(char.isalnum() for char in line) < _MIN_ALNUM or line in PUBLIC_LINES or _CONTROL.match(line):
-            continue
+    for line in key_lines(source) if lines is None else lines:
         if line in text or json.dumps(line)[1:-1] in text:
             found.append(f"line {line[:60]!r}")
     return found
@@ -462,13 +470,14 @@ def student_tree(root: Path) -> dict[str, bytes]:
             files[name] = (root / name).read_bytes()
     files["README.md"] = _student_readme().encode()
     files = {name: data for name, data in files.items() if not _NEVER.search(name)}
+    keys = {solution: key_lines(source) for solution, source in sources.items()}
     for name, data in sorted(files.items()):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             continue
         for solution, source in sources.items():
-            problems = tree_leaks(source, name, text)
+            problems = tree_leaks(source, name, text, keys[solution])
             if problems:
                 raise ValueError(f"The student tree would leak solutions/{solution} in {name}: "
                                  f"{'; '.join(problems[:3])}. Nothing was written.")
