@@ -171,9 +171,9 @@ def test_the_folder_and_the_zip_hold_the_same_files_as_the_branch(clone, tmp_pat
 
 
 def test_release_refuses_unclear_or_unsafe_targets(clone, tmp_path):
-    with pytest.raises(SystemExit, match="not both"):
+    with pytest.raises(SystemExit, match="exactly one of"):
         main(["release", str(tmp_path / "x"), "--branch", "student", "--root", str(clone)])
-    with pytest.raises(SystemExit, match="not both"):
+    with pytest.raises(SystemExit, match="exactly one of"):
         main(["release", "--root", str(clone)])
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")

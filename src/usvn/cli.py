@@ -90,7 +90,7 @@ def _release(args: argparse.Namespace) -> int:
     from usvn.authoring import release
 
     if (args.branch is None) == (args.out is None):
-        raise SystemExit("usvn release: give --branch student (a git branch) or OUT (a folder or .zip), not both")
+        raise SystemExit("usvn release: give exactly one of --branch student (a git branch) and OUT (a folder or .zip)")
     try:
         done = release(Path(args.root), branch=args.branch, out=Path(args.out) if args.out else None)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
