@@ -188,3 +188,22 @@ def test_files_git_does_not_track_stay_out_of_the_release(clone):
     files = branch_files(clone, STUDENT_BRANCH)
     assert any(name.startswith("notebooks/") for name in files)
     assert "notebooks/my-answers-draft.md" not in files
+
+
+def test_every_relative_link_in_the_student_tree_leads_to_a_file_in_it(clone):
+    release(clone, branch=STUDENT_BRANCH)
+    files = branch_files(clone, STUDENT_BRANCH)
+    checked = 0
+    for name, data in files.items():
+        if not name.endswith((".md", ".ipynb")):
+            continue
+        for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", data.decode()):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            resolved = (Path(name).parent / target).as_posix()
+            parts: list[str] = []
+            for part in resolved.split("/"):
+                parts = parts[:-1] if part == ".." else parts + [part] if part != "." else parts
+            assert "/".join(parts) in files, f"{name} links to {target}, which students do not get"
+            checked += 1
+    assert checked >= 10, "too few links found to prove anything"
