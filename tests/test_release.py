@@ -24,9 +24,10 @@ from usvn.cli import main
 
 REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
            ("### BEGIN MARK SCHEME", "### END MARK SCHEME"))
-#: Lines too generic to be evidence (a table rule, a bare ``return 0.0``): under six letters and digits, or a
-#: short control-flow line without an assignment.
-_GENERIC = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$")
+#: Lines too generic to be evidence (a table rule, a bare ``return 0.0``): under six letters and digits, a
+#: short control-flow line without an assignment, or a single word.
+_GENERIC = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$"
+                      r"|^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$")  # or one bare word, such as a "**Rubric**" heading
 NEVER = re.compile(r"^(solutions|tests|benchmarks|\.ci)/|^docs/instructor|^docs/(grading-guide|instructor-guide)\.md$")
 
 

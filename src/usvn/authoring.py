@@ -381,6 +381,7 @@ PUBLIC_LINES = {
         "the memo rubric's table head (usvn.rubrics), which students use for their self-check",
 }
 _MIN_ALNUM = 6
+_LABEL_ONLY = re.compile(r"^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$")  # one bare word, such as a "**Rubric**" heading
 _CONTROL = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$")
 
 
@@ -390,14 +391,14 @@ def key_lines(source: NotebookNode) -> list[str]:
 
     return [line for line in sorted(_secret_lines(source))
             if sum(char.isalnum() for char in line) >= _MIN_ALNUM and line not in PUBLIC_LINES
-            and not _CONTROL.match(line)]
+            and not _CONTROL.match(line) and not _LABEL_ONLY.match(line)]
 
 
 def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | None = None) -> list[str]:
     """Lines of ``source``'s solution, hidden-test and model-answer regions found in the file ``name``.
 
-    Lines with fewer than six letters or digits (a table rule), short control-flow lines (a bare return or
-    ``if`` test) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in a notebook.
+    Lines with fewer than six letters or digits (a table rule), a single bare word (a ``**Rubric**`` heading),
+    short control-flow lines (a bare return or ``if`` test) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in a notebook.
     ``lines`` is :func:`key_lines` of ``source``, when already computed.
     """
     import json
