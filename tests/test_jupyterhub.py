@@ -2,10 +2,12 @@
 
 jupyterhub from PyPI runs behind configurable-http-proxy from npm (both pinned; ``make test`` installs
 them), with the DummyAuthenticator and the SimpleLocalProcessSpawner, on 127.0.0.1 and random free ports.
-The module is published as a local git repository with a ``main`` branch, built from this working tree.
-Several students log in, follow the nbgitpuller links the instructor guide tells teachers to hand out
-(``usvn.deploy.nbgitpuller_url``), open lessons and run them in kernels through the server's API. Between
-lessons the teacher pushes a correction; a second pull must bring it in while keeping every student's work.
+The module is published as a local git repository with a ``main`` branch, built from this working tree, and
+the ``student`` branch ``usvn release --branch student`` makes from it. Several students log in, follow the
+nbgitpuller links the instructor guide tells teachers to hand out (``usvn.deploy.nbgitpuller_url``, which
+point at the student branch), open lessons and run them in kernels through the server's API; their copies
+hold no ``solutions/``. Between lessons the teacher pushes a correction to ``main`` and releases it to the
+student branch; a second pull must bring it in while keeping every student's work.
 
 Missing Node.js, npm or the proxy make these tests fail, never skip.
 """
@@ -62,7 +64,7 @@ def classroom(tmp_path_factory):
 def test_the_link_recipe_matches_the_folder_nbgitpuller_clones_into(classroom):
     hub, remote = classroom
     link = nbgitpuller_url(hub.url, "notebooks/00-how-to-use-this-module.ipynb", repo=remote.url)
-    assert "branch=main" in link
+    assert "branch=student" in link and "branch=main" not in link
     assert f"urlpath=lab/tree/{clone_folder(remote.url)}/notebooks/00-how-to-use-this-module.ipynb" in link
 
 
@@ -96,6 +98,10 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
         opened = unquote(urlsplit(pulled.page.url).path).split("/lab/tree/", 1)[1]
         assert student.exists(opened), f"the link's urlpath names {opened}, which is not in the clone"
         assert (hub.home(student.name) / folder / ".git").is_dir(), "nbgitpuller did not clone into the home folder"
+        clone = hub.home(student.name) / folder
+        assert (clone / "exercises").is_dir() and (clone / "src" / "usvn").is_dir()
+        for private in ("solutions", "tests", "docs/instructor", "docs/grading-guide.md", "docs/instructor-guide.md"):
+            assert not (clone / private).exists(), f"{student.name} pulled {private}: links must give the student branch"
         for run in runs:
             notebook = nbformat.read(ROOT / run.path.removeprefix(f"{folder}/"), as_version=4)
             code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -121,15 +127,16 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     model = students[2].read(edited)["content"]
     _first_markdown(model["cells"])["source"] = REWRITE
     students[2].save(edited, {"type": "notebook", "format": "json", "content": model})
-    own_file, clashing = f"{folder}/my-answers.md", f"{folder}/docs/handout-week-2.md"
+    own_file, clashing = f"{folder}/my-answers.md", f"{folder}/notebooks/handout-week-2.md"
     students[2].save(own_file, {"type": "file", "format": "text", "content": "Question 1: 1995.\n"})
     students[2].save(clashing, {"type": "file", "format": "text", "content": "My own week 2 plan.\n"})
 
-    # Meanwhile the teacher corrects the first lesson's opening and adds a handout.
+    # Meanwhile the teacher corrects the first lesson's opening and adds a handout on main, then releases
+    # the student branch (Remote.commit runs `usvn release --branch student` and pushes both branches).
     corrected = nbformat.read(remote.work / lessons[0], as_version=4)
     _first_markdown(corrected.cells).source += CORRECTION
     remote.commit({lessons[0]: nbformat.writes(corrected) + "\n",
-                   "docs/handout-week-2.md": "# Week 2\n\nRead lesson 02 before class.\n"},
+                   "notebooks/handout-week-2.md": "# Week 2\n\nRead lesson 02 before class.\n"},
                   "Correct lesson opening; add the week 2 handout")
 
     def second_pull(student: Student):
@@ -141,7 +148,7 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
 
     for student in students:
         assert student.journey == ["git-pull"], f"logged in with a running server: {student.journey}"
-        assert "Read lesson 02" in student.read(f"{folder}/docs/handout-week-2.md")["content"], student.name
+        assert "Read lesson 02" in student.read(f"{folder}/notebooks/handout-week-2.md")["content"], student.name
     # Edits elsewhere in a file keep both sides.
     kept = _notebook(students[0].read(edited))
     assert kept.cells[-1].source == NOTE, "student1's own cell was lost by the second pull"
@@ -155,11 +162,11 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     assert _first_markdown(_notebook(students[2].read(edited)).cells).source == REWRITE
     # The student's own files are untouched; one the teacher's new file would overwrite is renamed, not lost.
     assert students[2].read(own_file)["content"] == "Question 1: 1995.\n"
-    handouts = [item["name"] for item in students[2].read(f"{folder}/docs")["content"]
+    handouts = [item["name"] for item in students[2].read(f"{folder}/notebooks")["content"]
                 if item["name"].startswith("handout-week-2")]
     renamed = [name for name in handouts if name != "handout-week-2.md"]
     assert len(renamed) == 1 and renamed[0].endswith(".md"), handouts
-    assert students[2].read(f"{folder}/docs/{renamed[0]}")["content"] == "My own week 2 plan.\n"
+    assert students[2].read(f"{folder}/notebooks/{renamed[0]}")["content"] == "My own week 2 plan.\n"
 
 
 def _first_markdown(cells):

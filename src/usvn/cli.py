@@ -69,11 +69,11 @@ def _guide(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from usvn.authoring import REPOSITORY
+    from usvn.authoring import REPOSITORY, STUDENT_BRANCH
     from usvn.deploy import lesson_links_markdown
 
     try:
-        print(lesson_links_markdown(args.hub, args.repo or REPOSITORY, args.branch))
+        print(lesson_links_markdown(args.hub, args.repo or REPOSITORY, args.branch or STUDENT_BRANCH))
     except ValueError as error:
         raise SystemExit(f"usvn: {error}") from None
     return 0
@@ -87,9 +87,15 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from usvn.assignments import build_release
+    from usvn.authoring import release
 
-    print(f"student release: {build_release(Path(args.root), Path(args.out))}")
+    if (args.branch is None) == (args.out is None):
+        raise SystemExit("usvn release: give exactly one of --branch student (a git branch) and OUT (a folder or .zip)")
+    try:
+        done = release(Path(args.root), branch=args.branch, out=Path(args.out) if args.out else None)
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        raise SystemExit(f"usvn release: {error}") from None
+    print(f"student release: {done}")
     return 0
 
 
@@ -198,15 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     links = commands.add_parser("links", help="print each lesson's Binder and JupyterHub (nbgitpuller) link")
     links.add_argument("--hub", help="your hub's address, e.g. https://hub.example.edu")
     links.add_argument("--repo", help="the module's git repository (default: the published one)")
-    links.add_argument("--branch", default="main", help="the branch students pull (default: main)")
+    links.add_argument("--branch", help="the branch students pull (default: student, written by usvn release)")
     links.set_defaults(run=_links)
 
     generate = commands.add_parser("generate", help="generate exercises/ from solutions/ (solutions and hidden tests removed)")
     generate.add_argument("--solutions", default="solutions", help="folder of NN-*.ipynb solution notebooks")
     generate.add_argument("--exercises", default="exercises", help="folder to write the exercise notebooks to")
     generate.set_defaults(run=_generate)
-    release = commands.add_parser("release", help="write the student release: lessons and exercises, no solutions")
-    release.add_argument("out", help="a folder, or a file ending in .zip")
+    release = commands.add_parser("release", help="write the student tree (lessons, exercises, data, package; "
+                                  "no solutions) as a git branch, a folder or a zip")
+    release.add_argument("out", nargs="?", help="a folder, or a file ending in .zip")
+    release.add_argument("--branch", help="commit the student tree on this branch instead (e.g. student), "
+                         "then publish it with `git push origin student`")
     release.add_argument("--root", default=".", help="the module's top folder (default: here)")
     release.set_defaults(run=_release)
 

@@ -3,10 +3,11 @@
 An nbgitpuller link sends a student through their hub to the ``git-pull`` page of their own server, which
 clones the module (or merges new commits into their copy, keeping their edits) and then opens ``urlpath``.
 nbgitpuller clones into a folder named after the last part of the repository URL, so ``urlpath`` must
-start with that folder; its default branch is ``master``, so ``branch`` is always given.
+start with that folder; its default branch is ``master``, so ``branch`` is always given. Students get the ``student`` branch, the tree
+``usvn release --branch student`` writes (no solutions, hidden tests or instructor pages).
 
 >>> nbgitpuller_url("https://hub.example.edu", "notebooks/00-how-to-use-this-module.ipynb")
-'https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/usvn-course/usvn&branch=main&urlpath=lab/tree/usvn/notebooks/00-how-to-use-this-module.ipynb%3Fautodecode'
+'https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/usvn-course/usvn&branch=student&urlpath=lab/tree/usvn/notebooks/00-how-to-use-this-module.ipynb%3Fautodecode'
 >>> clone_folder("https://github.com/usvn-course/usvn/"), clone_folder("file:///srv/git/usvn.git")
 ('usvn', 'usvn.git')
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from usvn.authoring import REPOSITORY, binder_url
+from usvn.authoring import REPOSITORY, STUDENT_BRANCH, binder_url
 from usvn.data import load_lessons
 
 __all__ = ["clone_folder", "lesson_links_markdown", "nbgitpuller_url"]
@@ -29,7 +30,7 @@ def clone_folder(repo: str) -> str:
     return folder
 
 
-def nbgitpuller_url(hub_url: str, notebook_path: str, repo: str = REPOSITORY, branch: str = "main") -> str:
+def nbgitpuller_url(hub_url: str, notebook_path: str, repo: str = REPOSITORY, branch: str = STUDENT_BRANCH) -> str:
     """A link that pulls the module into a student's hub server and opens ``notebook_path`` in JupyterLab.
 
     ``hub_url`` is the hub's public address (without ``/hub``); ``notebook_path`` is relative to the
@@ -44,7 +45,7 @@ def nbgitpuller_url(hub_url: str, notebook_path: str, repo: str = REPOSITORY, br
     return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
-def lesson_links_markdown(hub_url: str | None = None, repo: str = REPOSITORY, branch: str = "main") -> str:
+def lesson_links_markdown(hub_url: str | None = None, repo: str = REPOSITORY, branch: str = STUDENT_BRANCH) -> str:
     """A Markdown table with each lesson's Binder link and, given a hub address, its nbgitpuller link.
 
     >>> lesson_links_markdown().splitlines()[:2]

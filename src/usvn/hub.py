@@ -4,8 +4,9 @@ Shared by the classroom test (``tests/test_jupyterhub.py``) and the capacity ben
 (``benchmarks/hub_capacity.py``):
 
 - :func:`publish_snapshot` publishes the module as a teacher would: a bare git repository with a ``main``
-  branch, made from the working tree and reachable by a ``file://`` URL; :meth:`Remote.commit` adds a later
-  commit (a correction pushed during the course).
+  branch, made from the working tree, and the ``student`` branch ``usvn release --branch student`` makes from
+  it (what students pull), reachable by a ``file://`` URL; :meth:`Remote.commit` adds a later commit on
+  ``main`` and releases it to ``student`` (a correction pushed during the course).
 - :class:`LocalHub` runs ``jupyterhub`` (PyPI) behind ``configurable-http-proxy`` (npm) with the
   ``DummyAuthenticator`` and the ``SimpleLocalProcessSpawner``, on random free ports, and always stops
   everything it started.
@@ -112,13 +113,16 @@ def _git(*args: str, cwd: Path) -> str:
 
 @dataclass
 class Remote:
-    """The module's published repository (bare, branch ``main``) and the working copy commits come from."""
+    """The module's published repository (bare, branches ``main`` and ``student``) and the working copy commits
+    come from."""
 
     url: str
     work: Path
+    student_branch: str | None = "student"
 
     def commit(self, changes: Mapping[str, str | None], message: str) -> None:
-        """Write (text) or delete (``None``) files, commit on ``main`` and push, as a teacher's correction."""
+        """Write (text) or delete (``None``) files, commit on ``main``, release the student branch and push both,
+        as a teacher's correction."""
         for relative, text in changes.items():
             path = self.work / relative
             if text is None:
@@ -128,11 +132,26 @@ class Remote:
                 path.write_text(text, encoding="utf-8")
         _git("add", "-A", cwd=self.work)
         _git("commit", "--quiet", "-m", message, cwd=self.work)
-        _git("push", "--quiet", "origin", "main", cwd=self.work)
+        branches = ["main"]
+        if self.student_branch:
+            _release_student_branch(self.work, self.student_branch)
+            branches.append(self.student_branch)
+        _git("push", "--quiet", "origin", *branches, cwd=self.work)
 
 
-def publish_snapshot(source: Path, destination: Path, name: str = "usvn") -> Remote:
-    """Publish the working tree of the git checkout at ``source`` as ``destination/name`` (bare, ``main``).
+def _release_student_branch(work: Path, branch: str) -> None:
+    from usvn.authoring import release
+
+    try:
+        release(work, branch=branch)
+    except (ValueError, RuntimeError, FileNotFoundError) as error:
+        raise HubError(f"usvn release --branch {branch} failed in {work}: {error}") from None
+
+
+def publish_snapshot(source: Path, destination: Path, name: str = "usvn", student_branch: str | None = "student") \
+        -> Remote:
+    """Publish the working tree of the git checkout at ``source`` as ``destination/name`` (bare, ``main``), with
+    the student branch ``usvn release --branch student`` makes from it (none when ``student_branch`` is None).
 
     Tracked and untracked-but-not-ignored files are taken as they are on disk, so uncommitted work is
     what students receive; the checkout's own branch name does not matter.
@@ -150,10 +169,12 @@ def publish_snapshot(source: Path, destination: Path, name: str = "usvn") -> Rem
     _git("init", "--quiet", "-b", "main", cwd=work)
     _git("add", "-A", cwd=work)
     _git("commit", "--quiet", "-m", "Module as published for the class", cwd=work)
+    if student_branch:
+        _release_student_branch(work, student_branch)
     bare = destination / name
     _git("clone", "--quiet", "--bare", str(work), str(bare), cwd=destination)
     _git("remote", "add", "origin", str(bare), cwd=work)
-    return Remote(url=bare.as_uri(), work=work)
+    return Remote(url=bare.as_uri(), work=work, student_branch=student_branch)
 
 
 # --------------------------------------------------------------------------- the hub

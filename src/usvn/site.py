@@ -6,7 +6,8 @@ state, and nbconvert then shows each output's ``text/html`` instead of its widge
 package carries such a static fallback: a quiz shows each question with its answer and explanation folded in a
 ``<details>`` element, the timeline explorer shows its chart (with alt text) and event list as first drawn, and a
 reflection shows its prompt with the module's notes folded. A note on each page says that interaction needs
-JupyterLab or Binder, and links the lesson on Binder.
+JupyterLab or Binder, and links the lesson on Binder. Cells tagged ``remove-cell`` (the instructor-only key checks
+and their labels) are left out.
 
 >>> relink('[Next](01-trace-us-vietnam-relations.ipynb) and <a href="00-how-to-use-this-module.ipynb#top">')
 '[Next](01-trace-us-vietnam-relations.html) and <a href="00-how-to-use-this-module.html#top">'
@@ -24,7 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from usvn.authoring import binder_url
+from usvn.authoring import INSTRUCTOR_TAG, binder_url, mark_instructor_cells
 from usvn.data import DataError, Lesson, load_lessons
 
 __all__ = ["MODULE_TITLE", "build_site", "index_html", "lesson_note", "relink"]
@@ -48,7 +49,8 @@ def lesson_note(lesson: Lesson) -> str:
         "prompt with the module's notes folded. "
         f"To answer the quizzes, filter the timeline and write your reflections, open the lesson in JupyterLab, "
         f'or <a href="{binder}">open lesson {lesson.number:02d} on Binder</a> (free; it takes a minute or two to '
-        'start, and your work there is not kept). <a href="index.html">All lessons</a>.</p>'
+        'start, and the session is deleted when it ends: press <em>Download my work</em> at the end of the lesson to '
+        'keep your notes and notebooks). <a href="index.html">All lessons</a>.</p>'
     )
 
 
@@ -82,6 +84,7 @@ def _index_note() -> str:
 
 def _static_copy(notebook: NotebookNode, title: str) -> NotebookNode:
     notebook = copy.deepcopy(notebook)
+    notebook.cells = mark_instructor_cells(notebook.cells)  # tagged even where the stored copy predates the tags
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = relink(cell.source)
@@ -96,8 +99,13 @@ def _static_copy(notebook: NotebookNode, title: str) -> NotebookNode:
 def _exporter():
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     templates = resources.files("usvn") / "templates"
-    return HTMLExporter(template_name="lab", extra_template_paths=[str(templates)], template_file="site.html.j2")
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(templates)], template_file="site.html.j2")
+    # Instructor-only cells (the quiz key checks and their labels; usvn.authoring.mark_instructor_cells) stay out.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={INSTRUCTOR_TAG}), enabled=True)
+    return exporter
 
 
 def build_site(notebooks: Path, out: Path) -> list[Path]:

@@ -477,6 +477,27 @@ def exercise_rate_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     every = compare_schemes(load_cases())[0]
     _press_until(show, feedback, f"Rates for {len(load_cases())} ticked cases")
     expect(chart).to_have_attribute("alt", re.compile(rf"{len(every.counted)} counted cases"))
+# Download my work (usvn.download.download_button, the generated last cell of every lesson): press it, follow the
+# link, and read the zip the browser downloads.
+
+def exercise_download(notebook: LabNotebook, lesson_number: int) -> None:
+    import io
+    import zipfile
+
+    from playwright.sync_api import expect
+
+    cell = notebook.output_of("download_button()")
+    cell.scroll_into_view_if_needed()
+    cell.get_by_role("button", name="Download my work").click()
+    link = cell.locator("a.usvn-download-link")
+    expect(link).to_be_visible(timeout=30_000)
+    expect(cell.locator(".widget-output [role=alert]")).to_contain_text("Your zip is ready")
+    with notebook.page.expect_download(timeout=30_000) as event:
+        link.click()
+    assert event.value.failure() is None and event.value.suggested_filename.startswith("usvn-my-work-")
+    with zipfile.ZipFile(io.BytesIO(event.value.path().read_bytes())) as archive:
+        assert any(name.endswith(notebook.name) for name in archive.namelist()), archive.namelist()
+    notebook.screenshot_of(cell, "download")
 
 
 INTERACTIONS = {
@@ -493,6 +514,7 @@ INTERACTIONS = {
         Interaction("scorecard", frozenset({"EvidenceScorecard"}), exercise_scorecard),
         Interaction("memo", frozenset({"MemoEditor"}), exercise_memo),
         Interaction("rubric", frozenset({"RubricSelfCheck"}), exercise_rubric),
+        Interaction("download", frozenset({"download_button"}), exercise_download),
     )
 }
 
@@ -505,6 +527,8 @@ LESSONS: dict[str, tuple[str, ...]] = {
     "04-weigh-the-market-economy-criteria": ("margin", "scorecard", "quiz"),
     "05-write-a-policy-memo": ("memo", "rubric", "reflection", "quiz"),
 }
+# Every lesson ends with the generated "Download my work" button (usvn.authoring.download_cell).
+LESSONS = {stem: (*interactions, "download") for stem, interactions in LESSONS.items()}
 
 
 def called_names(source: str) -> set[str]:

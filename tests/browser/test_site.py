@@ -71,6 +71,31 @@ def test_quizzes_are_readable_with_answers_folded_and_no_widget_placeholders(sit
         assert "<strong>Answer:</strong>" not in unfolded, "an answer is shown outside its fold"
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_instructor_only_key_checks_and_their_labels_are_left_out(site, lesson):
+    notebook_source = (ROOT / "notebooks" / lesson.notebook).read_text()
+    page = read(site, lesson.stem)
+    assert "key_check" in notebook_source, f"{lesson.notebook} has no key-check cell to leave out"
+    assert "key_check" not in page and "Answer-key check" not in page
+    assert "For instructors:" not in page
+    if f"show_quiz({lesson.number})" in notebook_source:
+        assert '<div class="usvn-quiz"' in page, "the quiz itself must stay"
+
+
+def test_a_cell_tagged_remove_cell_is_dropped_and_its_neighbours_kept(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from usvn.site import _exporter
+
+    notebook = new_notebook(cells=[new_markdown_cell("Kept before."),
+                                   new_markdown_cell("Secret label", metadata={"tags": ["remove-cell"]}),
+                                   new_code_cell("print('hidden code')", metadata={"tags": ["remove-cell"]}),
+                                   new_markdown_cell("Kept after.")])
+    html, _ = _exporter().from_notebook_node(notebook, resources={"usvn_note": ""})
+    assert "Kept before." in html and "Kept after." in html
+    assert "Secret label" not in html and "hidden code" not in html
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_every_image_on_the_site_has_real_alt_text(site, name):
     page = read(site, name)
