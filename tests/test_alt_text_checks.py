@@ -88,3 +88,8 @@ def test_a_sentence_is_a_description_and_an_essay_is_too_long():
     describes("Bar chart of eleven trade events from 2000 to 2016, most of them after 2007.", "alt")
     with pytest.raises(AssertionError, match="too long"):
         describes("word " * 200, "alt")
+
+
+def test_one_before_the_noun_picks_out_an_item_and_contradicts_no_count():
+    states_count("Margins for three surrogate countries: none with one surrogate, a large one with another.",
+                 3, "alt", noun="surrogate")

@@ -245,10 +245,12 @@ def states_count(text, count: int, name: str, noun: str | None = None, *, within
         what = f"{noun}s" if noun else "items"
         raise AssertionError(f"`{name}` should say how many {what} the figure shows, as a number (like 7) "
                              "or a word (like seven).")
-    # A count that the text also contradicts ("11 events ... 12 events") is not a clear statement either.
+    # A count that the text also contradicts ("11 events ... 12 events") is not a clear statement either; "one"
+    # before the noun ("no margin with one surrogate") picks out a single item, so it contradicts nothing.
     if noun is not None:
         stated = {value for start, value, end in _numbers(words)
-                  if any(0 < place - end <= within for place in range(len(words)) if _is_noun(words[place], noun))}
+                  if (value != 1 or count == 1)
+                  and any(0 < place - end <= within for place in range(len(words)) if _is_noun(words[place], noun))}
         if len(stated) > 1:
             raise AssertionError(f"`{name}` gives more than one number of {noun}s; say how many the figure shows once.")
 
