@@ -33,10 +33,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_FOLDER", "FORMAT", "VERSION", "NoteFile", "NoteError", "quiz_attempts", "read_note",
-           "write_json_atomic"]
+__all__ = ["DEFAULT_FOLDER", "FORMAT", "VERSION", "NoteFile", "NoteError", "notes_folder", "quiz_attempts",
+           "read_note", "write_json_atomic"]
 
+#: Beside the notebook: JupyterLab runs a notebook's kernel in the notebook's folder.
 DEFAULT_FOLDER = Path("my-notes")
+#: Set by the test suite, so tests and notebook runs never read or write a real student's notes.
+FOLDER_VARIABLE = "USVN_NOTES_DIR"
 FORMAT = "usvn-notes"
 VERSION = 1
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
@@ -45,6 +48,11 @@ _MAX_ALTERNATIVES = 50
 
 class NoteError(ValueError):
     """A saved file that is not a readable note of this module."""
+
+
+def notes_folder() -> Path:
+    """Where notes go: ``$USVN_NOTES_DIR`` if set, else ``my-notes`` in the working directory."""
+    return Path(os.environ.get(FOLDER_VARIABLE) or DEFAULT_FOLDER)
 
 
 def _now() -> str:
@@ -108,7 +116,7 @@ class NoteFile:
         if not _NAME.fullmatch(name):
             raise ValueError(f"A note name is letters, digits, '.', '_' and '-' only, not {name!r}.")
         self.name, self.kind = name, kind
-        self.folder = Path(folder) if folder is not None else DEFAULT_FOLDER
+        self.folder = Path(folder) if folder is not None else notes_folder()
         self.path = self.folder / f"{name}.json"
         self.message = ""
         self.loaded_from: Path | None = None
@@ -164,7 +172,7 @@ def quiz_attempts(lesson: int | None = None, folder: Path | str | None = None) -
 
     Files that cannot be read are skipped here; the quiz itself reports them when it runs.
     """
-    folder = Path(folder) if folder is not None else DEFAULT_FOLDER
+    folder = Path(folder) if folder is not None else notes_folder()
     pattern = f"{lesson:02d}-quiz-*.json" if lesson is not None else "*-quiz-*.json"
     attempts = []
     for path in sorted(folder.glob(pattern)):

@@ -90,6 +90,7 @@ class JupyterLabServer:
             JUPYTERLAB_WORKSPACES_DIR=str(self.state / "workspaces"),
             JUPYTER_PLATFORM_DIRS="1",
         )
+        environment.pop("USVN_NOTES_DIR", None)  # the kernels save in my-notes/ beside the notebooks, as students' do
         command = [
             sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",

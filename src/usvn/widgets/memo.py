@@ -13,6 +13,8 @@ from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, 
                        memo_from_markdown, save_draft)
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["MemoEditor", "RubricSelfCheck", "show_rubric"]
 
@@ -140,15 +142,18 @@ class MemoEditor:
 
 
 class RubricSelfCheck:
-    """Choose the level that fits your draft on each criterion; see your score and what the next level asks."""
+    """Choose the level that fits your draft on each criterion; see your score and what the next level asks.
 
-    def __init__(self, rubric: Rubric | str = "memo") -> None:
+    The levels chosen are saved in ``my-notes/05-rubric-<rubric id>.json`` as they change, and come back when the
+    cell runs again.
+    """
+
+    def __init__(self, rubric: Rubric | str = "memo", notes_folder: Path | None = None) -> None:
         self.rubric = load_rubric(rubric) if isinstance(rubric, str) else rubric
         self.choices = {
-            criterion.id: widgets.RadioButtons(
+            criterion.id: ChoiceGroup(
                 options=[(f"{level.label} ({level.points:g})", level.id) for level in self.rubric.levels],
-                value=None, description=criterion.name, style={"description_width": "14em"},
-                layout=widgets.Layout(width="auto"))
+                value=None, description=criterion.name, orientation="horizontal")
             for criterion in self.rubric.criteria
         }
         self.score_button = widgets.Button(description="Score my draft", button_style="primary", icon="check-square",
@@ -161,6 +166,15 @@ class RubricSelfCheck:
                          "draft best. Be honest: this is for you, not for a grade.</p>"),
             *self.choices.values(), self.score_button, self.output,
         ])
+        self.autosave = Autosave(f"05-rubric-{self.rubric.id}", "rubric",
+                                 lambda: {key: control.value for key, control in self.choices.items()}, self.output,
+                                 notes_folder)
+        with self.autosave.muted():
+            for key, level in self.autosave.data.items():
+                if key in self.choices:
+                    restore_value(self.choices[key], level)
+        self.autosave.watch(self.choices.values())
+        self.autosave.report_load()
 
     def score(self):
         result = self_score(self.rubric, {key: control.value for key, control in self.choices.items()})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 
@@ -12,6 +13,7 @@ from usvn.display import WithStaticFallback, figure_png, img_html
 from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
 from usvn.timeline import filter_events, timeline_alt_text, timeline_figure, year_bounds
+from usvn.widgets.saving import Autosave
 
 __all__ = ["TimelineExplorer", "YearRange", "events_html"]
 
@@ -74,9 +76,12 @@ class YearRange:
 
 
 class TimelineExplorer:
-    """Tick themes and choose the years; the chart (with alt text) and the event list redraw."""
+    """Tick themes and choose the years; the chart (with alt text) and the event list redraw.
 
-    def __init__(self, events: Sequence[Event] | None = None) -> None:
+    The filter is saved in ``my-notes/01-timeline.json`` as it changes, and comes back when the cell runs again.
+    """
+
+    def __init__(self, events: Sequence[Event] | None = None, notes_folder: Path | None = None) -> None:
         self.events = tuple(events if events is not None else load_timeline())
         self.first_year, self.last_year = year_bounds(self.events)
         self.theme_boxes = {
@@ -101,7 +106,30 @@ class TimelineExplorer:
         ])
         self.shown: tuple[Event, ...] = ()
         self.alt_text = ""
+        self.problem = widgets.Output()
+        self.widget.children = (*self.widget.children, self.problem)
+        self.autosave = Autosave("01-timeline", "timeline", self._saved_state, self.problem, notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch([*self.theme_boxes.values(), self.years.start, self.years.end])
         self.redraw()
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        return {"themes": self.selected_themes, "years": list(self.years.value)}
+
+    def _restore(self, data: dict) -> None:
+        themes, years = data.get("themes"), data.get("years")
+        self._muted = True
+        try:
+            with self.autosave.muted():
+                if isinstance(themes, list):
+                    for theme, box in self.theme_boxes.items():
+                        box.value = theme in themes
+                if (isinstance(years, list) and len(years) == 2
+                        and all(isinstance(year, int) and not isinstance(year, bool) for year in years)):
+                    self.years.value = tuple(years)
+        finally:
+            self._muted = False
 
     @property
     def selected_themes(self) -> list[str]:
