@@ -110,7 +110,7 @@ CASES = [
     Case("rubric", lambda folder: RubricSelfCheck("memo", notes_folder=folder), _rubric_fill,
          lambda v: {key: control.value for key, control in v.choices.items()}, "05-rubric-", lambda v: v.output),
     Case("timeline", lambda folder: TimelineExplorer(notes_folder=folder), _fill_timeline,
-         lambda v: (v.selected_themes, v.years.value), "01-timeline", lambda v: v.problem),
+         lambda v: (v.selected_themes, v.years.value), "01-timeline", lambda v: v.status),
 ]
 
 
