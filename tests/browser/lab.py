@@ -39,6 +39,9 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
 
+#: Tab presses per keyboard task (test_keyboard.py), printed at the end of the run.
+TAB_COUNTS: dict[str, dict[str, int]] = {}
+
 ERROR_OUTPUT = '[data-mime-type="application/vnd.jupyter.error"], [data-mime-type="application/vnd.jupyter.stderr"]'
 
 
