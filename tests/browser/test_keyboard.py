@@ -324,6 +324,7 @@ def task_memo(notebook, keys, lesson: int) -> None:
     catalogue = evidence_catalogue()
     last_of_first_lesson = max(index for index, item in enumerate(catalogue) if item.lesson == catalogue[0].lesson)
     prompt_links = links(editor.locator(".widget-html").first)  # the question's citations come before the boxes
+    after_list = 0
     for section in order:
         if section == "list":  # the evidence list box: one stop; arrows move, Shift+arrow extends the choice
             listbox = editor.get_by_role("listbox", name="Evidence")
@@ -333,10 +334,13 @@ def task_memo(notebook, keys, lesson: int) -> None:
                 keys.press("ArrowDown")
             for _ in range(template.min_evidence - 1):
                 keys.press("Shift+ArrowDown")
-            expect(editor.locator(".widget-html ul li")).to_have_count(template.min_evidence)
+            chosen = editor.locator(".widget-html").filter(has_text="Evidence you ticked")
+            expect(chosen.locator("li")).to_have_count(template.min_evidence)
+            after_list = links(chosen)  # the ticked evidence is listed with its citations, next in Tab order
             continue
-        keys.tab_to(editor.get_by_role("textbox", name=section.title, exact=True),
-                    limit=None if keys.steps else TABS_TO_ENTER + prompt_links)
+        limit = TABS_TO_ENTER + prompt_links if not keys.steps else TABS_PER_STEP + after_list
+        after_list = 0
+        keys.tab_to(editor.get_by_role("textbox", name=section.title, exact=True), limit=limit)
         keys.type(words(section.min_words + 2))
     keys.press_button(editor.get_by_role("button", name="Check my memo"))
     expect(editor.get_by_role("alert")).to_contain_text("Every section is written")

@@ -29,7 +29,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-__all__ = ["ChoiceGroup"]
+__all__ = ["ChoiceGroup", "ChoiceList"]
 
 _ESM = r"""
 let groups = 0;
@@ -180,5 +180,124 @@ class ChoiceGroup(anywidget.AnyWidget):
     @traitlets.observe("index")
     def _index_to_value(self, change) -> None:
         value = None if change["new"] is None else self._options[change["new"]][1]
+        if self.value != value:
+            self.value = value
+
+
+_LIST_ESM = r"""
+function render({ model, el }) {
+  const id = `usvn-list-${Math.random().toString(36).slice(2, 10)}`;
+  const box = document.createElement("div");
+  box.className = "usvn-choice-list";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  const select = document.createElement("select");
+  select.id = id;
+  select.multiple = true;
+  // As in the choice group: JupyterLab's keymap leaves the keys pressed here alone, so the arrow keys move
+  // through the list (Shift+arrow extends the choice, Ctrl+arrow moves without choosing, Ctrl+Space toggles).
+  select.setAttribute("data-lm-suppress-shortcuts", "true");
+  select.addEventListener("keydown", (event) => {
+    if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Home", "End", "PageUp", "PageDown"]
+        .includes(event.key)) {
+      event.stopPropagation();
+    }
+  });
+  select.addEventListener("change", () => {
+    model.set("indices", [...select.options].filter((option) => option.selected).map((option) => option.index));
+    model.save_changes();
+  });
+  box.append(label, select);
+  el.append(box);
+
+  function draw() {
+    label.textContent = model.get("description");
+    select.size = model.get("rows");
+    select.replaceChildren(...model.get("labels").map((text, index) => {
+      const option = document.createElement("option");
+      option.value = String(index);
+      option.textContent = text;
+      return option;
+    }));
+    mark();
+  }
+  function mark() {
+    const chosen = new Set(model.get("indices"));
+    [...select.options].forEach((option) => { option.selected = chosen.has(option.index); });
+  }
+  model.on("change:labels", draw);
+  model.on("change:description", draw);
+  model.on("change:rows", draw);
+  model.on("change:indices", mark);
+  draw();
+  return () => {
+    model.off("change:labels", draw);
+    model.off("change:description", draw);
+    model.off("change:rows", draw);
+    model.off("change:indices", mark);
+  };
+}
+export default { render };
+"""
+
+_LIST_CSS = """
+.usvn-choice-list {display: flex; flex-direction: column; gap: 4px; width: 95%;}
+.usvn-choice-list label {font-weight: bold;}
+.usvn-choice-list select {width: 100%; font: inherit;}
+.usvn-choice-list select:focus-visible {outline: 3px solid #0b5cad; outline-offset: 2px;}
+"""
+
+
+class ChoiceList(anywidget.AnyWidget):
+    """A labelled list box for choosing several options: one Tab stop, arrow keys that work inside JupyterLab.
+
+    Mirrors ``SelectMultiple``: ``options`` (``(label, value)`` pairs), ``value`` (a tuple), ``description``.
+
+    >>> evidence = ChoiceList(options=[("One", "a"), ("Two", "b")], description="Evidence")
+    >>> evidence.value = ("b",)
+    >>> evidence.indices
+    [1]
+    """
+
+    _esm = _LIST_ESM
+    _css = _LIST_CSS
+    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    indices = traitlets.List(traitlets.Int()).tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    rows = traitlets.Int(10).tag(sync=True)
+    value = traitlets.Tuple()
+
+    def __init__(self, options=(), value=(), description: str = "", rows: int = 10, **kwargs) -> None:
+        if not description.strip():
+            raise ValueError("A choice list needs a description: it is the list's name for screen readers.")
+        self._options = _pairs(options)
+        for ignored in ("style", "layout"):
+            kwargs.pop(ignored, None)
+        super().__init__(labels=[label for label, _ in self._options], description=description, rows=rows, **kwargs)
+        self.value = tuple(value)
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        return list(self._options)
+
+    @traitlets.validate("value")
+    def _check_value(self, proposal):
+        values = [value for _, value in self._options]
+        unknown = [item for item in proposal["value"] if item not in values]
+        if unknown:
+            raise traitlets.TraitError(f"Not among the choices in {self.description!r}: "
+                                       f"{', '.join(map(repr, unknown))}.")
+        return tuple(proposal["value"])
+
+    @traitlets.observe("value")
+    def _value_to_indices(self, change) -> None:
+        values = [value for _, value in self._options]
+        indices = [values.index(item) for item in change["new"]]  # in the order given, as SelectMultiple keeps it
+        if list(self.indices) != indices:
+            self.indices = indices
+
+    @traitlets.observe("indices")
+    def _indices_to_value(self, change) -> None:
+        value = tuple(self._options[index][1] for index in change["new"] if 0 <= index < len(self._options))
         if self.value != value:
             self.value = value

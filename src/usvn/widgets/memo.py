@@ -13,7 +13,7 @@ from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, 
                        memo_from_markdown, save_draft)
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
-from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.choices import ChoiceGroup, ChoiceList
 from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["MemoEditor", "RubricSelfCheck", "show_rubric"]
@@ -38,9 +38,9 @@ class MemoEditor:
                 layout=widgets.Layout(width="95%", height="6em" if section.id != "question" else "3.5em"))
             for section in self.template.sections
         }
-        self.evidence = widgets.SelectMultiple(
+        self.evidence = ChoiceList(
             options=[(item.option_label, item.id) for item in self.catalogue.values()], value=(), rows=10,
-            description="Evidence", style={"description_width": "9em"}, layout=widgets.Layout(width="95%"))
+            description="Evidence")
         self.chosen = widgets.HTML()
         self.evidence.observe(lambda _: self._show_chosen(), names="value")
         self.save_button = widgets.Button(description="Save draft", icon="save",
@@ -56,7 +56,8 @@ class MemoEditor:
         self.load_message = self._load()
         evidence_help = (f"Tick at least {self.template.min_evidence} pieces of evidence from at least "
                          f"{self.template.min_lessons} lessons (hold Ctrl or Shift to tick more than one; "
-                         "Shift with the arrow keys works too). Each is listed below with its citation.")
+                         "from the keyboard, Shift with the arrow keys extends the choice, and Ctrl with the arrow "
+                         "keys moves without choosing, then Ctrl+Space ticks). Each is listed below with its citation.")
         self.widget = widgets.VBox([
             widgets.HTML(self._prompt_html()),
             *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][:2],
