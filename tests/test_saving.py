@@ -175,6 +175,19 @@ def test_quiz_attempts_are_kept_with_answer_verdict_and_time(tmp_path):
     assert again.attempts == 2 and not again.explain_button.disabled and again.answer == question.correct_answer()
 
 
+def test_attempts_html_lists_the_attempts_for_review(tmp_path):
+    from usvn.quiz.widgets import attempts_html
+
+    lesson, number, question = _question(MultipleChoice)
+    assert "No saved quiz attempts" in attempts_html(lesson, tmp_path)
+    view = QuestionView(question, number, lesson, tmp_path)
+    view.answer = question.wrong_answer()
+    view.check()
+    table = attempts_html(lesson, tmp_path)
+    assert "<caption>Your quiz attempts" in table and "(1;" in table
+    assert f">{question.id}</th><td>{question.wrong_answer()}</td><td>Not quite</td>" in table
+
+
 def test_the_reflection_says_where_it_saved_on_compare(tmp_path):
     prompt = ReflectionPrompt("tran-2021-strategic-partnership", notes_folder=tmp_path)
     prompt.text.value = LONG_TEXT + " " + LONG_TEXT

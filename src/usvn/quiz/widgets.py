@@ -12,21 +12,14 @@ import traitlets
 from IPython.display import display
 
 from usvn.display import WithStaticFallback, announce
+from usvn.notes import quiz_attempts
 from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
 from usvn.quiz.static import question_html, question_text
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave
 
-__all__ = ["QuestionView", "quiz_views", "show_quiz"]
-
-#: ipywidgets gives every radio option one fixed line, so a long option overlaps the next one in JupyterLab
-#: (seen in the browser tests): let options wrap, scoped to the quiz's own boxes.
-_QUIZ_STYLE = (
-    "<style>.usvn-quiz-question .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
-    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
-    ".usvn-quiz-question .widget-radio-box input {flex: none; margin-top: 0.2em;}</style>"
-)
+__all__ = ["QuestionView", "attempts_html", "quiz_views", "show_attempts", "show_quiz"]
 
 
 class QuestionView:
@@ -61,7 +54,7 @@ class QuestionView:
         self.explain_button.on_click(lambda _: self.explain())
         self.reset_button.on_click(lambda _: self.reset())
         prompt = widgets.HTML(
-            f"{_QUIZ_STYLE}<p><strong>Question {number}</strong> ({escape(question.label)}). "
+            f"<p><strong>Question {number}</strong> ({escape(question.label)}). "
             f"{inline_markdown(question.prompt)}</p>"
         )
         self.widget = widgets.VBox(
@@ -181,3 +174,30 @@ def show_quiz(lesson_number: int) -> None:
     """Display every question of a lesson's quiz, each with its own controls and feedback."""
     for view in quiz_views(load_quiz(lesson_number)):
         display(view)
+
+
+_VERDICTS = {"correct": "Correct", "partial": "Partly right", "incorrect": "Not quite"}
+
+
+def attempts_html(lesson: int | None = None, notes_folder: Path | None = None) -> str:
+    """The student's saved quiz attempts as a table (time, question, answer, verdict), oldest first."""
+    attempts = quiz_attempts(lesson, notes_folder)
+    which = f"lesson {lesson:02d}" if lesson is not None else "every lesson"
+    if not attempts:
+        return f"<p>No saved quiz attempts for {which} yet: check an answer in a quiz, and it is kept here.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(str(item.get('time', '')))}</td><td>{escape(str(item.get('lesson', '')))}</td>"
+        f"<th scope=\"row\">{escape(str(item.get('question', '')))}</th><td>{escape(str(item.get('answer', '')))}</td>"
+        f"<td>{escape(_VERDICTS.get(item.get('verdict'), str(item.get('verdict', ''))))}</td></tr>"
+        for item in attempts
+    )
+    return (f"<table><caption>Your quiz attempts, {which} ({len(attempts)}; times in UTC)</caption><thead><tr>"
+            "<th scope=\"col\">Time</th><th scope=\"col\">Lesson</th><th scope=\"col\">Question</th>"
+            "<th scope=\"col\">Your answer</th><th scope=\"col\">Verdict</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def show_attempts(lesson: int | None = None) -> None:
+    """Display the student's saved quiz attempts, for their own review."""
+    display({"text/html": attempts_html(lesson), "text/plain": f"{len(quiz_attempts(lesson))} saved quiz attempt(s)."},
+            raw=True)

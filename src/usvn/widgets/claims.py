@@ -17,12 +17,9 @@ from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ClaimView", "claim_views", "module_reading_html", "show_claims"]
 
-#: Radio and check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
+#: Check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
 CARD_STYLE = (
-    "<style>.usvn-card .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
-    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
-    ".usvn-card .widget-radio-box input {flex: none; margin-top: 0.2em;}"
-    ".usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
+    "<style>.usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
     "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
 )
 
