@@ -109,8 +109,8 @@ class Keyboard:
             self.press("ArrowDown")
         assert radios.nth(wanted).is_checked(), f"{self.task}: the arrow keys did not reach {label!r}"
 
-    def press_button(self, button, key: str = "Enter") -> None:
-        self.tab_to(button)
+    def press_button(self, button, key: str = "Enter", limit: int | None = None) -> None:
+        self.tab_to(button, limit=limit)
         self.press(key)
 
 
@@ -170,11 +170,15 @@ def task_quiz(notebook, keys, lesson: int) -> None:
                 keys.choose(group, rf"^\({re.escape(question.correct_answer())}\) ", backwards=True)
             else:
                 keys.choose(group, rf"^\({re.escape(question.correct_answer())}\) ")
-        elif isinstance(question, MultipleSelect):
+        elif isinstance(question, MultipleSelect):  # check boxes: one Tab stop each, as they should be
             for option in question.options:
                 if option.id in question.correct_answer():
-                    keys.tab_to(box.get_by_role("checkbox", name=re.compile(rf"^\({re.escape(option.id)}\) ")))
+                    keys.tab_to(box.get_by_role("checkbox", name=re.compile(rf"^\({re.escape(option.id)}\) ")),
+                                limit=TABS_PER_STEP + len(question.options) if keys.steps else TABS_TO_ENTER)
                     keys.press("Space")
+            keys.press_button(check, limit=TABS_PER_STEP + len(question.options))
+            expect(alert).to_contain_text("Correct.")
+            continue
         else:
             keys.tab_to(box.get_by_role("textbox", name="Your answer"))
             answer = question.correct_answer()
