@@ -224,3 +224,23 @@ def test_a_choice_group_renders_a_fieldset_with_a_legend_and_radios_sharing_one_
     assert 'createElement("fieldset")' in source and 'createElement("legend")' in source
     assert "input.name = name" in source and 'input.type = "radio"' in source
     assert "data-lm-suppress-shortcuts" in source
+
+
+def test_the_memo_draft_is_kept_as_it_changes_and_comes_back(tmp_path, monkeypatch):
+    from usvn.widgets.memo import MemoEditor
+
+    path = tmp_path / "05-memo.md"
+    editor = MemoEditor(path)
+    assert not path.exists()
+    editor.areas["recommendation"].value = LONG_TEXT
+    assert LONG_TEXT in path.read_text()
+    assert MemoEditor(path).areas["recommendation"].value == LONG_TEXT
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    before = path.read_bytes()
+    monkeypatch.setattr(notes.tempfile, "mkstemp", refuse)
+    editor.areas["risks"].value = LONG_TEXT
+    assert "Could not save your draft" in said(editor.output) and editor.areas["risks"].value == LONG_TEXT
+    assert path.read_bytes() == before, "a failed save touched the saved draft"

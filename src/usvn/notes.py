@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["DEFAULT_FOLDER", "FORMAT", "VERSION", "NoteFile", "NoteError", "notes_folder", "quiz_attempts",
-           "read_note", "write_json_atomic"]
+           "read_note", "write_json_atomic", "write_text_atomic"]
 
 #: Beside the notebook: JupyterLab runs a notebook's kernel in the notebook's folder.
 DEFAULT_FOLDER = Path("my-notes")
@@ -65,12 +65,16 @@ def write_json_atomic(path: Path, payload: Any) -> None:
     Raises ``OSError`` if the folder cannot be written; the temporary file is then removed and ``path`` is
     unchanged.
     """
+    write_text_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, ensure_ascii=False, indent=1)
-            stream.write("\n")
+            stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

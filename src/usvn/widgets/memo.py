@@ -10,7 +10,8 @@ from IPython.display import HTML
 
 from usvn.display import WithStaticFallback, announce
 from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, load_memo_template,
-                       memo_from_markdown, save_draft)
+                       memo_from_markdown, memo_to_markdown)
+from usvn.notes import write_text_atomic
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.choices import ChoiceGroup, ChoiceList
@@ -25,7 +26,8 @@ def show_rubric(rubric_id: str = "memo") -> HTML:
 
 
 class MemoEditor:
-    """One text area per memo section and a list of cited evidence; Save and Check keep the draft on disk."""
+    """One text area per memo section and a list of cited evidence; the draft is kept on disk as it changes
+    (each box when the focus leaves it), and on Save and Check."""
 
     def __init__(self, path: Path = DEFAULT_PATH) -> None:
         self.template = load_memo_template()
@@ -34,7 +36,7 @@ class MemoEditor:
         self.areas = {
             section.id: widgets.Textarea(
                 value="", placeholder=f"{section.prompt} (at least {section.min_words} words)",
-                description=section.title, style={"description_width": "9em"},
+                description=section.title, style={"description_width": "9em"}, continuous_update=False,
                 layout=widgets.Layout(width="95%", height="6em" if section.id != "question" else "3.5em"))
             for section in self.template.sections
         }
@@ -68,6 +70,14 @@ class MemoEditor:
         self._show_chosen()
         if self.load_message:
             announce(self.output, self.load_message)
+        for control in (*self.areas.values(), self.evidence):
+            control.observe(lambda _: self._save_quietly(), names="value")
+
+    def _save_quietly(self) -> None:
+        """Keep the draft as it changes; speak only when saving fails."""
+        path, message = self._save()
+        if path is None:
+            announce(self.output, message)
 
     def _prompt_html(self) -> str:
         return (f"<p><strong>Memo question.</strong> {inline_markdown(self.template.question)}</p>"
@@ -111,7 +121,8 @@ class MemoEditor:
 
     def _save(self) -> tuple[Path | None, str]:
         try:
-            path = save_draft(self.draft(), self.path)
+            write_text_atomic(self.path, memo_to_markdown(self.draft()))
+            path = self.path
         except OSError as error:
             return None, (f"Could not save your draft ({error.strerror or error}). "
                           "Copy your text somewhere safe before closing the notebook.")
