@@ -226,6 +226,7 @@ def task_claims(notebook, keys, lesson: int) -> None:
     from playwright.sync_api import expect
 
     from usvn.claims import load_claims
+    from usvn.quiz.model import MultipleChoice, load_quiz
 
     source_id = re.search(r"show_claims\(\s*[\"']([^\"']+)[\"']",
                           next(s for s in notebook.code_sources() if "show_claims(" in s))[1]
@@ -439,12 +440,13 @@ def problems(notebook: LabNotebook) -> list[str]:
 
 
 def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_server):
-    """A claim's tag and rating and a reflection, entered in the page, are in the page again after the kernel
-    restarts and every cell runs again."""
+    """A claim's rating and a quiz answer, chosen in the page, are chosen again in the page after the kernel
+    restarts and every cell runs again (the kernel keeps nothing: they come back from my-notes/)."""
     from playwright.sync_api import expect
 
     from browser.conftest import new_page
     from usvn.claims import load_claims
+    from usvn.quiz.model import MultipleChoice, load_quiz
 
     notes = lab_server.root / "my-notes"
     shutil.rmtree(notes, ignore_errors=True)
@@ -460,13 +462,19 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         rating = card.get_by_role("group", name=re.compile("how well supported")) \
             .get_by_role("radio", name=claim.rating, exact=True)
         rating.check()
-        saved = notes / f"02-claim-{claim.id}.json"
-        notebook.page.wait_for_function("() => true")  # let the change reach the kernel
-        for _ in range(40):
-            if saved.is_file() and claim.rating in saved.read_text():
-                break
-            notebook.page.wait_for_timeout(250)
-        assert saved.is_file() and claim.rating in saved.read_text(), "the rating was not saved"
+        question = next(q for q in load_quiz(2).questions if isinstance(q, MultipleChoice))
+        number = load_quiz(2).questions.index(question) + 1
+        answer_group = notebook.output_of("show_quiz(2)").get_by_role("group", name=f"Your answer to question {number}")
+        answer_group.scroll_into_view_if_needed()
+        answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))
+        answer.check()
+        for saved, value in ((notes / f"02-claim-{claim.id}.json", claim.rating),
+                             (notes / f"02-quiz-{question.id}.json", question.wrong_answer())):
+            for _ in range(40):
+                if saved.is_file() and f'"{value}"' in saved.read_text():
+                    break
+                notebook.page.wait_for_timeout(250)
+            assert saved.is_file() and f'"{value}"' in saved.read_text(), f"{saved.name} was not saved"
 
         notebook.page.evaluate(
             """async () => {
@@ -478,6 +486,8 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         card.scroll_into_view_if_needed()
         expect(card.get_by_role("group", name=re.compile("how well supported"))
                .get_by_role("radio", name=claim.rating, exact=True)).to_be_checked()
+        expect(notebook.output_of("show_quiz(2)").get_by_role("group", name=f"Your answer to question {number}")
+               .get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))).to_be_checked()
         assert not problems(notebook)
     finally:
         notebook.screenshot("restart-restored")
