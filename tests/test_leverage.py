@@ -208,7 +208,8 @@ def test_builder_accepts_a_complete_argument_saves_it_and_shows_the_notes(tmp_pa
     builder.justification.value = TEXT
     builder.check_button.click()
     assert "It is not graded" in printed(builder)
-    assert builder.saved_to == tmp_path / "03-argument-ratify-c87.md" and TEXT in builder.saved_to.read_text()
+    assert builder.saved_to == tmp_path / "03-argument-ratify-c87.json"
+    assert json.loads(builder.saved_to.read_text())["data"]["justification"] == TEXT
     shown = "".join(output["data"]["text/html"] for output in builder.feedback.outputs)
     assert "Bilateral (your channel)" in shown and "#src-" in shown
 

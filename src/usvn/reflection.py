@@ -13,11 +13,9 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 from usvn.data import DataError, check_citations, load_data
 
-__all__ = ["Assessment", "Point", "Reflection", "load_reflection", "save_note"]
+__all__ = ["Assessment", "Point", "Reflection", "load_reflection"]
 
 MAX_CHARACTERS = 5000
 
@@ -65,11 +63,3 @@ def load_reflection(reflection_id: str) -> Reflection:
             points = tuple(Point(point["text"], tuple(point["sources"])) for point in record["points"])
             return Reflection(**{**record, "points": points, "sources": tuple(record["sources"])})
     raise DataError(f"No reflection prompt '{reflection_id}' in reflections.yaml.")
-
-
-def save_note(reflection: Reflection, text: str, folder: Path = Path("my-notes")) -> Path:
-    """Keep the student's answer in a Markdown file beside the notebook, so a kernel restart loses nothing."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{reflection.lesson:02d}-{reflection.id}.md"
-    path.write_text(f"# {reflection.prompt}\n\n{text.strip()}\n", encoding="utf-8")
-    return path

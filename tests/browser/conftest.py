@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser.lab import CHROMIUM, CHROMIUM_ARGS, JupyterLabServer, LabNotebook, summarize_axe
+from browser.lab import CHROMIUM, CHROMIUM_ARGS, TAB_COUNTS, JupyterLabServer, LabNotebook, summarize_axe
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -137,6 +137,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "browser test timings (s)")
         for what, seconds in TIMINGS.items():
             terminalreporter.write_line(f"{what}: {seconds:.1f}")
+    if TAB_COUNTS:
+        terminalreporter.write_sep("-", "Tab presses to finish each keyboard task")
+        for task, counts in TAB_COUNTS.items():
+            terminalreporter.write_line(f"{task}: {counts['tabs']} in {counts['steps']} steps "
+                                        f"(at most {counts['most in one step']} in one)")
     axe = summarize_axe()
     if axe:
         terminalreporter.write_sep("-", "axe-core findings (all impacts; only serious and critical in ours fail)")

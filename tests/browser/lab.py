@@ -39,6 +39,9 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
 
+#: Tab presses per keyboard task (test_keyboard.py), printed at the end of the run.
+TAB_COUNTS: dict[str, dict[str, int]] = {}
+
 ERROR_OUTPUT = '[data-mime-type="application/vnd.jupyter.error"], [data-mime-type="application/vnd.jupyter.stderr"]'
 
 
@@ -90,6 +93,7 @@ class JupyterLabServer:
             JUPYTERLAB_WORKSPACES_DIR=str(self.state / "workspaces"),
             JUPYTER_PLATFORM_DIRS="1",
         )
+        environment.pop("USVN_NOTES_DIR", None)  # the kernels save in my-notes/ beside the notebooks, as students' do
         command = [
             sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",

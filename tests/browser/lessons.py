@@ -37,7 +37,7 @@ def _set_answer(box, question, answer) -> None:
 
     if isinstance(question, MultipleChoice):
         label = question.label_of(answer)  # options are shown in a fixed shuffle, relabelled a, b, c...
-        box.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
+        box.locator("label.usvn-choice").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
             .locator("input[type=radio]").check()
     elif isinstance(question, MultipleSelect):
         for label, option in question.shown_options():
@@ -206,7 +206,7 @@ def _press_until(button, feedback, text: str, tries: int = 3) -> None:
 
 def _choose(group, text: str) -> None:
     """Tick the radio button whose label is ``text`` (a whole label, or the part before its first colon)."""
-    group.locator(".widget-radio-box label").filter(has_text=re.compile(rf"^{re.escape(text)}(:|$)")) \
+    group.locator("label.usvn-choice").filter(has_text=re.compile(rf"^{re.escape(text)}(:|$)")) \
         .locator("input[type=radio]").check()
 
 
@@ -231,7 +231,7 @@ def exercise_claims(notebook: LabNotebook, lesson_number: int) -> None:
         expect(feedback).to_contain_text("Not yet: choose the kind of evidence")
         expect(feedback).not_to_contain_text("The module's reading")
 
-        groups = card.locator(".widget-radio")
+        groups = card.locator("fieldset.usvn-choices")
         accepted = {claim.evidence_kind, *(item.kind for item in claim.also_defensible)}
         other = next(kind for kind in EVIDENCE_KINDS if kind not in accepted)
         _choose(groups.nth(0), other)
@@ -270,7 +270,7 @@ def exercise_case_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     expect(chart).to_have_count(0)
 
     def code(index: int, channel: str, outcome: str) -> None:
-        groups = cards.nth(index).locator(".widget-radio")
+        groups = cards.nth(index).locator("fieldset.usvn-choices")
         _choose(groups.nth(0), channel_label(channel))
         _choose(groups.nth(1), outcome_label(outcome))
 
@@ -313,7 +313,7 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         expect(feedback).to_contain_text("Select at least one counter-case")
 
         note = ask.notes[0]
-        _choose(builder.locator(".widget-radio").first, channel_label(note.channel))
+        _choose(builder.locator("fieldset.usvn-choices").first, channel_label(note.channel))
         numbers = {case.id: number for number, case in enumerate(cases, start=1)}
         titles = {case.id: case.title for case in cases}
         supporting = [case.id for case in cases if case.id not in note.cases[-1:]][:2]
@@ -325,7 +325,7 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         builder.get_by_role("textbox", name="Your justification").fill(words)
         _press_until(check, feedback, "It is not graded")
         expect(feedback).to_contain_text(f"{channel_label(note.channel)} (your channel)")
-        saved = notebook.server.root / "my-notes" / f"03-argument-{ask_id}.md"
+        saved = notebook.server.root / "my-notes" / f"03-argument-{ask_id}.json"
         assert saved.is_file() and words in saved.read_text(), "the argument was not saved beside the notebook"
         notebook.screenshot_of(builder, f"argument-{ask_id}")
 # Margin calculator (usvn.widgets.MarginCalculator): bad inputs get messages, the surrogate moves the margin.
@@ -351,7 +351,8 @@ def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
     expect(feedback).to_contain_text("'two' is not a number")
     calculator.get_by_role("button", name="Back to the example").click()
     expect(feedback).to_contain_text("Surrogate A (hypothetical): No dumping")
-    calculator.get_by_role("combobox", name="Surrogate country").select_option(label="Surrogate B (hypothetical)")
+    calculator.get_by_role("group", name="Surrogate country").get_by_role("radio", name="Surrogate B (hypothetical)") \
+        .check()
     expect(feedback).to_contain_text("Surrogate B (hypothetical): Dumping margin of 30.5%")
     expect(feedback.locator("table caption")).to_contain_text("Surrogate B (hypothetical)")
     expect(calculator.locator(".widget-output img")).to_have_attribute("alt", re.compile(r"Surrogate B \(hypothetical\) \(your choice\)"))
@@ -377,7 +378,8 @@ def exercise_scorecard(notebook: LabNotebook, lesson_number: int) -> None:
     compare.click()
     expect(feedback).to_contain_text("Finish your own scorecard")
     for factor, rating in zip(factors, (2, 1, 3, 2, 2, 4)):
-        scorecard.get_by_role("combobox", name=f"Rating ({factor.number})").select_option(index=rating)
+        scorecard.get_by_role("group", name=f"Rating ({factor.number}): {factor.title}").get_by_role("radio") \
+            .nth(rating - 1).check()
         scorecard.get_by_role("textbox", name=f"Reason ({factor.number})").fill("The US finding outweighs the claim.")
     show.click()
     expect(feedback).to_contain_text("Your weighted average is 2.3")

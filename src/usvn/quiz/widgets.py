@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+import traitlets
 from IPython.display import display
 
 from usvn.display import WithStaticFallback, announce
+from usvn.notes import quiz_attempts
 from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
 from usvn.quiz.static import question_html, question_text
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.saving import Autosave
 
-__all__ = ["QuestionView", "quiz_views", "show_quiz"]
-
-#: ipywidgets gives every radio option one fixed line, so a long option overlaps the next one in JupyterLab
-#: (seen in the browser tests): let options wrap, scoped to the quiz's own boxes.
-_QUIZ_STYLE = (
-    "<style>.usvn-quiz-question .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
-    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
-    ".usvn-quiz-question .widget-radio-box input {flex: none; margin-top: 0.2em;}</style>"
-)
+__all__ = ["QuestionView", "attempts_html", "quiz_views", "show_attempts", "show_quiz"]
 
 
 class QuestionView:
     """One question: its controls, Check / Show explanation / Try again buttons and a feedback area.
 
-    The explanation stays locked until the student has checked an answer at least once.
+    The explanation stays locked until the student has checked an answer at least once. The answer and every
+    checked attempt (answer, verdict, time) are saved in ``my-notes/NN-quiz-<question id>.json`` and come
+    back when the cell runs again; ``usvn.notes.quiz_attempts()`` lists them.
     """
 
-    def __init__(self, question: Question, number: int) -> None:
+    def __init__(self, question: Question, number: int, lesson: int | None = None,
+                 notes_folder: Path | None = None) -> None:
         self.question = question
         self.number = number
+        self.lesson = lesson
         self.attempts = 0
         self.last_feedback: Feedback | None = None
         self._checkboxes: list[widgets.Checkbox] = []
@@ -52,7 +54,7 @@ class QuestionView:
         self.explain_button.on_click(lambda _: self.explain())
         self.reset_button.on_click(lambda _: self.reset())
         prompt = widgets.HTML(
-            f"{_QUIZ_STYLE}<p><strong>Question {number}</strong> ({escape(question.label)}). "
+            f"<p><strong>Question {number}</strong> ({escape(question.label)}). "
             f"{inline_markdown(question.prompt)}</p>"
         )
         self.widget = widgets.VBox(
@@ -61,14 +63,37 @@ class QuestionView:
             layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
         )
         self.widget.add_class("usvn-quiz-question")
+        name = f"{lesson:02d}-quiz-{question.id}" if lesson is not None else f"quiz-{question.id}"
+        self.attempt_log: list[dict[str, Any]] = []
+        self.autosave = Autosave(name, "quiz", self._saved_state, self.feedback, notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch(self._checkboxes or [self.answer_control])
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict[str, Any]:
+        return {"lesson": self.lesson, "question": self.question.id, "answer": self.answer,
+                "attempts": self.attempt_log}
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        attempts = data.get("attempts")
+        self.attempt_log = [item for item in attempts if isinstance(item, dict)] if isinstance(attempts, list) else []
+        self.attempts = len(self.attempt_log)
+        if self.attempts:
+            self.explain_button.disabled = False
+            self.explain_button.tooltip = "Show why, with sources"
+        if data.get("answer") is not None:
+            with self.autosave.muted():
+                try:
+                    self.answer = data["answer"]
+                except (traitlets.TraitError, ValueError, TypeError, LookupError):
+                    pass  # an answer the question no longer offers: start that question afresh
 
     def _make_control(self) -> widgets.Widget:
         question = self.question
         if isinstance(question, MultipleChoice):
-            return widgets.RadioButtons(
+            return ChoiceGroup(
                 options=[(f"({label}) {option.text}", option.id) for label, option in question.shown_options()],
-                value=None, description="Your answer", layout=widgets.Layout(width="auto"),
-                style={"description_width": "initial"},
+                value=None, description=f"Your answer to question {self.number}",
             )
         if isinstance(question, MultipleSelect):
             self._checkboxes = [
@@ -108,8 +133,12 @@ class QuestionView:
             self.attempts += 1
             self.explain_button.disabled = False
             self.explain_button.tooltip = "Show why, with sources"
+            self.attempt_log.append({"answer": self.answer, "verdict": result.status,
+                                     "time": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+            self.autosave.save()
         tries = f" (attempt {self.attempts})" if self.attempts > 1 and result.status != "invalid" else ""
-        self._say(f"{result}{tries}")
+        unsaved = f" {self.autosave.problem}" if not self.autosave.last_ok else ""
+        self._say(f"{result}{tries}{unsaved}")
         return result
 
     def explain(self) -> None:
@@ -136,11 +165,39 @@ class QuestionView:
         )._repr_mimebundle_(**kwargs)
 
 
-def quiz_views(quiz: Quiz) -> list[QuestionView]:
-    return [QuestionView(question, number) for number, question in enumerate(quiz.questions, start=1)]
+def quiz_views(quiz: Quiz, notes_folder: Path | None = None) -> list[QuestionView]:
+    return [QuestionView(question, number, quiz.lesson, notes_folder)
+            for number, question in enumerate(quiz.questions, start=1)]
 
 
 def show_quiz(lesson_number: int) -> None:
     """Display every question of a lesson's quiz, each with its own controls and feedback."""
     for view in quiz_views(load_quiz(lesson_number)):
         display(view)
+
+
+_VERDICTS = {"correct": "Correct", "partial": "Partly right", "incorrect": "Not quite"}
+
+
+def attempts_html(lesson: int | None = None, notes_folder: Path | None = None) -> str:
+    """The student's saved quiz attempts as a table (time, question, answer, verdict), oldest first."""
+    attempts = quiz_attempts(lesson, notes_folder)
+    which = f"lesson {lesson:02d}" if lesson is not None else "every lesson"
+    if not attempts:
+        return f"<p>No saved quiz attempts for {which} yet: check an answer in a quiz, and it is kept here.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(str(item.get('time', '')))}</td><td>{escape(str(item.get('lesson', '')))}</td>"
+        f"<th scope=\"row\">{escape(str(item.get('question', '')))}</th><td>{escape(str(item.get('answer', '')))}</td>"
+        f"<td>{escape(_VERDICTS.get(item.get('verdict'), str(item.get('verdict', ''))))}</td></tr>"
+        for item in attempts
+    )
+    return (f"<table><caption>Your quiz attempts, {which} ({len(attempts)}; times in UTC)</caption><thead><tr>"
+            "<th scope=\"col\">Time</th><th scope=\"col\">Lesson</th><th scope=\"col\">Question</th>"
+            "<th scope=\"col\">Your answer</th><th scope=\"col\">Verdict</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def show_attempts(lesson: int | None = None) -> None:
+    """Display the student's saved quiz attempts, for their own review."""
+    display({"text/html": attempts_html(lesson), "text/plain": f"{len(quiz_attempts(lesson))} saved quiz attempt(s)."},
+            raw=True)

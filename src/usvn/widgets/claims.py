@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -11,15 +12,14 @@ from usvn.claims import EVIDENCE_KINDS, RATINGS, Claim, Comparison, load_claims,
 from usvn.data import load_sources
 from usvn.display import WithStaticFallback, announce
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ClaimView", "claim_views", "module_reading_html", "show_claims"]
 
-#: Radio and check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
+#: Check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
 CARD_STYLE = (
-    "<style>.usvn-card .widget-radio-box label {height: auto; line-height: 1.4; padding: 3px 0; "
-    "display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;}"
-    ".usvn-card .widget-radio-box input {flex: none; margin-top: 0.2em;}"
-    ".usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
+    "<style>.usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
     "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
 )
 
@@ -45,18 +45,21 @@ def module_reading_html(claim: Claim, comparison: Comparison | None = None) -> s
 
 
 class ClaimView:
-    """One claim: a Dropdown for the kind of evidence, RadioButtons for the rating, a Compare button."""
+    """One claim: a choice group for the kind of evidence, one for the rating, a Compare button.
 
-    def __init__(self, claim: Claim, number: int) -> None:
+    The tag and the rating are saved in ``my-notes/02-claim-<claim id>.json`` as they change, and come back when
+    the cell runs again.
+    """
+
+    def __init__(self, claim: Claim, number: int, notes_folder: Path | None = None) -> None:
         self.claim = claim
         self.number = number
-        self.kind = widgets.RadioButtons(
+        self.kind = ChoiceGroup(
             options=[(f"{kind}: {meaning}", kind) for kind, meaning in EVIDENCE_KINDS.items()],
-            value=None, description="Evidence it rests on", style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto"),
+            value=None, description=f"Claim {number}: evidence it rests on",
         )
-        self.rating = widgets.RadioButtons(options=list(RATINGS), value=None, description="How well supported?",
-                                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+        self.rating = ChoiceGroup(options=list(RATINGS), value=None, orientation="horizontal",
+                                  description=f"Claim {number}: how well supported?")
         self.compare_button = widgets.Button(description="Compare with the module", icon="balance-scale",
                                              button_style="primary", layout=widgets.Layout(width="auto"),
                                              tooltip=f"Compare your reading of claim {number} with the module's")
@@ -70,6 +73,14 @@ class ClaimView:
         )
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-claim")
+        self.autosave = Autosave(f"02-claim-{claim.id}", "claim",
+                                 lambda: {"kind": self.kind.value, "rating": self.rating.value}, self.feedback,
+                                 notes_folder)
+        with self.autosave.muted():
+            restore_value(self.kind, self.autosave.data.get("kind"))
+            restore_value(self.rating, self.autosave.data.get("rating"))
+        self.autosave.watch([self.kind, self.rating])
+        self.autosave.report_load()
 
     def compare(self) -> Comparison:
         result = self.claim.compare(self.kind.value, self.rating.value)
@@ -86,8 +97,9 @@ class ClaimView:
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
 
 
-def claim_views(source: str, first_number: int = 1) -> list[ClaimView]:
-    return [ClaimView(claim, number) for number, claim in enumerate(load_claims(source), start=first_number)]
+def claim_views(source: str, first_number: int = 1, notes_folder: Path | None = None) -> list[ClaimView]:
+    return [ClaimView(claim, number, notes_folder)
+            for number, claim in enumerate(load_claims(source), start=first_number)]
 
 
 def show_claims(source: str, first_number: int = 1) -> None:

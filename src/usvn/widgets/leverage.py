@@ -12,10 +12,12 @@ from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.leverage import (
     CHANNELS, OUTCOMES, Ask, Case, CodingReport, RateTable, channel_label, check_argument, compare_codings,
     compare_schemes, leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, rates_alt_text,
-    rates_figure, save_argument,
+    rates_figure,
 )
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.claims import CARD_STYLE
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ArgumentBuilder", "CaseExplorer", "RateExplorer", "case_html", "rates_table_html"]
 _VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
@@ -43,23 +45,24 @@ def _module_coding_html(case: Case, number: int) -> str:
 
 
 class CaseExplorer:
-    """Each case with channel and outcome radio buttons; the button draws the chart of the module's coding
-    beside the student's, and lists the reasons. Uncoded cases are named, never revealed."""
+    """Each case with channel and outcome choice groups; the button draws the chart of the module's coding
+    beside the student's, and lists the reasons. Uncoded cases are named, never revealed.
 
-    def __init__(self, cases: Sequence[Case] | None = None) -> None:
+    The codings are saved in ``my-notes/03-cases.json`` as they change, and come back when the cell runs again.
+    """
+
+    def __init__(self, cases: Sequence[Case] | None = None, notes_folder: Path | None = None) -> None:
         self.cases = tuple(cases if cases is not None else load_cases())
         self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
-        self.channel_menus: dict[str, widgets.RadioButtons] = {}
-        self.outcome_menus: dict[str, widgets.RadioButtons] = {}
+        self.channel_menus: dict[str, ChoiceGroup] = {}
+        self.outcome_menus: dict[str, ChoiceGroup] = {}
         cards = []
         for number, case in enumerate(self.cases, start=1):
-            channel = widgets.RadioButtons(options=[(channel_label(c), c) for c in CHANNELS], value=None,
-                                           description=f"Case {number} channel",
-                                           style={"description_width": "initial"},
-                                           layout=widgets.Layout(width="auto", margin="0 3em 0 0"))
-            outcome = widgets.RadioButtons(options=[(outcome_label(o), o) for o in reversed(OUTCOMES)], value=None,
-                                           description=f"Case {number} outcome",
-                                           style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+            channel = ChoiceGroup(options=[(channel_label(c), c) for c in CHANNELS], value=None,
+                                  description=f"Case {number} channel",
+                                  layout=widgets.Layout(width="auto", margin="0 3em 0 0"))
+            outcome = ChoiceGroup(options=[(outcome_label(o), o) for o in reversed(OUTCOMES)], value=None,
+                                  description=f"Case {number} outcome", layout=widgets.Layout(width="auto"))
             self.channel_menus[case.id], self.outcome_menus[case.id] = channel, outcome
             card = widgets.VBox([widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
                                 layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"))
@@ -76,6 +79,15 @@ class CaseExplorer:
         self.alt_text = ""
         self.widget = widgets.VBox([widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart,
                                     self.reasons])
+        self.autosave = Autosave("03-cases", "cases", lambda: {"codings": self.codings}, self.message, notes_folder)
+        saved = self.autosave.data.get("codings")
+        with self.autosave.muted():
+            for case_id, coding in (saved.items() if isinstance(saved, dict) else ()):
+                if case_id in self.channel_menus and isinstance(coding, list) and len(coding) == 2:
+                    restore_value(self.channel_menus[case_id], coding[0])
+                    restore_value(self.outcome_menus[case_id], coding[1])
+        self.autosave.watch([*self.channel_menus.values(), *self.outcome_menus.values()])
+        self.autosave.report_load()
 
     @property
     def codings(self) -> dict[str, tuple[str | None, str | None]]:
@@ -131,17 +143,21 @@ def _notes_html(ask: Ask, channel: str, numbers: dict[str, int]) -> str:
 
 
 class ArgumentBuilder:
-    """Choose a channel for an ask, tick supporting and counter cases, justify; the check is of structure only."""
+    """Choose a channel for an ask, tick supporting and counter cases, justify; the check is of structure only.
+
+    Everything is saved in ``my-notes/03-argument-<ask id>.json`` as it changes, and comes back when the cell
+    runs again.
+    """
 
     def __init__(self, ask: Ask | str = "ratify-c87", cases: Sequence[Case] | None = None,
-                 notes_folder: Path = Path("my-notes")) -> None:
+                 notes_folder: Path | None = None) -> None:
         self.ask = load_asks()[ask] if isinstance(ask, str) else ask
         self.cases = tuple(cases if cases is not None else load_cases())
         self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
         self.notes_folder = notes_folder
         self.saved_to: Path | None = None
-        self.channel = widgets.RadioButtons(options=[(channel_label(c), c) for c in CHANNELS], value=None,
-                                            description="Channel", style={"description_width": "initial"})
+        self.channel = ChoiceGroup(options=[(channel_label(c), c) for c in CHANNELS], value=None,
+                                   description="Channel you recommend")
         self.support_boxes = {case.id: widgets.Checkbox(value=False, indent=False,
                                                         description=f"Supports: case {number}, {case.title}",
                                                         layout=widgets.Layout(width="auto"))
@@ -152,7 +168,7 @@ class ArgumentBuilder:
                               for number, case in enumerate(self.cases, start=1)}
         self.justification = widgets.Textarea(
             value="", placeholder=f"Write at least {self.ask.min_words} words: how each case bears on the ask.",
-            description="Your justification", style={"description_width": "initial"},
+            description="Your justification", style={"description_width": "initial"}, continuous_update=False,
             layout=widgets.Layout(width="95%", height="9em"))
         self.check_button = widgets.Button(description="Check my argument's structure", icon="check",
                                            button_style="primary", layout=widgets.Layout(width="auto"))
@@ -171,6 +187,26 @@ class ArgumentBuilder:
         ])
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-argument")
+        self.autosave = Autosave(f"03-argument-{self.ask.id}", "argument", self._saved_state, self.feedback,
+                                 notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch([self.channel, self.justification, *self.support_boxes.values(),
+                             *self.counter_boxes.values()])
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        return {"ask": self.ask.id, "channel": self.channel.value, "supporting": self.supporting,
+                "counter": self.counter, "justification": self.justification.value}
+
+    def _restore(self, data: dict) -> None:
+        with self.autosave.muted():
+            restore_value(self.channel, data.get("channel"))
+            for key, boxes in (("supporting", self.support_boxes), ("counter", self.counter_boxes)):
+                chosen = data.get(key) if isinstance(data.get(key), list) else []
+                for case_id, box in boxes.items():
+                    box.value = case_id in chosen
+            if isinstance(data.get("justification"), str):
+                self.justification.value = data["justification"]
 
     @property
     def supporting(self) -> list[str]:
@@ -186,12 +222,11 @@ class ArgumentBuilder:
         if not result.ready:
             announce(self.feedback, "Not yet. " + " ".join(result.problems))
             return False
-        try:
-            self.saved_to = save_argument(self.ask, self.channel.value, self.supporting, self.counter,
-                                          self.justification.value, self.notes_folder)
+        if self.autosave.save():
+            self.saved_to = self.autosave.path
             saved = f" Your argument is saved in {self.saved_to}."
-        except OSError as error:
-            saved = f" (Could not save a copy: {error.strerror}. Copy your text somewhere safe.)"
+        else:
+            saved = f" ({self.autosave.problem})"
         remarks = "".join(f"<li>{escape(remark)}</li>" for remark in result.remarks)
         remarks_html = f"<p><strong>Worth addressing:</strong></p><ul>{remarks}</ul>" if remarks else ""
         announce(self.feedback, "Your argument has the structure it needs: a channel, supporting cases, "

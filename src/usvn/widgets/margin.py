@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
+
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.margin import (MarginExample, MarginInputError, SurrogateResult, compare_surrogates, describe_margin,
                          dumping_margin, load_margin_example, margin_alt_text, margin_figure)
+from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["MarginCalculator", "breakdown_html"]
 
@@ -46,9 +50,13 @@ def breakdown_html(example: MarginExample, result: SurrogateResult, export_price
 
 
 class MarginCalculator:
-    """Edit the illustrative inputs, choose a surrogate and press Calculate; bad input gets a message."""
+    """Edit the illustrative inputs, choose a surrogate and press Calculate; bad input gets a message.
 
-    def __init__(self, example: MarginExample | None = None) -> None:
+    The inputs, as typed, and the surrogate are saved in ``my-notes/04-margin.json`` as they change, and come
+    back when the cell runs again.
+    """
+
+    def __init__(self, example: MarginExample | None = None, notes_folder: Path | None = None) -> None:
         self.example = example or load_margin_example()
         wide = {"description_width": "16em"}
         self.export_price = widgets.Text(value=f"{self.example.export_price:.2f}",
@@ -58,9 +66,8 @@ class MarginCalculator:
                                     style=wide)
             for factor in self.example.factors
         }
-        self.surrogate = widgets.Dropdown(options=[(s.name, s.id) for s in self.example.surrogates],
-                                          value=self.example.surrogates[0].id, description="Surrogate country",
-                                          style=wide)
+        self.surrogate = ChoiceGroup(options=[(s.name, s.id) for s in self.example.surrogates],
+                                     value=self.example.surrogates[0].id, description="Surrogate country")
         self.calculate_button = widgets.Button(description="Calculate", button_style="primary", icon="calculator",
                                                tooltip="Work out normal value and the margin",
                                                layout=widgets.Layout(width="auto"))
@@ -80,7 +87,23 @@ class MarginCalculator:
             self.export_price, *self.quantities.values(), self.surrogate,
             widgets.HBox([self.calculate_button, self.reset_button]), self.output,
         ])
+        self.autosave = Autosave("04-margin", "margin", self._saved_state, self.output, notes_folder)
+        saved = self.autosave.data
+        with self.autosave.muted():
+            if isinstance(saved.get("export_price"), str):
+                self.export_price.value = saved["export_price"]
+            quantities = saved.get("quantities") if isinstance(saved.get("quantities"), dict) else {}
+            for factor_id, typed in quantities.items():
+                if factor_id in self.quantities and isinstance(typed, str):
+                    self.quantities[factor_id].value = typed
+            restore_value(self.surrogate, saved.get("surrogate"))
+        self.autosave.watch([self.export_price, *self.quantities.values(), self.surrogate])
         self.calculate()
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        return {"export_price": self.export_price.value, "surrogate": self.surrogate.value,
+                "quantities": {factor_id: box.value for factor_id, box in self.quantities.items()}}
 
     def _home_market_html(self, export_price: float) -> str:
         home = self.example.home_market_price

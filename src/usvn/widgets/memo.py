@@ -10,9 +10,12 @@ from IPython.display import HTML
 
 from usvn.display import WithStaticFallback, announce
 from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, example_memo_html,
-                       load_memo_template, memo_from_markdown, save_draft)
+                       load_memo_template, memo_from_markdown, memo_to_markdown)
+from usvn.notes import write_text_atomic
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup, ChoiceList
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["MemoEditor", "RubricSelfCheck", "show_example_memo", "show_rubric"]
 
@@ -28,7 +31,8 @@ def show_example_memo(example_id: str) -> HTML:
 
 
 class MemoEditor:
-    """One text area per memo section and a list of cited evidence; Save and Check keep the draft on disk."""
+    """One text area per memo section and a list of cited evidence; the draft is kept on disk as it changes
+    (each box when the focus leaves it), and on Save and Check."""
 
     def __init__(self, path: Path = DEFAULT_PATH) -> None:
         self.template = load_memo_template()
@@ -37,13 +41,13 @@ class MemoEditor:
         self.areas = {
             section.id: widgets.Textarea(
                 value="", placeholder=f"{section.prompt} (at least {section.min_words} words)",
-                description=section.title, style={"description_width": "9em"},
+                description=section.title, style={"description_width": "9em"}, continuous_update=False,
                 layout=widgets.Layout(width="95%", height="6em" if section.id != "question" else "3.5em"))
             for section in self.template.sections
         }
-        self.evidence = widgets.SelectMultiple(
+        self.evidence = ChoiceList(
             options=[(item.option_label, item.id) for item in self.catalogue.values()], value=(), rows=10,
-            description="Evidence", style={"description_width": "9em"}, layout=widgets.Layout(width="95%"))
+            description="Evidence")
         self.chosen = widgets.HTML()
         self.evidence.observe(lambda _: self._show_chosen(), names="value")
         self.save_button = widgets.Button(description="Save draft", icon="save",
@@ -59,7 +63,8 @@ class MemoEditor:
         self.load_message = self._load()
         evidence_help = (f"Tick at least {self.template.min_evidence} pieces of evidence from at least "
                          f"{self.template.min_lessons} lessons (hold Ctrl or Shift to tick more than one; "
-                         "Shift with the arrow keys works too). Each is listed below with its citation.")
+                         "from the keyboard, Shift with the arrow keys extends the choice, and Ctrl with the arrow "
+                         "keys moves without choosing, then Ctrl+Space ticks). Each is listed below with its citation.")
         self.widget = widgets.VBox([
             widgets.HTML(self._prompt_html()),
             *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][:2],
@@ -70,6 +75,14 @@ class MemoEditor:
         self._show_chosen()
         if self.load_message:
             announce(self.output, self.load_message)
+        for control in (*self.areas.values(), self.evidence):
+            control.observe(lambda _: self._save_quietly(), names="value")
+
+    def _save_quietly(self) -> None:
+        """Keep the draft as it changes; speak only when saving fails."""
+        path, message = self._save()
+        if path is None:
+            announce(self.output, message)
 
     def _prompt_html(self) -> str:
         return (f"<p><strong>Memo question.</strong> {inline_markdown(self.template.question)}</p>"
@@ -113,7 +126,8 @@ class MemoEditor:
 
     def _save(self) -> tuple[Path | None, str]:
         try:
-            path = save_draft(self.draft(), self.path)
+            write_text_atomic(self.path, memo_to_markdown(self.draft()))
+            path = self.path
         except OSError as error:
             return None, (f"Could not save your draft ({error.strerror or error}). "
                           "Copy your text somewhere safe before closing the notebook.")
@@ -145,15 +159,18 @@ class MemoEditor:
 
 
 class RubricSelfCheck:
-    """Choose the level that fits your draft on each criterion; see your score and what the next level asks."""
+    """Choose the level that fits your draft on each criterion; see your score and what the next level asks.
 
-    def __init__(self, rubric: Rubric | str = "memo") -> None:
+    The levels chosen are saved in ``my-notes/05-rubric-<rubric id>.json`` as they change, and come back when the
+    cell runs again.
+    """
+
+    def __init__(self, rubric: Rubric | str = "memo", notes_folder: Path | None = None) -> None:
         self.rubric = load_rubric(rubric) if isinstance(rubric, str) else rubric
         self.choices = {
-            criterion.id: widgets.RadioButtons(
+            criterion.id: ChoiceGroup(
                 options=[(f"{level.label} ({level.points:g})", level.id) for level in self.rubric.levels],
-                value=None, description=criterion.name, style={"description_width": "14em"},
-                layout=widgets.Layout(width="auto"))
+                value=None, description=criterion.name, orientation="horizontal")
             for criterion in self.rubric.criteria
         }
         self.score_button = widgets.Button(description="Score my draft", button_style="primary", icon="check-square",
@@ -166,6 +183,15 @@ class RubricSelfCheck:
                          "draft best. Be honest: this is for you, not for a grade.</p>"),
             *self.choices.values(), self.score_button, self.output,
         ])
+        self.autosave = Autosave(f"05-rubric-{self.rubric.id}", "rubric",
+                                 lambda: {key: control.value for key, control in self.choices.items()}, self.output,
+                                 notes_folder)
+        with self.autosave.muted():
+            for key, level in self.autosave.data.items():
+                if key in self.choices:
+                    restore_value(self.choices[key], level)
+        self.autosave.watch(self.choices.values())
+        self.autosave.report_load()
 
     def score(self):
         result = self_score(self.rubric, {key: control.value for key, control in self.choices.items()})

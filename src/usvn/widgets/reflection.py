@@ -7,8 +7,9 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from usvn.display import WithStaticFallback, announce
-from usvn.reflection import Reflection, load_reflection, save_note
+from usvn.reflection import Reflection, load_reflection
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.saving import Autosave
 
 __all__ = ["ReflectionPrompt"]
 
@@ -23,9 +24,14 @@ def _points_html(reflection: Reflection) -> str:
 
 
 class ReflectionPrompt:
-    """Write an answer, then compare; the answer is also saved to ``my-notes/`` beside the notebook."""
+    """Write an answer, then compare.
 
-    def __init__(self, reflection: Reflection | str, notes_folder: Path = Path("my-notes")) -> None:
+    The answer is saved in ``my-notes/NN-reflection-<id>.json`` beside the notebook each time it changes (Enter
+    is a new line, so a change lands when the focus leaves the box) and on Compare, and comes back when the cell
+    runs again.
+    """
+
+    def __init__(self, reflection: Reflection | str, notes_folder: Path | None = None) -> None:
         self.reflection = load_reflection(reflection) if isinstance(reflection, str) else reflection
         self.notes_folder = notes_folder
         self.text = widgets.Textarea(
@@ -42,17 +48,25 @@ class ReflectionPrompt:
             widgets.HTML(f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"),
             self.text, self.compare_button, self.feedback,
         ])
+        self.autosave = Autosave(f"{self.reflection.lesson:02d}-reflection-{self.reflection.id}", "reflection",
+                                 lambda: {"prompt": self.reflection.prompt, "text": self.text.value}, self.feedback,
+                                 notes_folder)
+        if isinstance(self.autosave.data.get("text"), str):
+            with self.autosave.muted():
+                self.text.value = self.autosave.data["text"]
+        self.autosave.watch([self.text])
+        self.autosave.report_load()
 
     def compare(self) -> bool:
         assessment = self.reflection.assess(self.text.value)
         if not assessment.ready:
             announce(self.feedback, f"Not yet. {assessment.message}")
             return False
-        try:
-            self.saved_to = save_note(self.reflection, self.text.value, self.notes_folder)
+        if self.autosave.save():
+            self.saved_to = self.autosave.path
             saved = f" Your answer is saved in {self.saved_to}."
-        except OSError as error:
-            saved = f" (Could not save a copy of your answer: {error.strerror}. Copy it somewhere safe.)"
+        else:
+            saved = f" ({self.autosave.problem})"
         announce(self.feedback, f"{assessment.message}{saved}", _points_html(self.reflection))
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -11,6 +12,8 @@ from usvn.criteria import (RATING_SCALE, Criteria, Factor, ScorecardResult, asse
                            scorecard_alt_text, scorecard_figure)
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "law_history", "law_history_html", "nme_list",
            "nme_list_html"]
@@ -88,29 +91,31 @@ def nme_list() -> HTML:
 
 
 class EvidenceScorecard:
-    """One block per factor (cards, rating, weight, one-line reason); a chart; then Commerce's findings."""
+    """One block per factor (cards, rating, weight, one-line reason); a chart; then Commerce's findings.
 
-    def __init__(self, criteria: Criteria | None = None) -> None:
+    Ratings, weights and reasons are saved in ``my-notes/04-scorecard.json`` as they change, and come back when
+    the cell runs again.
+    """
+
+    def __init__(self, criteria: Criteria | None = None, notes_folder: Path | None = None) -> None:
         self.criteria = criteria or load_criteria()
-        self.ratings: dict[str, widgets.Dropdown] = {}
+        self.ratings: dict[str, ChoiceGroup] = {}
         self.weights: dict[str, widgets.BoundedIntText] = {}
         self.justifications: dict[str, widgets.Text] = {}
         blocks = []
         for factor in self.criteria.factors:
-            self.ratings[factor.id] = widgets.Dropdown(
-                options=[("Choose a rating", None),
-                         *((f"{value} - {label}", value) for value, label in RATING_SCALE.items())],
-                value=None, description=f"Rating ({factor.number})", style={"description_width": "8em"},
-                layout=widgets.Layout(width="26em"))
+            self.ratings[factor.id] = ChoiceGroup(
+                options=[(f"{value} - {label}", value) for value, label in RATING_SCALE.items()],
+                value=None, description=f"Rating ({factor.number}): {factor.title}", orientation="horizontal")
             self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
                 value=1, min=0, max=3, step=1, description=f"Weight ({factor.number})",
                 style={"description_width": "8em"}, layout=widgets.Layout(width="14em"))
             self.justifications[factor.id] = widgets.Text(
-                value="", placeholder="One line: which evidence decided your rating?",
+                value="", placeholder="One line: which evidence decided your rating?", continuous_update=False,
                 description=f"Reason ({factor.number})", style={"description_width": "8em"},
                 layout=widgets.Layout(width="95%"))
             blocks.append(widgets.VBox(
-                [widgets.HTML(factor_html(factor)), widgets.HBox([self.ratings[factor.id], self.weights[factor.id]]),
+                [widgets.HTML(factor_html(factor)), self.ratings[factor.id], self.weights[factor.id],
                  self.justifications[factor.id]],
                 layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0")))
         self.show_button = widgets.Button(description="Show my scorecard", button_style="primary", icon="bar-chart",
@@ -131,6 +136,25 @@ class EvidenceScorecard:
                          "starts at 1.</p>"),
             *blocks, widgets.HBox([self.show_button, self.compare_button]), self.output,
         ])
+        self.autosave = Autosave("04-scorecard", "scorecard", self._saved_state, self.output, notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch([*self.ratings.values(), *self.weights.values(), *self.justifications.values()])
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        return {factor.id: {"rating": self.ratings[factor.id].value, "weight": self.weights[factor.id].value,
+                            "reason": self.justifications[factor.id].value} for factor in self.criteria.factors}
+
+    def _restore(self, data: dict) -> None:
+        with self.autosave.muted():
+            for factor_id, saved in data.items():
+                if factor_id not in self.ratings or not isinstance(saved, dict):
+                    continue
+                restore_value(self.ratings[factor_id], saved.get("rating"))
+                if isinstance(saved.get("weight"), int):
+                    restore_value(self.weights[factor_id], saved["weight"])
+                if isinstance(saved.get("reason"), str):
+                    restore_value(self.justifications[factor_id], saved["reason"])
 
     def assess(self) -> ScorecardResult:
         return assess(

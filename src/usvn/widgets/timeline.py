@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from usvn.data import THEMES, Event, load_timeline
-from usvn.display import WithStaticFallback, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
 from usvn.timeline import filter_events, format_date, timeline_alt_text, timeline_figure, year_bounds
+from usvn.widgets.saving import Autosave
 
 __all__ = ["TimelineExplorer", "YearRange", "events_html"]
 
@@ -76,9 +78,12 @@ class YearRange:
 
 
 class TimelineExplorer:
-    """Tick themes and choose the years; the chart (with alt text) and the event list redraw."""
+    """Tick themes and choose the years; the chart (with alt text) and the event list redraw.
 
-    def __init__(self, events: Sequence[Event] | None = None) -> None:
+    The filter is saved in ``my-notes/01-timeline.json`` as it changes, and comes back when the cell runs again.
+    """
+
+    def __init__(self, events: Sequence[Event] | None = None, notes_folder: Path | None = None) -> None:
         self.events = tuple(events if events is not None else load_timeline())
         self.first_year, self.last_year = year_bounds(self.events)
         self.theme_boxes = {
@@ -89,7 +94,8 @@ class TimelineExplorer:
         self.years = YearRange(self.first_year, self.last_year, lambda: self._on_change(None))
         self.reset_button = widgets.Button(description="Show everything", icon="undo",
                                            tooltip="Tick every theme and select every year")
-        self.message = widgets.HTML()
+        self.message = widgets.HTML(layout=widgets.Layout(display="none"))  # the static copy; the page reads status
+        self.status = widgets.Output()  # what changed, announced to screen readers after each change
         self.chart = widgets.HTML()
         self.listing = widgets.HTML()
         self._muted = False
@@ -99,11 +105,32 @@ class TimelineExplorer:
         self.widget = widgets.VBox([
             widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
             widgets.HBox([self.years.widget, self.reset_button]),
-            self.message, self.chart, self.listing,
+            self.message, self.status, self.chart, self.listing,
         ])
         self.shown: tuple[Event, ...] = ()
         self.alt_text = ""
-        self.redraw()
+        self.autosave = Autosave("01-timeline", "timeline", self._saved_state, self.status, notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch([*self.theme_boxes.values(), self.years.start, self.years.end])
+        self.redraw(quiet=True)
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        return {"themes": self.selected_themes, "years": list(self.years.value)}
+
+    def _restore(self, data: dict) -> None:
+        themes, years = data.get("themes"), data.get("years")
+        self._muted = True
+        try:
+            with self.autosave.muted():
+                if isinstance(themes, list):
+                    for theme, box in self.theme_boxes.items():
+                        box.value = theme in themes
+                if (isinstance(years, list) and len(years) == 2
+                        and all(isinstance(year, int) and not isinstance(year, bool) for year in years)):
+                    self.years.value = tuple(years)
+        finally:
+            self._muted = False
 
     @property
     def selected_themes(self) -> list[str]:
@@ -113,28 +140,40 @@ class TimelineExplorer:
         if not self._muted:
             self.redraw()
 
-    def redraw(self) -> None:
+    def redraw(self, quiet: bool = False) -> None:
+        """Draw the chart and list for the current filter; say what changed (``quiet``: show it, unannounced)."""
         themes, years = self.selected_themes, tuple(self.years.value)
         if not themes:
-            self._show_message("No theme is ticked: tick at least one theme to see events.")
+            self._show_message("No theme is ticked: tick at least one theme to see events.", quiet)
             return
         try:
             self.shown = filter_events(self.events, themes, years)
         except ValueError as error:
-            self._show_message(str(error))
+            self._show_message(str(error), quiet)
             return
         if not self.shown:
-            self._show_message(f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.")
+            self._show_message(f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.",
+                               quiet)
             return
         figure = timeline_figure(self.shown, years)
         self.alt_text = timeline_alt_text(self.shown, years)
-        self.message.value = f"<p>Showing {len(self.shown)} of {len(self.events)} events, {years[0]}–{years[1]}.</p>"
+        said = f"Showing {len(self.shown)} of {len(self.events)} events, {years[0]}–{years[1]}."
+        self.message.value = f"<p>{said}</p>"
+        self._status(said, quiet)
         self.chart.value = img_html(figure_png(figure, tight=False), self.alt_text)
         self.listing.value = events_html(self.shown)
 
-    def _show_message(self, text: str) -> None:
+    def _status(self, text: str, quiet: bool) -> None:
+        if quiet:
+            self.status.outputs = ({"output_type": "display_data", "metadata": {},
+                                    "data": {"text/plain": text, "text/html": f"<p>{escape(text)}</p>"}},)
+        else:
+            announce(self.status, text)
+
+    def _show_message(self, text: str, quiet: bool = False) -> None:
         self.shown = ()
         self.alt_text = ""
+        self._status(f"Nothing to show. {text}", quiet)
         self.message.value = f'<p role="status"><strong>Nothing to show.</strong> {escape(text)}</p>'
         self.chart.value = ""
         self.listing.value = ""
