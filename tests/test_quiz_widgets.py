@@ -89,7 +89,9 @@ def test_a_radio_choice_sends_the_option_id_whatever_letter_it_shows():
     question = first(MultipleChoice)
     view = QuestionView(question, 1)
     label = question.label_of(question.correct_answer())
-    view.answer_control.label = next(text for text, _ in view.answer_control.options if text.startswith(f"({label}) "))
+    # The browser sends the index of the radio the student picked, as it is shown.
+    view.answer_control.index = next(index for index, text in enumerate(view.answer_control.labels)
+                                     if text.startswith(f"({label}) "))
     assert view.answer == question.correct_answer() and view.check().correct
 
 
