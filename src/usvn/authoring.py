@@ -375,14 +375,16 @@ Passages drawn from Project88's 2024 report are used under Project88's non-comme
 #: is no leak: each is named with where it is public. Anything else from a solution region stops a release.
 PUBLIC_LINES = {
     "counts = evidence_counts(claims)": "the usage example in usvn.claims",
-    "from usvn.claims import load_claims": "an import in usvn.memo",
-    "from usvn.leverage import load_cases": "an import in usvn.memo",
     "| Criterion | Beginning (1) | Developing (2) | Proficient (3) | Exemplary (4) |":
         "the memo rubric's table head (usvn.rubrics), which students use for their self-check",
 }
 _MIN_ALNUM = 6
 _LABEL_ONLY = re.compile(r"^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$")  # one bare word, such as a "**Rubric**" heading
 _CONTROL = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$")
+#: An import names the module's public tools, which students have anyway; it gives no answer away.
+_IMPORT = re.compile(r"^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$")
+#: The tail of a call split over lines ("tolerance=0.001)"): a keyword and a number or a name, nothing to leak.
+_ARGUMENT_TAIL = re.compile(r"^\w+=[\w.\-]+[),]*$")
 
 
 def key_lines(source: NotebookNode) -> list[str]:
@@ -391,14 +393,17 @@ def key_lines(source: NotebookNode) -> list[str]:
 
     return [line for line in sorted(_secret_lines(source))
             if sum(char.isalnum() for char in line) >= _MIN_ALNUM and line not in PUBLIC_LINES
-            and not _CONTROL.match(line) and not _LABEL_ONLY.match(line)]
+            and not _CONTROL.match(line) and not _LABEL_ONLY.match(line) and not _IMPORT.match(line)
+            and not _ARGUMENT_TAIL.match(line)]
 
 
 def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | None = None) -> list[str]:
     """Lines of ``source``'s solution, hidden-test and model-answer regions found in the file ``name``.
 
     Lines with fewer than six letters or digits (a table rule), a single bare word (a ``**Rubric**`` heading),
-    short control-flow lines (a bare return or ``if`` test) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in a notebook.
+    short control-flow lines (a bare return or ``if`` test), imports, the keyword tail of a split call
+    (``tolerance=0.001)``) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in
+    a notebook.
     ``lines`` is :func:`key_lines` of ``source``, when already computed.
     """
     import json
