@@ -25,9 +25,11 @@ from usvn.cli import main
 REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
            ("### BEGIN MARK SCHEME", "### END MARK SCHEME"))
 #: Lines too generic to be evidence (a table rule, a bare ``return 0.0``): under six letters and digits, a
-#: short control-flow line without an assignment, or a single word.
+#: short control-flow line without an assignment, a single word, an import, or a keyword tail.
 _GENERIC = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$"
-                      r"|^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$")  # or one bare word, such as a "**Rubric**" heading
+                      r"|^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$"  # or one bare word, such as a "**Rubric**" heading
+                      r"|^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$"  # an import of the module's public tools
+                      r"|^\w+=[\w.\-]+[),]*$")  # the keyword tail of a split call: "tolerance=0.001)"
 NEVER = re.compile(r"^(solutions|tests|benchmarks|\.ci)/|^docs/instructor|^docs/(grading-guide|instructor-guide)\.md$")
 
 
