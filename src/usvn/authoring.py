@@ -104,10 +104,28 @@ def notebook_from_percent(text: str) -> NotebookNode:
 
 
 def execute(notebook: NotebookNode, working_dir: Path, timeout: int = 120) -> NotebookNode:
-    """Run every cell in a fresh kernel, as nbval does; raises on the first error."""
+    """Run every cell in a fresh kernel, as nbval does; raises on the first error.
+
+    The kernel saves students' notes into an empty temporary folder, so an author's own ``my-notes/`` never
+    reaches the stored outputs.
+    """
+    import os
+    import tempfile
+
+    from usvn.notes import FOLDER_VARIABLE
+
     client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
                             resources={"metadata": {"path": str(working_dir)}})
-    client.execute()
+    before = os.environ.get(FOLDER_VARIABLE)
+    with tempfile.TemporaryDirectory(prefix="usvn-notes-") as notes:
+        os.environ[FOLDER_VARIABLE] = notes  # the kernel inherits the environment it is started in
+        try:
+            client.execute()
+        finally:
+            if before is None:
+                os.environ.pop(FOLDER_VARIABLE, None)
+            else:
+                os.environ[FOLDER_VARIABLE] = before
     notebook.metadata.pop("widgets", None)  # widget state holds random model ids; nothing reads it back
     _stabilise_widget_ids(notebook)
     return notebook
