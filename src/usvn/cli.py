@@ -101,9 +101,7 @@ def _limits(args: argparse.Namespace):
 
 
 def _grade(args: argparse.Namespace) -> int:
-    import json
-
-    from usvn.grading.batch import atomic_write, grade_batch
+    from usvn.grading.batch import grade_batch
     from usvn.grading.core import load_source
     from usvn.grading.source import SourceError
 
@@ -115,7 +113,6 @@ def _grade(args: argparse.Namespace) -> int:
                               keep_scratch=args.keep_scratch, feedback=Path(args.feedback) if args.feedback else None)
     except (SourceError, FileNotFoundError, RuntimeError, ValueError) as error:
         raise SystemExit(f"usvn grade: {error}") from None
-    atomic_write(out / "run.json", json.dumps({"source": str(spec.path), "feedback": args.feedback}, indent=1))
     pending = sum(1 for result in results for item in result.items if item.points is None)
     ungraded = [result.student for result in results if result.status == "not graded"]
     print(f"{len(results)} students; {pending} written answers to grade by hand in {out / 'manual-grading.csv'}")

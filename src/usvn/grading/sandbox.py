@@ -50,6 +50,9 @@ class Limits:
     file_mb: int = 64
     output_bytes: int = 1_000_000
     answer_bytes: int = 1_000_000
+    test_timeout: float = 30.0  # one test cell's evaluation in the grader (time in the kernel not counted)
+    test_memory_mb: int = 1024  # memory a batch worker may add while it evaluates tests
+    disk_mb: int = 256  # all files a submission's kernel may write (scratch folder and /tmp)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,15 +101,19 @@ def _probe_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="usvn-probe-"))
 
 
+INSTALL_BWRAP = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora/RHEL: "
+                 "sudo dnf install bubblewrap), or name a weaker level with --isolation unshare or rlimits")
+
+
 def detect(requested: str = "auto") -> tuple[str, str]:
-    """The isolation level to use and why. ``requested`` is ``auto`` or a level, which must then work."""
+    """The isolation level to use and why. ``auto`` means bubblewrap or a refusal that says how to get it;
+    a weaker level runs only when asked for by name, and must then work (never as root, never with
+    capabilities)."""
     if requested == "auto":
-        reasons = []
-        for level in LEVELS:
-            ok, why = probe(level)
-            if ok:
-                return level, "; ".join(reasons + [why]) if reasons else why
-            reasons.append(why)
+        ok, why = probe("bwrap")
+        if ok:
+            return "bwrap", why
+        raise RuntimeError(f"Isolation 'auto' needs bubblewrap, which is not usable here ({why}); {INSTALL_BWRAP}.")
     if requested not in LEVELS:
         raise ValueError(f"Unknown isolation level '{requested}'; choose auto, {', '.join(LEVELS)}.")
     ok, why = probe(requested)
