@@ -101,8 +101,10 @@ def write(notebook, path: Path) -> Path:
     return path
 
 
-def nbgrader_scores(source: Path, notebooks: dict, work: Path) -> dict[str, dict[str, float]]:
+def nbgrader_scores(source: Path, notebooks: dict, work: Path, timing: dict | None = None) -> dict[str, dict[str, float]]:
     """Autograde ``{student: notebook}`` with nbgrader itself; ``{student: {grade_id: auto score}}``.
+
+    ``timing["seconds"]`` receives the time ``nbgrader autograde`` took (setup not counted).
 
     The notebooks are written as ``submitted/<student>/ps/<source name>``, as nbgrader's exchange leaves them.
     """
@@ -122,8 +124,13 @@ def nbgrader_scores(source: Path, notebooks: dict, work: Path) -> dict[str, dict
                    capture_output=True)
     for student, notebook in notebooks.items():
         write(notebook, course / "submitted" / student / "ps" / source.name)
+    import time
+
+    started = time.perf_counter()
     done = subprocess.run([*base, "autograde", "ps", "--create", "--force", *common], env=env, cwd=course,
                           capture_output=True, text=True)
+    if timing is not None:
+        timing["seconds"] = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader autograde failed:\n{done.stderr[-3000:]}")
     from nbgrader.api import Gradebook
