@@ -364,8 +364,14 @@ _CONTEXT = None
 
 
 def _context():
-    """A fork server with the grader pre-loaded: each worker starts in milliseconds, from a clean process."""
+    """How workers start: forked from this process when it runs a single thread (each worker then starts in
+    milliseconds with the source's setup modules already imported), else from a fork server with the grader
+    pre-loaded (forking a process that runs threads is unsafe)."""
     global _CONTEXT
+    import threading
+
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
         _CONTEXT.set_forkserver_preload(["usvn.grading.core", "usvn.grading.runner", "usvn.grading.evaluate",
