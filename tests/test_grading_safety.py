@@ -73,6 +73,7 @@ def batch(tmp_path_factory):
         "disk.ipynb": kit.submission(extra_cells=[("q1", DISK)]),
         "flood.ipynb": kit.submission(extra_cells=[("q1", FLOOD)]),
         "secret.ipynb": kit.submission({"q4": SECRET}),
+        "bulky.ipynb": kit.submission({"q3": "ids = ['a-1' * 400] * 5000"}),
     }
     for name, notebook in plain.items():
         kit.write(notebook, subs / name)
@@ -185,6 +186,13 @@ def test_iopub_traffic_of_every_kind_is_bounded(batch):
     assert any("output past" in problem for problem in result.problems), result.problems
 
 
+def test_answer_payloads_are_bounded_and_a_too_large_answer_is_graded_by_hand(batch):
+    result = batch["results"]["bulky"]  # a 6 MB list against a 1 MB cap
+    item = result.item("q3-test")
+    assert item.status == "hand" and item.points is None and "too large" in item.note
+    assert result.item("q1-test").points == 1 and result.item("q4-test").points == 3
+
+
 def _hand_source(test_code: str, points: int = 1):
     from nbformat.v4 import new_notebook
 
@@ -225,7 +233,7 @@ def test_a_worker_that_dies_is_replaced_and_its_submission_gets_an_error_row(tmp
 
 def test_every_entry_gets_exactly_one_row(batch):
     entries = [name for name in os.listdir(batch["subs"])]
-    assert len(entries) == 22 == len(batch["list"]) == len(book(batch["out"]))
+    assert len(entries) == 23 == len(batch["list"]) == len(book(batch["out"]))
 
 
 @pytest.mark.parametrize("entry,why", [("link", "symbolic link"), ("keylink", "symbolic link"),
