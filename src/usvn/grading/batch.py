@@ -37,8 +37,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from usvn.grading.core import GRADER_VERSION, ItemResult, SubmissionResult, fingerprint, load_source, weaker_warning
-from usvn.grading.sandbox import Limits, Sandbox, detect
+from usvn.grading.core import (GRADER_VERSION, ItemResult, SubmissionResult, fingerprint, load_source, package_digest,
+                               weaker_warning)
+from usvn.grading.sandbox import Limits, Sandbox, _matplotlib_cache, detect
 from usvn.grading.source import SourceSpec
 
 __all__ = ["Submission", "atomic_write", "discover", "grade_batch", "output_name"]
@@ -438,6 +439,7 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
     level, why = detect(isolation)
     describe = Sandbox(level, limits).describe()
     warning = weaker_warning(level)
+    package_digest(), _matplotlib_cache()  # computed once here, inherited by every worker
     print(f"isolation: {describe}\n  ({why})", file=stream)
     if warning:
         print(warning, file=stream)

@@ -256,11 +256,16 @@ class Bridge:
         return payloads
 
     def _cell(self, function: str, *args) -> tuple[str, str]:
+        """A cell that calls ``function`` of the wire helpers in the kernel. The helpers are sent once, then
+        kept under a name unique to this kernel (sent again if the student's code removed them)."""
         nonce = secrets.token_hex(8)
         arguments = ", ".join([repr(nonce), *args])
-        code = (f"(lambda _usvn: (exec({_EXTRACT_SOURCE!r}, _usvn), "
-                f"_usvn[{function!r}]({arguments})))({{}})\n")
-        return code, nonce
+        if not hasattr(self, "module"):
+            self.module = f"_usvn_wire_{secrets.token_hex(6)}"
+        load = (f"(__import__('sys').modules.get({self.module!r}) or (lambda m: (exec({_EXTRACT_SOURCE!r}, "
+                f"m.__dict__), __import__('sys').modules.__setitem__({self.module!r}, m), m)[2])"
+                f"(__import__('types').ModuleType({self.module!r})))")
+        return f"{load}.{function}({arguments})\n", nonce
 
     def fetch(self, names: list[str], grade_id: str) -> dict:
         """The student's current values of ``names`` (functions as markers), decoded."""
