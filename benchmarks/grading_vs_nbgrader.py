@@ -1,6 +1,6 @@
 """Throughput of `usvn grade` against `nbgrader autograde` on the same submissions, for two kinds of assignment.
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 2] [--only lesson|ordinary]
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 3] [--only lesson|ordinary]
 
 1. this module's exercise (``exercises/NN-*.ipynb`` with answers varied per student: right, wrong value,
    wrong type, wrong function), graded against ``solutions/NN-*.ipynb``;
@@ -116,7 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--lesson", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--only", choices=["lesson", "ordinary"])
     args = parser.parse_args()
     if args.only != "ordinary":

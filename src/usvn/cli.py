@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--feedback", help="folder for the per-student HTML feedback (default: OUT/feedback)")
     grade.add_argument("--scratch", help="folder for the per-submission scratch areas (default: system temp)")
     grade.add_argument("--keep-scratch", action="store_true", help="keep scratch areas for inspection")
-    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores + 1)")
     grade.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "unshare", "rlimits"],
                        help="auto picks the strongest the machine allows")
     grade.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell (default 30)")
