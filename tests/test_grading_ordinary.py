@@ -15,7 +15,6 @@ import pytest
 
 import gradingkit as kit
 import problemset
-from usvn.grading import grade
 from usvn.grading.batch import grade_batch
 from usvn.grading.sandbox import Limits
 from usvn.grading.source import SourceError, read_source

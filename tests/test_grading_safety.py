@@ -420,3 +420,15 @@ def test_discovery_names_students_from_lms_layouts():
             (Path(folder) / name).write_text("{}")
         found = discover(Path(folder))
     assert [(submission.student, submission.lms_id) for submission in found] == [("ann", "canvas:1"), ("x", "")]
+
+
+def test_bubblewrap_without_optional_flags_still_isolates(monkeypatch):
+    """Ubuntu 22.04's bubblewrap (0.6.1) has no --size: the level must still work, only the disk cap is lost."""
+    from usvn.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "supports", lambda binary, flag: False)
+    command = sandbox.Sandbox("bwrap").wrap(["true"], Path("/tmp/usvn-none"), hide=[])
+    assert "--size" not in command and "--perms" not in command[:command.index("--tmpfs")]
+    ok, why = sandbox.probe.__wrapped__("bwrap")
+    assert ok, why
+    assert "disk not capped" in sandbox.Sandbox("bwrap").describe()

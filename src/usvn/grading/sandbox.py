@@ -216,7 +216,7 @@ class Sandbox:
             "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
-            "TMPDIR": "/tmp" if self.level == "bwrap" else str(scratch / "tmp"),
+            "TMPDIR": "/tmp" if self.level == "bwrap" and supports("bwrap", "--size") else str(scratch / "tmp"),
             "MPLCONFIGDIR": str(home / ".config" / "matplotlib"),
             "IPYTHONDIR": str(home / ".ipython"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
@@ -281,7 +281,8 @@ class Sandbox:
         disk = self.limits.disk_mb * 2**20
 
         def tmpfs(target: str, size: int, perms: str = "0777") -> list[str]:
-            return ["--perms", perms, *(["--size", str(size)] if sized else []), "--tmpfs", target]
+            # --size and --perms on a --tmpfs came together (bubblewrap 0.7.0); older ones get a plain /tmp.
+            return ["--perms", perms, "--size", str(size), "--tmpfs", target] if sized else ["--tmpfs", target]
 
         args += ["--proc", "/proc", "--dev", "/dev", *tmpfs("/tmp", disk // 4, "1777")]
         made: set[Path] = {Path("/"), Path("/tmp")}
@@ -297,13 +298,14 @@ class Sandbox:
         args += ["--bind", str(scratch), str(scratch)]
         # What the kernel may write lives in size-limited tmpfs: its working folder, /tmp and its home.
         home = scratch / "home"
-        args += [*tmpfs(str(scratch / "work"), disk * 3 // 4), *tmpfs(str(home), 32 * 2**20)]
-        for folder, perms in ((home / ".config", "0755"), (home / ".config" / "matplotlib", "0777"),
-                              (home / ".ipython", "0777")):
-            args += ["--perms", perms, "--dir", str(folder)]
-        cache = _matplotlib_cache()
-        if cache:
-            args += ["--ro-bind", str(cache), str(home / ".config" / "matplotlib" / cache.name)]
+        if sized:
+            args += [*tmpfs(str(scratch / "work"), disk * 3 // 4), *tmpfs(str(home), 32 * 2**20)]
+            for folder, perms in ((home / ".config", "0755"), (home / ".config" / "matplotlib", "0777"),
+                                  (home / ".ipython", "0777")):
+                args += ["--perms", perms, "--dir", str(folder)]
+            cache = _matplotlib_cache()
+            if cache:
+                args += ["--ro-bind", str(cache), str(home / ".config" / "matplotlib" / cache.name)]
         args += ["--clearenv"]
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
