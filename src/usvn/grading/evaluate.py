@@ -95,7 +95,8 @@ class _PausingBridge:
 
 
 def _run_setup(spec: SourceSpec) -> dict:
-    namespace: dict = {"__name__": "__grader__", "__builtins__": builtins}
+    # Setup cells may show things (``display(...)``); in the grader that shows nothing.
+    namespace: dict = {"__name__": "__grader__", "__builtins__": builtins, "display": lambda *args, **kwargs: None}
     for where, code in spec.setup:
         try:
             with contextlib.redirect_stdout(_Capped()), contextlib.redirect_stderr(_Capped()):
