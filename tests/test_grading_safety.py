@@ -393,6 +393,9 @@ def test_two_runs_on_one_output_folder_are_refused(batch, tmp_path):
             grade_batch(batch["key"], tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS,
                         stream=io.StringIO())
     assert not (tmp_path / "out" / "results").exists() or not list((tmp_path / "out" / "results").iterdir())
+    with output_lock(batch["out"]):  # a merge while a run works on the folder is refused too
+        with pytest.raises(RuntimeError, match="in use"):
+            merge_manual(read_source(batch["key"]), batch["out"], batch["out"] / "manual-grading.csv")
 
 
 # --- feedback ----------------------------------------------------------------------------------------------

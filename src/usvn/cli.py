@@ -135,7 +135,7 @@ def _merge_manual(args: argparse.Namespace) -> int:
     feedback = args.feedback or run.get("feedback")
     try:
         applied, problems = merge_manual(load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise SystemExit(f"usvn merge-manual: {error}") from None
     for problem in problems:
         print(f"not merged: {problem}")

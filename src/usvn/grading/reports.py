@@ -213,7 +213,17 @@ def read_sheet_text(path: Path, students: set[str]) -> tuple[str, str]:
 
 
 def merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | None = None) -> tuple[int, list[str]]:
-    """Merge hand grades from a filled-in sheet; returns (grades applied, problems). Bad rows change nothing."""
+    """Merge hand grades from a filled-in sheet; returns (grades applied, problems). Bad rows change nothing.
+
+    Refused (RuntimeError) while a grading run or another merge uses the folder.
+    """
+    from usvn.grading.batch import output_lock
+
+    with output_lock(Path(out)):
+        return _merge_manual(spec, Path(out), sheet, feedback)
+
+
+def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | None = None) -> tuple[int, list[str]]:
     out = Path(out)
     results = []
     for path in sorted((out / "results").glob("*.json")):
