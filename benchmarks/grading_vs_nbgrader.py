@@ -1,10 +1,14 @@
-"""Throughput of `usvn grade` against `nbgrader autograde` on the same class of synthetic submissions.
+"""Throughput of `usvn grade` against `nbgrader autograde` on the same submissions, for two kinds of assignment.
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 2]
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 3] [--only lesson|ordinary]
 
-Builds a class from exercises/NN-*.ipynb with answers varied per student (right, wrong value, wrong type,
-wrong function), has nbgrader autograde them (serially, as it does) and this grader grade them (in parallel),
-then prints both throughputs, their ratio, the load average, and every score that differs.
+1. this module's exercise (``exercises/NN-*.ipynb`` with answers varied per student: right, wrong value,
+   wrong type, wrong function), graded against ``solutions/NN-*.ipynb``;
+2. an ordinary nbgrader problem set (``tests/problemset.py``: setup-cell data, loops and helpers in the tests,
+   hidden tests, a hand-graded answer), with honest answers varied per student.
+
+nbgrader autogrades each class (serially, as it does), this grader grades it (in parallel, bubblewrap
+isolation); the script prints both throughputs, their ratio, the load average, and every score that differs.
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +25,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 VARIANTS = {  # lesson 01: grade_id -> answers (index 0 is right)
     "q1": ['first_event = "c"', 'first_event = "a"', "first_event = 2"],
@@ -47,8 +50,9 @@ VARIANTS = {  # lesson 01: grade_id -> answers (index 0 is right)
 }
 
 
-def make_class(exercise: Path, folder: Path, students: int) -> list[str]:
-    names = []
+def lesson_class(exercise: Path, students: int) -> dict:
+    """This module's exercise, answered variously (``{student: notebook}``)."""
+    notebooks = {}
     for number in range(students):
         notebook = nbformat.read(exercise, as_version=4)
         notebook.cells = [cell for cell in notebook.cells if cell.metadata.get("usvn", {}).get("generated") != "check"]
@@ -57,88 +61,81 @@ def make_class(exercise: Path, folder: Path, students: int) -> list[str]:
             if grade_id in VARIANTS and cell.metadata["nbgrader"].get("solution"):
                 options = VARIANTS[grade_id]
                 cell.source = options[(number + position) % len(options)] if number % 3 else options[0]
-        name = f"student{number:03d}"
-        target = folder / name / exercise.name
-        target.parent.mkdir(parents=True)
-        nbformat.write(notebook, target)
-        names.append(name)
-    return names
+        notebooks[f"student{number:03d}"] = notebook
+    return notebooks
 
 
-def run_nbgrader(solution: Path, submissions: Path, names: list[str], work: Path) -> tuple[float, dict]:
-    course = work / "course"
-    (course / "source" / "ps").mkdir(parents=True)
-    shutil.copy(solution, course / "source" / "ps" / solution.name)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    db = f"sqlite:///{work / 'gradebook.db'}"
-    base = [sys.executable, "-m", "nbgrader"]
-    common = [f"--CourseDirectory.root={course}", f"--db={db}"]
-    subprocess.run([*base, "generate_assignment", "ps", "--force", *common], check=True, env=env, cwd=course,
-                   capture_output=True)
-    for name in names:
-        target = course / "submitted" / name / "ps"
-        target.mkdir(parents=True)
-        shutil.copy(submissions / name / solution.name, target / solution.name)
-    started = time.perf_counter()
-    done = subprocess.run([*base, "autograde", "ps", "--create", "--force", *common], env=env, cwd=course,
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader autograde failed:\n{done.stderr[-3000:]}")
-    from nbgrader.api import Gradebook
+def ordinary_class(students: int) -> dict:
+    import problemset
 
-    scores = {}
-    with Gradebook(db) as gradebook:
-        for name in names:
-            notebook = gradebook.find_submission_notebook(solution.stem, "ps", name)
-            scores[name] = {grade.name: grade.auto_score for grade in notebook.grades if grade.auto_score is not None}
-    return elapsed, scores
+    return {f"student{number:03d}": problemset.submission(number) for number in range(students)}
 
 
-def run_ours(solution: Path, submissions: Path, work: Path, jobs: int) -> tuple[float, dict, str]:
+def run_ours(source: Path, notebooks: dict, work: Path, jobs: int) -> tuple[float, dict, str]:
+    from gradingkit import write
     from usvn.grading.batch import grade_batch
     from usvn.grading.sandbox import Limits
 
+    for name, notebook in notebooks.items():
+        write(notebook, work / "submissions" / f"{name}.ipynb")
     log = io.StringIO()
     started = time.perf_counter()
-    results = grade_batch(solution, submissions, work / "ours", jobs=jobs, limits=Limits(), stream=log)
+    results = grade_batch(source, work / "submissions", work / "ours", jobs=jobs, limits=Limits(), stream=log)
     elapsed = time.perf_counter() - started
     scores = {result.student: {item.grade_id: item.points for item in result.items if item.kind == "auto"}
               for result in results}
     return elapsed, scores, log.getvalue().splitlines()[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=24)
-    parser.add_argument("--lesson", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    args = parser.parse_args()
-    solution = sorted((ROOT / "solutions").glob(f"{args.lesson:02d}-*.ipynb"))[0]
-    exercise = ROOT / "exercises" / solution.name
+def compare(title: str, source: Path, notebooks: dict, jobs: int) -> dict:
+    from gradingkit import nbgrader_scores
+
     with tempfile.TemporaryDirectory(prefix="usvn-bench-") as folder:
         work = Path(folder)
-        names = make_class(exercise, work / "submissions", args.students)
         load_before = os.getloadavg()
-        theirs, their_scores = run_nbgrader(solution, work / "submissions", names, work)
-        ours, our_scores, isolation = run_ours(solution, work / "submissions", work, args.jobs)
+        timing: dict = {}
+        their_scores = nbgrader_scores(source, notebooks, work / "nbgrader", timing)
+        theirs = timing["seconds"]
+        ours, our_scores, isolation = run_ours(source, notebooks, work, jobs)
         load_after = os.getloadavg()
+    count = len(notebooks)
     differences = [(name, item, their_scores[name].get(item), points)
-                   for name in names for item, points in our_scores[name].items()
+                   for name in notebooks for item, points in our_scores[name].items()
                    if their_scores[name].get(item) != points]
-    print(f"{args.students} submissions of {solution.name}, {os.cpu_count()} cores, "
+    print(f"\n== {title}: {count} submissions of {source.name}, {os.cpu_count()} cores, "
           f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    print(f"nbgrader autograde (serial):   {theirs:6.1f} s  {args.students / theirs:5.2f} submissions/s  "
-          f"({theirs / args.students:.2f} s each)")
-    print(f"usvn grade ({args.jobs} jobs):          {ours:6.1f} s  {args.students / ours:5.2f} submissions/s  "
-          f"({ours / args.students:.2f} s each)")
+    print(f"nbgrader autograde (serial):   {theirs:6.1f} s  {count / theirs:5.2f} submissions/s  "
+          f"({theirs / count:.2f} s each)")
+    print(f"usvn grade ({jobs} jobs):          {ours:6.1f} s  {count / ours:5.2f} submissions/s  "
+          f"({ours / count:.2f} s each)")
     print(f"ratio (usvn / nbgrader throughput): {theirs / ours:.2f}x")
     print(f"usvn {isolation}")
-    totals = sum(sum(scores.values()) for scores in our_scores.values())
+    totals = sum(sum(points or 0 for points in scores.values()) for scores in our_scores.values())
     print(f"auto points awarded: usvn {totals:g}, nbgrader {sum(sum(s.values()) for s in their_scores.values()):g}")
     print(f"score differences: {len(differences)}")
     for difference in differences:
         print("  ", *difference)
+    return {"ratio": theirs / ours, "differences": len(differences)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=24)
+    parser.add_argument("--lesson", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--only", choices=["lesson", "ordinary"])
+    args = parser.parse_args()
+    if args.only != "ordinary":
+        solution = sorted((ROOT / "solutions").glob(f"{args.lesson:02d}-*.ipynb"))[0]
+        compare(f"this module's exercise {args.lesson:02d}", solution,
+                lesson_class(ROOT / "exercises" / solution.name, args.students), args.jobs)
+    if args.only != "lesson":
+        import problemset
+        from gradingkit import write
+
+        with tempfile.TemporaryDirectory(prefix="usvn-bench-source-") as folder:
+            source = write(problemset.source_notebook(), Path(folder) / "problem-set.ipynb")
+            compare("an ordinary nbgrader problem set", source, ordinary_class(args.students), args.jobs)
 
 
 if __name__ == "__main__":

@@ -99,3 +99,45 @@ def write(notebook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
     return path
+
+
+def nbgrader_scores(source: Path, notebooks: dict, work: Path, timing: dict | None = None) -> dict[str, dict[str, float]]:
+    """Autograde ``{student: notebook}`` with nbgrader itself; ``{student: {grade_id: auto score}}``.
+
+    ``timing["seconds"]`` receives the time ``nbgrader autograde`` took (setup not counted).
+
+    The notebooks are written as ``submitted/<student>/ps/<source name>``, as nbgrader's exchange leaves them.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    course = work / "course"
+    (course / "source" / "ps").mkdir(parents=True)
+    shutil.copy(source, course / "source" / "ps" / source.name)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    db = f"sqlite:///{work / 'gradebook.db'}"
+    common = [f"--CourseDirectory.root={course}", f"--db={db}"]
+    base = [sys.executable, "-m", "nbgrader"]
+    subprocess.run([*base, "generate_assignment", "ps", "--force", *common], check=True, env=env, cwd=course,
+                   capture_output=True)
+    for student, notebook in notebooks.items():
+        write(notebook, course / "submitted" / student / "ps" / source.name)
+    import time
+
+    started = time.perf_counter()
+    done = subprocess.run([*base, "autograde", "ps", "--create", "--force", *common], env=env, cwd=course,
+                          capture_output=True, text=True)
+    if timing is not None:
+        timing["seconds"] = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader autograde failed:\n{done.stderr[-3000:]}")
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(db) as gradebook:
+        for student in notebooks:
+            found = gradebook.find_submission_notebook(source.stem, "ps", student)
+            scores[student] = {grade.name: grade.auto_score for grade in found.grades if grade.auto_score is not None}
+    return scores

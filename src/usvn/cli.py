@@ -107,9 +107,7 @@ def _limits(args: argparse.Namespace):
 
 
 def _grade(args: argparse.Namespace) -> int:
-    import json
-
-    from usvn.grading.batch import atomic_write, grade_batch
+    from usvn.grading.batch import grade_batch
     from usvn.grading.core import load_source
     from usvn.grading.source import SourceError
 
@@ -121,7 +119,6 @@ def _grade(args: argparse.Namespace) -> int:
                               keep_scratch=args.keep_scratch, feedback=Path(args.feedback) if args.feedback else None)
     except (SourceError, FileNotFoundError, RuntimeError, ValueError) as error:
         raise SystemExit(f"usvn grade: {error}") from None
-    atomic_write(out / "run.json", json.dumps({"source": str(spec.path), "feedback": args.feedback}, indent=1))
     pending = sum(1 for result in results for item in result.items if item.points is None)
     ungraded = [result.student for result in results if result.status == "not graded"]
     print(f"{len(results)} students; {pending} written answers to grade by hand in {out / 'manual-grading.csv'}")
@@ -144,7 +141,7 @@ def _merge_manual(args: argparse.Namespace) -> int:
     feedback = args.feedback or run.get("feedback")
     try:
         applied, problems = merge_manual(load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None)
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise SystemExit(f"usvn merge-manual: {error}") from None
     for problem in problems:
         print(f"not merged: {problem}")
@@ -228,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--feedback", help="folder for the per-student HTML feedback (default: OUT/feedback)")
     grade.add_argument("--scratch", help="folder for the per-submission scratch areas (default: system temp)")
     grade.add_argument("--keep-scratch", action="store_true", help="keep scratch areas for inspection")
-    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores + 1)")
     grade.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "unshare", "rlimits"],
                        help="auto picks the strongest the machine allows")
     grade.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell (default 30)")

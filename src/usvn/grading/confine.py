@@ -7,8 +7,11 @@ In order it:
 1. hides paths (the answer key's folder, the output folder, the submissions and the other scratch folders)
    under empty read-only tmpfs mounts, keeping its own scratch folder (only in a private mount namespace);
 2. sets resource limits: CPU seconds, address space, processes, file size, open files, no core dumps;
-3. drops to an unprivileged uid when started as root (so the process limit applies at all);
-4. replaces its environment and working folder, and ``exec``s the kernel.
+3. caps the disk the kernel can fill (size-limited tmpfs over its folders, in a private mount namespace);
+4. drops to an unprivileged uid when started as root (so the process limit applies at all), sets
+   ``no_new_privs``, and then checks that it is not uid 0 and holds no capability at all: if it is or does,
+   it refuses to start the kernel (exit status 77), so no level can silently run student code as root;
+5. replaces its environment and working folder, and ``exec``s the kernel.
 """
 
 from __future__ import annotations
@@ -46,6 +49,24 @@ def hide(paths: list[str], keep: str) -> None:
     os.close(keep_fd)
 
 
+def expose(paths: list[str]) -> None:
+    """Make each path reachable by an unprivileged uid in this mount namespace only: each parent folder that
+    others cannot enter is covered with a tmpfs (0755) holding just the way down to the path."""
+    fds = {path: os.open(path, os.O_RDONLY | os.O_DIRECTORY) for path in paths}
+    for path, fd in fds.items():
+        parts = path.rstrip("/").split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth]) or "/"
+            if parent == "/" or os.stat(parent).st_mode & 0o001:
+                continue
+            _mount("tmpfs", parent, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            break
+        if not os.path.isdir(path) or os.stat(path).st_ino != os.fstat(fd).st_ino:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+
+
 def _user_tasks(uid: int) -> int:
     """Tasks (threads) the user already runs: RLIMIT_NPROC counts them all."""
     total = 0
@@ -81,19 +102,74 @@ def limit(limits: dict, uid: int | None, relative_nproc: bool) -> None:
     set_limit(resource.RLIMIT_NPROC, processes)
 
 
+PR_SET_NO_NEW_PRIVS = 38
+REFUSED = 77
+
+
+def _capabilities() -> dict[str, int]:
+    found = {}
+    with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+        for line in status:
+            if line.startswith(("CapInh:", "CapPrm:", "CapEff:", "CapAmb:")):
+                key, value = line.split(":", 1)
+                found[key] = int(value.strip(), 16)
+    return found
+
+
+def unprivileged() -> str:
+    """Empty when this process is not uid 0 (real, effective, saved) and holds no capability; else why not."""
+    if 0 in os.getresuid() or 0 in os.getresgid()[:2]:
+        return f"the kernel would run as uid {os.getuid()}"
+    held = {key: value for key, value in _capabilities().items() if value}
+    if held:
+        return "the kernel would hold capabilities " + ", ".join(f"{key} {value:#x}" for key, value in held.items())
+    return ""
+
+
+def drop_capabilities() -> None:
+    """No capability left in any set (a user namespace's creator holds them all), and no way to regain one."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    libc.capset(ctypes.byref(header), data)
+
+
+def cap_disk(folders: list[str], megabytes: int) -> None:
+    """A size-limited tmpfs over each folder (only inside a private mount namespace)."""
+    for folder in folders:
+        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(megabytes)}m,mode=0777")
+
+
 def main(argv: list[str]) -> None:
     if len(argv) < 3 or argv[1] != "--":
         sys.exit("usage: confine.py CONFIG_JSON -- COMMAND...")
     config = json.loads(argv[0])
     command = argv[2:]
+    if config.get("expose"):
+        expose(config["expose"])
     if config.get("hide"):
         hide(config["hide"], config["scratch"])
     uid = config.get("uid")
+    if config.get("disk"):
+        cap_disk(config["disk"], config["limits"]["disk_mb"])
     limit(config["limits"], uid, bool(config.get("relative_nproc")))
     if uid is not None:
         os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    drop_capabilities()
+    why = unprivileged()
+    if why:
+        sys.stderr.write(f"usvn confine: refusing to start: {why}\n")
+        sys.exit(REFUSED)
     os.umask(0o077)
     os.chdir(config["cwd"])
     env = config.get("env")

@@ -6,28 +6,25 @@ as data. Each item is scored on its own: a failure in one never costs another it
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 from usvn.grading.sandbox import Limits, Sandbox, detect
-from usvn.grading.source import Item, SourceError, SourceSpec, read_source
-from usvn.grading.wire import Missing, StudentCodeError
+from usvn.grading.source import SourceError, SourceSpec, read_source
 
 __all__ = ["GRADER_VERSION", "ItemResult", "SubmissionResult", "evaluate", "grade", "load_source", "read_submission"]
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
 MAX_NOTEBOOK_BYTES = 64 * 2**20
-HIDDEN_FAILED = "Passes the public checks but not the hidden tests: check the answer itself, not only its form."
 
 
 @dataclass
@@ -36,9 +33,10 @@ class ItemResult:
     kind: str  # "auto" or "manual"
     max_points: float
     points: float | None  # None: waits for a hand grade
-    status: str  # passed, failed, ungraded (manual, not yet graded), graded (manual), unanswered
+    status: str  # passed, failed, hand (auto item graded by hand), ungraded, graded (by hand), unanswered
     feedback: str = ""
     answer: str = ""  # manual items: the student's text
+    note: str = ""  # for the instructor only: why an item needs a hand grade, or what failed
 
 
 @dataclass
@@ -54,6 +52,11 @@ class SubmissionResult:
     isolation: str = ""
     seconds: float = 0.0
     fingerprint: str = ""
+    level: str = ""  # the isolation level alone: bwrap, unshare or rlimits
+    warning: str = ""  # set when a weaker isolation level than bubblewrap was asked for
+    infrastructure: str = ""  # a failure of the grader or the machine: graded again on the next run
+    lms_id: str = ""  # the LMS's id for the student (Canvas user id, Moodle participant id, Blackboard login)
+    file: str = ""  # the output file name used for this student (results/, feedback/)
 
     @property
     def auto_points(self) -> float:
@@ -67,8 +70,11 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data: dict) -> SubmissionResult:
-        items = [ItemResult(**item) for item in data.get("items", [])]
-        return cls(**{**data, "items": items})
+        known = set(ItemResult.__dataclass_fields__)
+        items = [ItemResult(**{key: value for key, value in item.items() if key in known})
+                 for item in data.get("items", [])]
+        fields = set(cls.__dataclass_fields__)
+        return cls(**{**{key: value for key, value in data.items() if key in fields}, "items": items})
 
 
 def load_source(source, solutions_dir: Path | None = None) -> SourceSpec:
@@ -141,8 +147,8 @@ def read_submission(path: Path) -> tuple[NotebookNode | None, list[str], str]:
     return notebook, notes, ""
 
 
-def evaluate(spec: SourceSpec, answers: dict, extracted: bool, manual: dict[str, str]) -> list[ItemResult]:
-    """Score every item against the key, here in the grader's process."""
+def evaluate(spec: SourceSpec, outcome, manual: dict[str, str], reason: str = "") -> list[ItemResult]:
+    """Every item's result: the test results of the run, the written answers, and a reason for the rest."""
     results = []
     for item in spec.items:
         if item.kind == "manual":
@@ -150,56 +156,42 @@ def evaluate(spec: SourceSpec, answers: dict, extracted: bool, manual: dict[str,
             results.append(ItemResult(item.grade_id, "manual", item.points, None if answer else 0.0,
                                       "ungraded" if answer else "unanswered",
                                       "" if answer else "No answer was written.", answer))
-            continue
-        results.append(_evaluate_item(item, answers, extracted, spec.preamble))
+        elif outcome is not None and item.grade_id in outcome.items:
+            results.append(outcome.items[item.grade_id])
+        else:
+            why = reason or "the notebook stopped before this test was reached"
+            results.append(ItemResult(item.grade_id, "auto", item.points, 0.0, "failed", f"Not graded: {why}."))
     return results
 
 
-def _evaluate_item(item: Item, answers: dict, extracted: bool, preamble: str = "") -> ItemResult:
-    namespace: dict = {"__name__": "__grader__"}
-    if preamble:
-        exec(compile(preamble, "<source imports>", "exec"), namespace)  # noqa: S102 - the source's own imports
-    for name in item.answers:
-        namespace[name] = answers.get(name, Missing())
-    missing = [name for name in item.answers if isinstance(namespace[name], Missing)]
-    for segment in item.segments:
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(segment.code, f"<test {item.grade_id}>", "exec"), namespace)  # noqa: S102 - the key's code
-        except Exception as error:  # noqa: BLE001 - any failure of a check fails this item only
-            return ItemResult(item.grade_id, "auto", item.points, 0.0, "failed",
-                              _message(error, segment.hidden, missing, extracted), _answer_text(item, namespace))
-    return ItemResult(item.grade_id, "auto", item.points, item.points, "passed", "Correct.",
-                      _answer_text(item, namespace))
+@cache
+def package_digest() -> str:
+    """A digest of the module's data files (records, schemas) and of the grader's own code."""
+    import usvn
+
+    root = Path(usvn.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder in (root / "data", root / "grading"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".csv"):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def _answer_text(item: Item, namespace: dict) -> str:
-    """The student's values for this item, shortened, for the instructor's per-item JSON."""
-    return "; ".join(f"{name} = {repr(namespace.get(name))[:200]}" for name in item.answers)
-
-
-def _message(error: Exception, hidden: bool, missing: list[str], extracted: bool) -> str:
-    if missing:
-        names = ", ".join(f"`{name}`" for name in missing)
-        if not extracted:
-            return f"Not graded: {names} could not be read from your notebook (see the notes above)."
-        return f"{names} not defined when your notebook ran: run the cell that sets it and keep its name."
-    if isinstance(error, StudentCodeError):
-        return "Your function raised an error on the hidden test inputs." if hidden else str(error)
-    if hidden:
-        return HIDDEN_FAILED
-    if isinstance(error, AssertionError):
-        return str(error) or "A public check failed."
-    return f"A public check could not use your answer ({type(error).__name__}: {str(error)[:160]})."
-
-
-def fingerprint(spec: SourceSpec, submission: Path, limits: Limits) -> str:
+def fingerprint(spec: SourceSpec, submission: Path, limits: Limits, level: str = "") -> str:
+    """What a stored result depends on: the submission, the source, the grader, the package data, the limits
+    and the isolation level. A stored result with another fingerprint is graded again."""
     digest = hashlib.sha256()
     digest.update(GRADER_VERSION.encode())
+    digest.update(package_digest().encode())
     digest.update(spec.digest.encode())
     digest.update(json.dumps(limits.as_dict(), sort_keys=True).encode())
+    digest.update(f"isolation={level}".encode())
     try:
-        digest.update(Path(submission).read_bytes())
+        with open(submission, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
     except OSError:
         digest.update(b"<unreadable>")
     return digest.hexdigest()
@@ -234,7 +226,8 @@ def grade(source, submission, *, student: str | None = None, limits: Limits | No
           hide: list[Path] | None = None, solutions_dir: Path | None = None) -> SubmissionResult:
     """Grade one submitted notebook (a path) against a source (lesson number, path, or spec).
 
-    ``hide`` lists folders the kernel must not see besides the source's own (used by the batch command).
+    ``isolation`` is ``auto`` (bubblewrap, or a :class:`RuntimeError` that says how to install it) or a
+    level asked for by name. ``hide`` lists folders the kernel must not see besides the source's own.
     """
     started = time.monotonic()
     spec = load_source(source, solutions_dir)
@@ -244,7 +237,8 @@ def grade(source, submission, *, student: str | None = None, limits: Limits | No
     level, _ = detect(isolation)
     sandbox = Sandbox(level, limits)
     result = SubmissionResult(student, str(submission), "not graded", isolation=sandbox.describe(),
-                              fingerprint=fingerprint(spec, submission, limits))
+                              fingerprint=fingerprint(spec, submission, limits, level), level=level,
+                              warning=weaker_warning(level))
     notebook, notes, reason = read_submission(submission)
     result.problems.extend(notes)
     if notebook is None:
@@ -268,13 +262,25 @@ def grade(source, submission, *, student: str | None = None, limits: Limits | No
             shutil.rmtree(work, ignore_errors=True)
     result.problems.extend(outcome.problems)
     result.cell_errors = outcome.cell_errors
-    result.items = evaluate(spec, outcome.answers, outcome.extracted, prepared.manual_answers)
-    if outcome.extracted and not outcome.problems:
+    result.infrastructure = outcome.infrastructure
+    reason = outcome.problems[-1] if outcome.problems and not outcome.finished else ""
+    result.items = evaluate(spec, outcome, prepared.manual_answers, reason)
+    if outcome.finished and not outcome.problems:
         result.status = "graded"
-    elif outcome.extracted or outcome.answers:
+    elif outcome.items:
         result.status = "partial"
         result.reason = outcome.problems[0] if outcome.problems else ""
     else:
         result.reason = outcome.problems[0] if outcome.problems else "no answers could be read"
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def weaker_warning(level: str) -> str:
+    """The warning every record of a run at a level weaker than bubblewrap carries."""
+    if level == "bwrap":
+        return ""
+    return (f"WARNING: graded with isolation '{level}', weaker than bubblewrap: student code could read "
+            + ("files outside its folder that are not hidden" if level == "unshare" else
+               "every file the grader's user can read, and use the network")
+            + "; install bubblewrap (apt-get install bubblewrap) and grade with --isolation auto")

@@ -1,13 +1,16 @@
-"""Answers out of a student's kernel as plain data (standard library only).
+"""Values across the kernel boundary as plain data (standard library only; numpy and pandas when loaded).
 
-The grader appends one cell to the student's notebook: this file's text followed by a call to
-:func:`_usvn_emit`. It runs in the student's kernel, after the student's code, and publishes each answer as
-a ``display_data`` output of type :data:`MIME`, tagged JSON (:func:`encode`) that the grader decodes in
-its own process. For an answer that is a function it first announces each call, then calls the function on
-the grader's inputs under a timer and publishes the result, so a call that hangs or kills the kernel is
-known and skipped on the next attempt. Nothing of the answer key is in this cell: only names and inputs.
+This file's text runs in two places:
 
-The same :func:`encode` turns call arguments into lookup keys on the grader's side, so both sides agree.
+- in the student's kernel, inside a private namespace, in the small cells the grader sends while the
+  notebook runs: :func:`_usvn_emit` publishes the values of the names a test reads, and :func:`_usvn_call`
+  calls a student's function on arguments the grader sent (under a timer) and publishes its result. Each
+  result is a ``display_data`` output of type :data:`MIME` holding tagged JSON (:func:`encode`);
+- in the grader, where :func:`encode` turns a test's arguments into data and :func:`rebuild` turns data back
+  into values, type-strictly (a tuple stays a tuple, ``1`` is not ``1.0`` nor ``True``, NaN stays NaN).
+
+Nothing of the answer key is ever sent to the kernel: only names, and the arguments a test passes to a
+student's function.
 """
 
 import json as _json
@@ -15,7 +18,8 @@ import math as _math
 import sys as _sys
 
 MIME = "application/vnd.usvn.answer+json"
-_PLAIN = (str, int, float, bool, type(None))
+MAX_DEPTH = 60
+_NUMERIC_KINDS = "biuf"
 
 
 class _TooLarge(Exception):
@@ -39,8 +43,25 @@ def _figure_facts(figure):
     return {"axes": axes_facts, "suptitle": suptitle.get_text() if suptitle is not None else ""}
 
 
-def encode(value, budget=1_000_000, _depth=0):
-    """Tagged JSON for plain Python data; anything else becomes an ``unsupported`` tag naming its type.
+def _loaded_class(module, name):
+    """The class ``module.name`` if that module is already imported (never imports anything)."""
+    loaded = _sys.modules.get(module)
+    return getattr(loaded, name, None) if loaded is not None else None
+
+
+def _record_class(kind):
+    """``kind`` if it is a dataclass defined in one of this module's own modules (``usvn.*``), else None."""
+    module = getattr(kind, "__module__", "") or ""
+    if not module.startswith("usvn.") or _loaded_class(module, kind.__qualname__) is not kind:
+        return None
+    loaded = _sys.modules.get(module)
+    if not str(getattr(loaded, "__file__", "")).replace("\\", "/").endswith(module.replace(".", "/") + ".py"):
+        return None
+    return kind if "__dataclass_fields__" in kind.__dict__ else None
+
+
+def encode(value, budget=1_000_000):
+    """Tagged JSON for a value; anything that cannot travel becomes an ``unsupported`` tag naming its type.
 
     >>> encode((1, 2.5, "a", [True, None]))
     {'__t': 'tuple', 'v': [1, 2.5, 'a', [True, None]]}
@@ -57,23 +78,21 @@ def encode(value, budget=1_000_000, _depth=0):
             raise _TooLarge()
 
     def walk(item, depth):
-        if depth > 50:
+        if depth > MAX_DEPTH:
             raise _TooLarge()
         kind = type(item)
         if kind is str:
             spend(len(item) + 2)
             return item
-        if kind in (bool, type(None)):
+        if kind is bool or item is None:
             spend(5)
             return item
         if kind is int:
             spend(len(str(item)) if abs(item) < 10 ** 300 else 400)
-            return item if abs(item) < 2 ** 63 else {"__t": "bigint", "v": str(item)}
+            return item if abs(item) < 2 ** 53 else {"__t": "bigint", "v": str(item)}
         if kind is float:
             spend(24)
             return item if _math.isfinite(item) else {"__t": "float", "v": repr(item)}
-        if kind.__module__ == "numpy" and hasattr(item, "item") and getattr(item, "ndim", 1) == 0:
-            return walk(item.item(), depth)
         if kind is list:
             spend(2)
             return [walk(element, depth + 1) for element in item]
@@ -89,20 +108,66 @@ def encode(value, budget=1_000_000, _depth=0):
             spend(2)
             return {"__t": "dict", "v": [[walk(key, depth + 1), walk(element, depth + 1)]
                                          for key, element in item.items()]}
-        name = f"{kind.__module__}.{kind.__qualname__}"
-        if name in ("usvn.data.Event", "usvn.data.Source"):
-            fields = {key: walk(getattr(item, key), depth + 1) for key in item.__dataclass_fields__}
-            return {"__t": "record", "class": name, "v": fields}
-        if name == "matplotlib.figure.Figure":
+        numpy = _sys.modules.get("numpy")
+        if numpy is not None:
+            if kind is numpy.ndarray:
+                if item.dtype.kind not in _NUMERIC_KINDS + "U" or item.ndim > 8:
+                    return _unsupported(kind, spend)
+                spend(int(item.size) * 8 + 20)
+                return {"__t": "ndarray", "dtype": item.dtype.str, "shape": list(item.shape),
+                        "v": walk(item.ravel().tolist(), depth + 1)}
+            if isinstance(item, numpy.generic) and kind.__module__ == "numpy":
+                if item.dtype.kind not in _NUMERIC_KINDS + "U":
+                    return _unsupported(kind, spend)
+                spend(30)
+                return {"__t": "npscalar", "dtype": item.dtype.str, "v": walk(item.item(), depth + 1)}
+        pandas = _sys.modules.get("pandas")
+        if pandas is not None and kind in (pandas.Series, pandas.DataFrame):
+            spend(40)
+            return _encode_pandas(item, pandas, walk, depth)
+        if kind.__module__ == "datetime" and kind.__name__ in ("date", "datetime") \
+                and kind is _loaded_class("datetime", kind.__name__):
+            spend(30)
+            return {"__t": kind.__name__, "v": item.isoformat()}
+        if kind is _loaded_class("matplotlib.figure", "Figure"):
             return {"__t": "figure", "v": walk(_figure_facts(item), depth + 1)}
-        if name == "usvn.display.FigureOutput":
+        if kind is _loaded_class("usvn.display", "FigureOutput"):
             return {"__t": "figure-output", "alt": walk(item.alt, depth + 1)}
-        spend(100)
-        return {"__t": "unsupported", "type": kind.__qualname__,
-                "base": next((base.__name__ for base in kind.__mro__[1:] if base in (str, int, float, list, dict,
-                                                                                        tuple, set)), "")}
+        if _record_class(kind) is not None:
+            fields = {key: walk(getattr(item, key), depth + 1) for key in kind.__dataclass_fields__}
+            return {"__t": "record", "class": f"{kind.__module__}:{kind.__qualname__}", "v": fields}
+        return _unsupported(kind, spend)
 
-    return walk(value, _depth)
+    return walk(value, 0)
+
+
+def _unsupported(kind, spend):
+    spend(100)
+    return {"__t": "unsupported", "type": str(getattr(kind, "__qualname__", "object"))[:80]}
+
+
+def _encode_pandas(item, pandas, walk, depth):
+    def index(values):
+        if type(values) is pandas.RangeIndex:
+            return {"range": [values.start, values.stop, values.step], "name": walk(values.name, depth + 1)}
+        if values.nlevels > 1:
+            raise _TooLarge()
+        return {"values": walk(values.tolist(), depth + 1), "dtype": str(values.dtype),
+                "name": walk(values.name, depth + 1)}
+
+    def column(series):
+        if series.dtype.kind not in _NUMERIC_KINDS + "O" or series.dtype.kind == "O" and \
+                not all(type(value) is str or value is None for value in series.tolist()):
+            raise TypeError("column")
+        return {"dtype": str(series.dtype), "v": walk(series.tolist(), depth + 1)}
+
+    try:
+        if type(item) is pandas.Series:
+            return {"__t": "series", "index": index(item.index), "name": walk(item.name, depth + 1), **column(item)}
+        return {"__t": "dataframe", "index": index(item.index), "columns": index(item.columns),
+                "data": [column(item.iloc[:, position]) for position in range(item.shape[1])]}
+    except TypeError:
+        return {"__t": "unsupported", "type": type(item).__qualname__}
 
 
 def call_key(args):
@@ -110,85 +175,148 @@ def call_key(args):
     return _json.dumps(encode(list(args)), sort_keys=True, separators=(",", ":"))
 
 
-def decode_plain(data):
-    """Inverse of :func:`encode` for the plain kinds (used for call arguments inside the kernel)."""
+def rebuild(data, other=None, _depth=0):
+    """Inverse of :func:`encode`. ``other(data)`` rebuilds the tags this function does not know (or raises).
+
+    >>> rebuild({"__t": "tuple", "v": [1, {"__t": "set", "v": ["a"]}]})
+    (1, {'a'})
+    """
+    if _depth > MAX_DEPTH + 5:
+        raise ValueError("nested too deeply")
+
+    def again(element):
+        return rebuild(element, other, _depth + 1)
+
     if isinstance(data, list):
-        return [decode_plain(element) for element in data]
-    if isinstance(data, dict):
-        tag, value = data.get("__t"), data.get("v")
-        if tag == "tuple":
-            return tuple(decode_plain(element) for element in value)
-        if tag in ("set", "frozenset"):
-            return (set if tag == "set" else frozenset)(decode_plain(element) for element in value)
-        if tag == "dict":
-            return {decode_plain(key): decode_plain(element) for key, element in value}
-        if tag == "float":
-            return float(value)
-        if tag == "bigint":
-            return int(value)
-        raise ValueError(f"cannot rebuild a {tag!r} value")
-    return data
+        return [again(element) for element in data]
+    if not isinstance(data, dict):
+        if data is None or type(data) in (str, int, float, bool):
+            return data
+        raise ValueError(f"unexpected {type(data).__name__} in the data")
+    tag, value = data.get("__t"), data.get("v")
+    if tag == "tuple":
+        return tuple(again(element) for element in value)
+    if tag in ("set", "frozenset"):
+        return (set if tag == "set" else frozenset)(again(element) for element in value)
+    if tag == "dict":
+        return {again(key): again(element) for key, element in value}
+    if tag == "float":
+        if value not in ("nan", "inf", "-inf"):
+            raise ValueError("not a float")
+        return float(value)
+    if tag == "bigint":
+        if not isinstance(value, str) or len(value) > 4000:
+            raise ValueError("integer too long")
+        return int(value)
+    if tag in ("ndarray", "npscalar"):
+        import numpy
+
+        dtype = numpy.dtype(str(data.get("dtype")))
+        if dtype.kind not in _NUMERIC_KINDS + "U":
+            raise ValueError("unexpected array type")
+        if tag == "npscalar":
+            return dtype.type(again(value))
+        shape = [int(size) for size in data.get("shape", [])]
+        return numpy.array(again(value), dtype=dtype).reshape(shape)
+    if tag in ("series", "dataframe"):
+        import pandas
+
+        def index(spec):
+            if "range" in spec:
+                return pandas.RangeIndex(*[int(part) for part in spec["range"]], name=again(spec.get("name")))
+            return pandas.Index(again(spec["values"]), dtype=str(spec["dtype"]), name=again(spec.get("name")))
+
+        if tag == "series":
+            return pandas.Series(again(value), index=index(data["index"]), dtype=str(data["dtype"]),
+                                 name=again(data.get("name")))
+        columns = index(data["columns"])
+        frame = pandas.DataFrame({position: pandas.Series(again(part["v"]), dtype=str(part["dtype"]))
+                                  for position, part in enumerate(data["data"])})
+        frame.index = index(data["index"]) if len(frame.columns) else frame.index
+        frame.columns = columns
+        return frame
+    if tag in ("date", "datetime"):
+        import datetime
+
+        return getattr(datetime, tag).fromisoformat(str(value))
+    if other is not None:
+        return other(data)
+    raise ValueError(f"cannot rebuild a {tag!r} value")
 
 
-def _usvn_emit(nonce, spec, namespace):
-    """Publish each requested answer, then each probe's result, one output per message."""
-    import copy
-    import signal
-
+def _usvn_publish(nonce, payload):
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell.instance()
-    budget = int(spec.get("answer_bytes", 1_000_000))
+    payload["nonce"] = nonce
+    InteractiveShell.instance().display_pub.publish(data={MIME: payload, "text/plain": "(answer)"}, metadata={})
 
-    def publish(payload):
-        payload["nonce"] = nonce
-        shell.display_pub.publish(data={MIME: payload, "text/plain": "(answer)"}, metadata={})
 
-    def safe_encode(value):
-        try:
-            return encode(value, budget)
-        except _TooLarge:
-            return {"__t": "too-large", "type": type(value).__qualname__}
-        except Exception as error:  # a hostile object whose attributes raise
-            return {"__t": "unsupported", "type": type(value).__qualname__, "error": type(error).__name__}
+def _safe_encode(value, budget):
+    try:
+        return encode(value, budget)
+    except _TooLarge:
+        return {"__t": "too-large", "type": type(value).__qualname__}
+    except Exception as error:  # a hostile object whose attributes raise
+        return {"__t": "unsupported", "type": type(value).__qualname__, "error": type(error).__name__}
 
-    callables = {}
-    for name in spec["names"]:
-        if name not in namespace:
-            publish({"name": name, "value": {"__t": "missing"}})
-            continue
-        value = namespace[name]
-        if callable(value) and type(value).__name__ in ("function", "builtin_function_or_method", "method"):
-            callables[name] = value
-            publish({"name": name, "value": {"__t": "function", "name": getattr(value, "__name__", name)}})
-        else:
-            publish({"name": name, "value": safe_encode(value)})
 
-    class _CallTimeout(BaseException):
-        pass
+class _CallTimeout(BaseException):
+    pass
+
+
+def _timed(seconds, action):
+    """Run ``action()`` with a wall-clock alarm; the student's code cannot catch the alarm as an Exception."""
+    import signal
 
     def on_alarm(signum, frame):
         raise _CallTimeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
-        for name, key, args_data in spec["probes"]:
-            if name not in callables or key in spec.get("skip", []):
-                continue
-            publish({"name": name, "key": key, "calling": True})
-            _sys.stdout.flush()  # ipykernel waits for its IOPub thread: the marker leaves before the call runs
-            try:
-                args = copy.deepcopy(decode_plain(args_data))
-                signal.setitimer(signal.ITIMER_REAL, float(spec.get("call_timeout", 5)))
-                try:
-                    result = callables[name](*args)
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                outcome = {"value": safe_encode(result)}
-            except _CallTimeout:
-                outcome = {"raised": "TimeoutError", "message": "did not return in time"}
-            except BaseException as error:  # the student's function may raise anything, even SystemExit
-                outcome = {"raised": type(error).__name__, "message": str(error)[:300]}
-            publish({"name": name, "key": key, **outcome})
+        return action()
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _usvn_emit(nonce, names, namespace, budget=1_000_000, seconds=5.0):
+    """Publish the value of each name (a function is announced, not sent)."""
+    def run():
+        for name in names:
+            if name not in namespace:
+                _usvn_publish(nonce, {"name": name, "value": {"__t": "missing"}})
+                continue
+            value = namespace[name]
+            if type(value).__name__ in ("function", "builtin_function_or_method", "method") and callable(value):
+                _usvn_publish(nonce, {"name": name, "value": {"__t": "function"}})
+            else:
+                _usvn_publish(nonce, {"name": name, "value": _safe_encode(value, budget)})
+
+    try:
+        _timed(seconds, run)
+    except _CallTimeout:
+        _usvn_publish(nonce, {"name": "", "failed": "reading the answers did not finish in time"})
+
+
+def _usvn_call(nonce, name, args_data, kwargs_data, namespace, budget=1_000_000, seconds=5.0):
+    """Call the student's function ``name`` on the grader's arguments and publish the result or the error."""
+    import copy
+
+    _usvn_publish(nonce, {"name": name, "calling": True})
+    _sys.stdout.flush()  # ipykernel sends IOPub from its own thread: the marker leaves before the call runs
+    try:
+        function = namespace[name]
+        args = copy.deepcopy(rebuild(args_data))
+        kwargs = copy.deepcopy(rebuild(kwargs_data))
+        result = _timed(seconds, lambda: function(*args, **kwargs))
+        outcome = {"value": _safe_encode(result, budget), "after": _safe_encode([args, kwargs], budget)}
+    except _CallTimeout:
+        outcome = {"raised": "TimeoutError", "message": "did not return in time"}
+    except BaseException as error:  # the student's function may raise anything, even SystemExit
+        try:
+            message = str(error)[:300]
+        except BaseException:
+            message = ""
+        outcome = {"raised": type(error).__name__[:80], "message": message}
+    _usvn_publish(nonce, {"name": name, "result": True, **outcome})

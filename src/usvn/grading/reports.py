@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import unicodedata
 from html import escape
 from pathlib import Path
 
@@ -18,7 +19,43 @@ from usvn.grading.source import SourceSpec
 
 __all__ = ["merge_manual", "write_all", "write_gradebook"]
 
-SHEET_COLUMNS = ["student", "item", "max_points", "score", "comment", "answer", "rubric", "question", "answer_id"]
+SHEET_COLUMNS = ["student", "item", "max_points", "score", "comment", "answer", "rubric", "question", "answer_id",
+                 "lms_id"]
+#: What a spreadsheet reads as a formula (or a hidden control) at the start of a cell: =, +, -, @, tab, CR.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value) -> str:
+    """A cell value a spreadsheet shows as text: one starting like a formula gets a leading apostrophe.
+
+    >>> neutral("=1+2"), neutral("Ann"), neutral(2.5)
+    ("'=1+2", 'Ann', '2.5')
+    """
+    text = value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def plain(text: str) -> str:
+    """Undo :func:`neutral` on a value read back from a sheet."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
+def _writer(buffer):
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    class Neutral:
+        @staticmethod
+        def writerow(row):
+            writer.writerow([neutral(cell) for cell in row])
+
+    return Neutral()
+
+
+def by_hand(item) -> bool:
+    """A written answer to grade, or an automatic item that could not be graded automatically."""
+    if item.kind == "manual":
+        return item.status != "unanswered"
+    return item.status == "hand" or (item.status == "graded" and bool(item.note))
 
 
 def answer_id(text: str) -> str:
@@ -39,14 +76,14 @@ def load_manual(out: Path) -> dict:
 def _apply_manual(results: list[SubmissionResult], manual: dict) -> None:
     for result in results:
         for item in result.items:
-            if item.kind != "manual" or item.status == "unanswered":
+            if not by_hand(item):
                 continue
             grade = manual.get(result.student, {}).get(item.grade_id)
             if grade and grade.get("answer_id") == answer_id(item.answer):
                 item.points, item.status = float(grade["score"]), "graded"
                 item.feedback = grade.get("comment", "")
             elif grade:
-                item.points, item.status = None, "ungraded"
+                item.points, item.status = None, "ungraded" if item.kind == "manual" else "hand"
                 item.feedback = "The answer changed since it was graded by hand: grade it again."
 
 
@@ -55,9 +92,9 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
     _apply_manual(results, load_manual(out))
     ids = [item.grade_id for item in spec.items]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _writer(buffer)
     writer.writerow(["student", "status", *ids, "total", "max_points", "needs_hand_grading", "reason", "notes",
-                     "submission"])
+                     "submission", "lms_id", "isolation", "warning"])
     for result in sorted(results, key=lambda result: result.student.lower()):
         by_id = {item.grade_id: item for item in result.items}
         cells = []
@@ -68,7 +105,8 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
         total = sum(item.points or 0 for item in result.items)
         notes = "; ".join(filter(None, [result.changes, *result.problems]))
         writer.writerow([result.student, result.status, *cells, f"{total:g}", f"{spec.max_points:g}",
-                         " ".join(pending), result.reason, notes, result.submission])
+                         " ".join(pending), result.reason, notes, result.submission, result.lms_id,
+                         result.level or result.isolation.split(" ")[0], result.warning])
     path = Path(out) / "gradebook.csv"
     _atomic(path, buffer.getvalue())
     return path
@@ -109,21 +147,26 @@ caption{{text-align:left;font-weight:bold;margin-bottom:.4rem}}</style></head>
 def write_sheet(spec: SourceSpec, results: list[SubmissionResult], out: Path) -> Path:
     """Every written answer beside its rubric, with any hand grade already given."""
     manual = load_manual(out)
-    items = {item.grade_id: item for item in spec.manual_items}
+    items = {item.grade_id: item for item in spec.items}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _writer(buffer)
     writer.writerow(SHEET_COLUMNS)
     for result in sorted(results, key=lambda result: result.student.lower()):
         for item in result.items:
-            if item.kind != "manual" or item.status == "unanswered":
+            if not by_hand(item) or item.grade_id not in items:
                 continue
             grade = manual.get(result.student, {}).get(item.grade_id, {})
             current = grade.get("answer_id") == answer_id(item.answer)
             source = items[item.grade_id]
+            if item.kind == "manual":
+                shown, rubric = item.answer, source.rubric
+            else:  # an automatic item the tests could not use: the values, why, and the test to apply by hand
+                shown = f"{item.answer}\n(graded by hand because {item.note})"
+                rubric = "Apply this test by hand:\n" + "\n".join(segment.code for segment in source.segments)
             writer.writerow([result.student, item.grade_id, f"{item.max_points:g}",
                              f"{grade['score']:g}" if current and "score" in grade else "",
-                             grade.get("comment", "") if current else "", item.answer, source.rubric, source.prompt,
-                             answer_id(item.answer)])
+                             grade.get("comment", "") if current else "", shown, rubric, source.prompt,
+                             answer_id(item.answer), result.lms_id])
     path = Path(out) / "manual-grading.csv"
     _atomic(path, buffer.getvalue())
     return path
@@ -133,36 +176,79 @@ def write_all(spec: SourceSpec, results: list[SubmissionResult], out: Path, feed
     write_gradebook(spec, results, out)
     write_sheet(spec, results, out)
     feedback.mkdir(parents=True, exist_ok=True)
-    from usvn.grading.batch import _safe_name
+    from usvn.grading.batch import output_name
 
     for result in results:
-        _atomic(feedback / f"{_safe_name(result.student)}.html", _feedback_html(spec, result))
+        _atomic(feedback / f"{output_name(result.student)}.html", _feedback_html(spec, result))
+
+
+ENCODINGS = ("cp1252", "cp1258")
+
+
+def read_sheet_text(path: Path, students: set[str]) -> tuple[str, str]:
+    """The sheet's text, as Excel writes it in any locale: UTF-8 with or without BOM, Windows-1252 or -1258.
+
+    A single-byte file is read in the encoding that finds the most known students (Vietnamese names tell
+    Windows-1258 from Windows-1252). Returns ``(text, note)``; raises ValueError saying what could not be read.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as error:
+        position = error.start
+    candidates = []
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        found = sum(1 for student in students if student and student in unicodedata.normalize("NFC", text))
+        candidates.append((found, encoding == "cp1252", encoding, text))
+    if not candidates:
+        raise ValueError(f"{path.name}: byte {raw[position]:#04x} at position {position} is not UTF-8, "
+                         "Windows-1252 or Windows-1258; save the sheet as 'CSV UTF-8' and merge again.")
+    found, _, encoding, text = max(candidates)
+    name = {"cp1252": "Windows-1252", "cp1258": "Windows-1258 (Vietnamese)"}[encoding]
+    return unicodedata.normalize("NFC", text), f"the sheet is not UTF-8; read it as {name}"
 
 
 def merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | None = None) -> tuple[int, list[str]]:
-    """Merge hand grades from a filled-in sheet; returns (grades applied, problems). Bad rows change nothing."""
+    """Merge hand grades from a filled-in sheet; returns (grades applied, problems). Bad rows change nothing.
+
+    Refused (RuntimeError) while a grading run or another merge uses the folder.
+    """
+    from usvn.grading.batch import output_lock
+
+    with output_lock(Path(out)):
+        return _merge_manual(spec, Path(out), sheet, feedback)
+
+
+def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | None = None) -> tuple[int, list[str]]:
     out = Path(out)
     results = []
     for path in sorted((out / "results").glob("*.json")):
         results.append(SubmissionResult.from_dict(json.loads(path.read_text(encoding="utf-8"))))
     if not results:
         raise FileNotFoundError(f"No graded results in {out / 'results'}: run `usvn grade` first.")
-    answers = {(result.student, item.grade_id): item for result in results for item in result.items
-               if item.kind == "manual"}
+    answers = {(unicodedata.normalize("NFC", result.student), item.grade_id): item
+               for result in results for item in result.items if by_hand(item)}
     manual = load_manual(out)
     problems: list[str] = []
     applied = 0
-    try:
-        text = Path(sheet).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = Path(sheet).read_bytes().decode("cp1252", errors="replace")
-        problems.append("the sheet is not UTF-8; read it as Windows-1252")
-    reader = csv.DictReader(io.StringIO(text))
+    text, note = read_sheet_text(Path(sheet), {student for student, _ in answers})
+    if note:
+        problems.append(note)
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader.fieldnames = [plain(name.strip()) for name in reader.fieldnames or []]
     missing = {"student", "item", "score", "answer_id"} - set(reader.fieldnames or [])
     if missing:
-        raise ValueError(f"The sheet lacks the column(s) {', '.join(sorted(missing))}; use manual-grading.csv.")
+        raise ValueError(f"The sheet lacks the column(s) {', '.join(sorted(missing))} (read with '{delimiter}' "
+                         f"between columns); use manual-grading.csv.")
     for line, row in enumerate(reader, start=2):
-        student, grade_id = (row.get("student") or "").strip(), (row.get("item") or "").strip()
+        student = unicodedata.normalize("NFC", plain((row.get("student") or "").strip()))
+        grade_id = plain((row.get("item") or "").strip())
         raw = (row.get("score") or "").strip().replace(",", ".")
         if not raw:
             continue

@@ -1,8 +1,11 @@
-"""Run one submission in a confined kernel and bring its answers back as data.
+"""Run one submission in a confined kernel and grade each test cell as the notebook reaches it.
 
-The notebook that runs is the student's, with locked cells restored from the source, test cells left out
-(they run in the grader), and one extraction cell appended. A cell that hangs or kills the kernel is
-noted and skipped on the next attempt, so the answers that do not depend on it still count.
+The cells that run in the kernel are the student's, with locked cells restored from the source. Where a
+test cell stood, the grader instead takes the values of the names that test reads out of the kernel (as
+data), and runs the test code in its own process, against a namespace built from the source's setup
+cells (see :mod:`usvn.grading.evaluate`). A student's function is called in the kernel, which keeps
+running, whenever the test calls it. A cell or a call that hangs or kills the kernel is noted and skipped
+on the next attempt, so the answers that do not depend on it still count.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -29,30 +33,42 @@ from nbformat.v4 import new_code_cell, new_notebook
 from usvn.grading import extract
 from usvn.grading.sandbox import Limits, Sandbox
 from usvn.grading.source import TEXT_STUB, SourceSpec, cell_role, grade_meta, public_source
-from usvn.grading.wire import StudentFunction, decode
+from usvn.grading.wire import KernelLost, decode
 
-__all__ = ["Prepared", "RunOutcome", "prepare", "run"]
+__all__ = ["Prepared", "RunOutcome", "Step", "prepare", "run"]
 
 _EXTRACT_SOURCE = Path(extract.__file__).read_text(encoding="utf-8")
 MAX_ATTEMPTS = 4
+#: No single kernel message may be larger than this (ZeroMQ drops the connection that sends one).
+MAX_MESSAGE_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the run: a cell for the kernel, or a test the grader evaluates at that point."""
+
+    kind: str  # "code" or "test"
+    code: str = ""
+    label: str = ""
+    grade_id: str = ""
 
 
 @dataclass
 class Prepared:
-    """The cells to run, what changed against the source, and the hand-graded answers."""
+    """The steps to run, what changed against the source, and the hand-graded answers."""
 
-    cells: list[NotebookNode]
-    labels: list[str]
+    steps: list[Step]
     changes: list[str] = field(default_factory=list)
     manual_answers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class RunOutcome:
-    answers: dict = field(default_factory=dict)
+    items: dict = field(default_factory=dict)  # grade_id -> ItemResult
     problems: list[str] = field(default_factory=list)
     cell_errors: list[str] = field(default_factory=list)
-    extracted: bool = False
+    finished: bool = False  # every step ran (some perhaps skipped)
+    infrastructure: str = ""  # set when the failure was the grader's or the machine's, not the notebook's
     attempts: int = 0
 
 
@@ -120,23 +136,25 @@ def prepare(spec: SourceSpec, student: NotebookNode) -> Prepared:
         changes.append(f"duplicated cells ignored: {', '.join(duplicated)}")
     if inserted:
         changes.append(f"{inserted} cell{'s' if inserted > 1 else ''} inserted")
-    cells, labels = [], []
+    steps: list[Step] = []
     number = 0
     for key, cell in merged:
         number += 1
         role = cell_role(cell)
-        if cell.get("cell_type") != "code" or role in ("test", "task") or not _source_text(cell).strip():
+        if role == "test" and key in spec.locked:
+            steps.append(Step("test", grade_id=key, label=f"cell {number} ('{key}')"))
             continue
-        runnable = new_code_cell(_source_text(cell))
-        cells.append(runnable)
-        labels.append(f"cell {number}" + (f" ('{key}')" if key in spec.answer_cells or key in spec.locked else ""))
+        if cell.get("cell_type") != "code" or role == "task" or not _source_text(cell).strip():
+            continue
+        known = key in spec.answer_cells or key in spec.locked
+        steps.append(Step("code", _source_text(cell), f"cell {number}" + (f" ('{key}')" if known else "")))
     manual = {}
     by_id = {key: cell for key, cell in merged}
     for item in spec.manual_items:
         cell = by_id.get(item.grade_id)
         text = _source_text(cell).strip() if cell is not None else ""
         manual[item.grade_id] = "" if text in (TEXT_STUB, "") else text
-    return Prepared(cells, labels, changes, manual)
+    return Prepared(steps, changes, manual)
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -147,6 +165,10 @@ class SandboxKernelManager(AsyncKernelManager):
         super().__init__(kernel_name="python3", transport="ipc", ip=str(runtime / "k"),
                          connection_file=str(runtime / "kernel.json"), **kwargs)
         self._sandbox, self._scratch, self._hide = sandbox, scratch, hide
+        # Bounded traffic: a single message past this size closes the kernel's connection instead of
+        # being read into the grader's memory.
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context.setsockopt(zmq.RCVHWM, 2000)
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         if self._sandbox.uid is not None:
@@ -155,25 +177,128 @@ class SandboxKernelManager(AsyncKernelManager):
         return self._sandbox.wrap(kernel, self._scratch, self._hide)
 
 
+def _size(content) -> int:
+    try:
+        return len(json.dumps(content, default=str))
+    except (TypeError, ValueError, RecursionError):
+        return 10**9
+
+
 class _CappedClient(NotebookClient):
-    """nbclient with a cap on the output kept: past it, outputs are dropped (answers still arrive)."""
+    """nbclient with every kernel message counted: past the output cap, outputs, display updates and widget
+    messages are dropped (answers still arrive, each within its own cap)."""
 
-    def __init__(self, *args, output_limit: int, extraction_index: int, **kwargs) -> None:
+    def __init__(self, *args, output_limit: int, answer_limit: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.output_limit, self.extraction_index = output_limit, extraction_index
+        self.output_limit, self.answer_limit = output_limit, answer_limit
         self.output_used, self.truncated = 0, False
+        self.bridge: dict[int, tuple[str, list]] = {}  # cell index -> (nonce, payloads)
 
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        if cell_index == self.extraction_index and extract.MIME in content.get("data", {}):
-            return super().output(outs, msg, display_id, cell_index)
-        size = len(str(content.get("text", ""))) + sum(len(str(value)) for value in content.get("data", {}).values())
-        size += len(str(content.get("traceback", "")))
-        self.output_used += size
+    def _spend(self, amount: int) -> bool:
+        self.output_used += amount
         if self.output_used > self.output_limit:
             self.truncated = True
+            return False
+        return True
+
+    def process_message(self, msg, cell, cell_index):
+        kind = msg.get("msg_type", "")
+        content = msg.get("content") or {}
+        if kind in ("status", "execute_input", "error"):
+            return super().process_message(msg, cell, cell_index)
+        data = content.get("data") if isinstance(content, dict) else None
+        if cell_index in self.bridge and kind == "display_data" and isinstance(data, dict) and extract.MIME in data:
+            nonce, payloads = self.bridge[cell_index]
+            payload = data[extract.MIME]
+            if isinstance(payload, dict) and payload.get("nonce") == nonce and len(payloads) < 10_000:
+                if _size(payload) <= self.answer_limit + 4096:
+                    payloads.append(payload)
+                else:
+                    payloads.append({"name": payload.get("name"), "value": {"__t": "too-large", "type": "value"}})
+                return None
+        if not self._spend(_size(content) + sum(len(buffer) for buffer in msg.get("buffers") or [])):
             return None
+        return super().process_message(msg, cell, cell_index)
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg.get("msg_type") == "error":
+            if not self._spend(_size(msg.get("content"))):
+                return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+class Bridge:
+    """Sends the grader's small cells to the running kernel and brings back their payloads."""
+
+    def __init__(self, client: _CappedClient, limits: Limits, deadline: float) -> None:
+        self.client, self.limits, self.deadline = client, limits, deadline
+
+    def _run(self, code: str, nonce: str, call: tuple[str, str]) -> list[dict]:
+        notebook = self.client.nb
+        cell = new_code_cell(code)
+        index = len(notebook.cells)
+        notebook.cells.append(cell)
+        payloads: list[dict] = []
+        self.client.bridge[index] = (nonce, payloads)
+        remaining = self.deadline - time.monotonic()
+        if remaining < 1:
+            raise KernelLost("ran past the time limit for the whole submission", call)
+        self.client.timeout = max(1, int(min(self.limits.call_timeout + 5, remaining)))
+        try:
+            self.client.execute_cell(cell, index, store_history=False)
+        except CellTimeoutError:
+            raise KernelLost(f"ran past the {self.client.timeout} s limit", call) from None
+        except DeadKernelError:
+            raise KernelLost("stopped the kernel (a crash, os._exit, or the CPU or memory limit)", call) from None
+        finally:
+            del self.client.bridge[index]
+            notebook.cells[index] = new_code_cell("")  # free the outputs
+        return payloads
+
+    def _cell(self, function: str, *args) -> tuple[str, str]:
+        """A cell that calls ``function`` of the wire helpers in the kernel. The helpers are sent once, then
+        kept under a name unique to this kernel (sent again if the student's code removed them)."""
+        nonce = secrets.token_hex(8)
+        arguments = ", ".join([repr(nonce), *args])
+        if not hasattr(self, "module"):
+            self.module = f"_usvn_wire_{secrets.token_hex(6)}"
+        load = (f"(__import__('sys').modules.get({self.module!r}) or (lambda m: (exec({_EXTRACT_SOURCE!r}, "
+                f"m.__dict__), __import__('sys').modules.__setitem__({self.module!r}, m), m)[2])"
+                f"(__import__('types').ModuleType({self.module!r})))")
+        return f"{load}.{function}({arguments})\n", nonce
+
+    def fetch(self, names: list[str], grade_id: str) -> dict:
+        """The student's current values of ``names`` (functions as markers), decoded."""
+        code, nonce = self._cell("_usvn_emit", repr(list(names)), "globals()", repr(self.limits.answer_bytes),
+                                 repr(float(self.limits.call_timeout)))
+        values: dict = {}
+        for payload in self._run(code, nonce, ("#fetch", grade_id)):
+            name = payload.get("name")
+            if payload.get("failed"):
+                raise KernelLost(str(payload["failed"]), ("#fetch", grade_id))
+            if name in names and name not in values:
+                data = payload.get("value")
+                values[name] = ("function", None) if isinstance(data, dict) and data.get("__t") == "function" \
+                    else ("value", decode(data))
+        return values
+
+    def call(self, name: str, key: str, args_data, kwargs_data):
+        """Call the student's ``name`` in the kernel: ``("value", (result, [args, kwargs] after the call))``
+        or ``("raised", (summary, text))``."""
+        code, nonce = self._cell("_usvn_call", repr(name), f"__import__('json').loads({json.dumps(args_data)!r})",
+                                 f"__import__('json').loads({json.dumps(kwargs_data)!r})", "globals()",
+                                 repr(self.limits.answer_bytes), repr(float(self.limits.call_timeout)))
+        payloads = self._run(code, nonce, (name, key))
+        result = next((payload for payload in payloads if payload.get("result") and payload.get("name") == name),
+                      None)
+        if result is None:
+            raise KernelLost("did not report a result", (name, key))
+        if "raised" in result:
+            if result["raised"] == "TimeoutError":
+                return "raised", ("did not return in time", "")
+            return "raised", (f"raised {str(result['raised'])[:80]}", str(result.get("message", ""))[:300])
+        after = result.get("after")
+        return "value", (decode(result.get("value")), decode(after) if after is not None else None)
 
 
 def _kill_uid(uid: int | None) -> None:
@@ -189,102 +314,110 @@ def _kill_uid(uid: int | None) -> None:
                 continue
 
 
-def _extraction_cell(spec: SourceSpec, limits: Limits, nonce: str, skip: set[str]) -> NotebookNode:
-    probes = [[probe.name, probe.key, extract.encode(list(probe.args))] for probe in spec.probes()]
-    request = {"names": spec.answer_names(), "probes": probes, "skip": sorted(skip),
-               "call_timeout": limits.call_timeout, "answer_bytes": limits.answer_bytes}
-    call = f"_usvn_emit({nonce!r}, __import__('json').loads({json.dumps(request)!r}), globals())"
-    return new_code_cell(_EXTRACT_SOURCE + "\n\n" + call + "\n")
-
 
 def run(spec: SourceSpec, prepared: Prepared, sandbox: Sandbox, scratch: Path, hide: list[Path]) -> RunOutcome:
-    """Execute the prepared cells (with retries past hanging or crashing cells) and collect the answers."""
+    """Run the steps (with retries past hanging or crashing cells and calls) and grade each test."""
+    from usvn.grading.evaluate import Evaluator
+
     limits = sandbox.limits
     deadline = time.monotonic() + limits.submission_timeout
     outcome = RunOutcome()
-    skipped_cells: set[int] = set()
+    skipped: set[int] = set()
     failed_calls: dict[tuple[str, str], str] = {}
     for attempt in range(1, MAX_ATTEMPTS + 1):
         outcome.attempts = attempt
-        remaining = deadline - time.monotonic()
-        if remaining < 1:
+        if deadline - time.monotonic() < 1:
             outcome.problems.append(f"stopped: the whole submission ran past {limits.submission_timeout:g} s")
+            outcome.infrastructure = outcome.infrastructure or _load_note()
             break
-        nonce = secrets.token_hex(8)
-        cells = [new_code_cell("pass  # skipped by the grader") if index in skipped_cells else copy.deepcopy(cell)
-                 for index, cell in enumerate(prepared.cells)]
-        cells.append(_extraction_cell(spec, limits, nonce, {key for _, key in failed_calls}))
-        notebook = new_notebook(cells=cells)
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(mode=0o700)
         sandbox.prepare(scratch)
-        failure = _attempt(notebook, sandbox, scratch, hide, limits, deadline)
+        evaluator = Evaluator(spec, limits, failed_calls)
+        failure = _attempt(prepared, evaluator, sandbox, scratch, hide, limits, deadline, skipped)
         _kill_uid(sandbox.uid)
-        outcome.cell_errors = _cell_errors(notebook, prepared.labels)
-        answers, pending = _collect(notebook.cells[-1], nonce, failed_calls)
+        outcome.items = evaluator.results
+        outcome.cell_errors = failure.get("cell_errors", [])
         if failure.get("truncated"):
             note = f"output past {limits.output_bytes // 1000} kB was dropped"
             if note not in outcome.problems:
                 outcome.problems.append(note)
-        if failure.get("index") is None and failure.get("error") is None:
-            outcome.answers, outcome.extracted = answers, True
+        why = failure.get("error")
+        if why is None:
+            outcome.finished = True
             break
-        index, why = failure.get("index"), failure.get("error")
-        if index is None:  # the kernel never started, or the grader failed around it
+        index, call = failure.get("index"), failure.get("call")
+        if call is not None:
+            failed_calls[call] = why
+            if call[0] == "#fetch":
+                outcome.problems.append(f"reading the answers for {call[1]} {why}; that test was failed")
+            else:
+                outcome.problems.append(f"{call[0]}() {why} when the grader called it; that call was skipped")
+        elif index is None:  # the kernel never started, or the grader failed around it
             outcome.problems.append(why)
+            outcome.infrastructure = why
             break
-        if index == len(prepared.cells):  # the extraction cell itself: blame the call in progress
-            if pending is None:  # its marker was lost with the kernel: the first call without a result
-                pending = next(((probe.name, probe.key) for probe in spec.probes()
-                                if isinstance(answers.get(probe.name), StudentFunction)
-                                and probe.key not in answers[probe.name].results
-                                and (probe.name, probe.key) not in failed_calls), None)
-            if pending is None:
-                outcome.answers, outcome.extracted = answers, bool(answers)
-                outcome.problems.append(f"reading the answers {why}")
-                break
-            failed_calls[pending] = why
-            outcome.problems.append(f"{pending[0]}() {why} when the grader called it; that call was skipped")
         else:
-            skipped_cells.add(index)
-            outcome.problems.append(f"{prepared.labels[index]} {why}; it was skipped and the rest run again")
+            skipped.add(index)
+            outcome.problems.append(f"{prepared.steps[index].label} {why}; it was skipped and the rest run again")
+            if "limit" in why and _load_note():
+                outcome.infrastructure = _load_note()
     else:
         outcome.problems.append(f"gave up after {MAX_ATTEMPTS} attempts")
-    for (name, key), why in failed_calls.items():
-        function = outcome.answers.get(name)
-        if isinstance(function, StudentFunction):
-            function.results[key] = ("raised", why)
+        outcome.infrastructure = outcome.infrastructure or f"gave up after {MAX_ATTEMPTS} attempts"
     return outcome
 
 
-def _attempt(notebook, sandbox, scratch, hide, limits: Limits, deadline: float) -> dict:
-    extraction_index = len(notebook.cells) - 1
+def _load_note() -> str:
+    """A note when the machine was overloaded (a time limit may then be the machine's fault, not the notebook's)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return ""
+    cores = os.cpu_count() or 1
+    return f"the machine was overloaded (load {load:.1f} on {cores} cores)" if load > 2 * cores else ""
+
+
+def _attempt(prepared: Prepared, evaluator, sandbox, scratch, hide, limits: Limits, deadline: float,
+             skipped: set[int]) -> dict:
+    cells = [new_code_cell(step.code if step.kind == "code" and index not in skipped else "")
+             for index, step in enumerate(prepared.steps)]
+    notebook = new_notebook(cells=cells)
     km = SandboxKernelManager(sandbox, scratch, hide)
     client = _CappedClient(notebook, km=km, timeout=int(math.ceil(limits.cell_timeout)), allow_errors=True,
                            interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
                            record_timing=False, iopub_timeout=4, raise_on_iopub_timeout=False,
-                           output_limit=limits.output_bytes, extraction_index=extraction_index)
+                           store_widget_state=False, output_limit=limits.output_bytes,
+                           answer_limit=limits.answer_bytes)
+    bridge = Bridge(client, limits, deadline)
     index = None
+    result: dict = {"index": None, "error": None}
     log = open(scratch / "kernel.log", "wb")  # noqa: SIM115 - closed below, after the kernel is gone
     try:
         with client.setup_kernel(cwd=str(scratch / "work"), env=sandbox.env(scratch),
                                  stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL):
-            for index, cell in enumerate(notebook.cells):
+            for index, step in enumerate(prepared.steps):
                 remaining = deadline - time.monotonic()
                 if remaining < 1:
-                    return {"index": index, "error": "ran past the time limit for the whole submission",
-                            "truncated": client.truncated}
+                    result = {"index": index, "error": "ran past the time limit for the whole submission"}
+                    break
+                if step.kind == "test":
+                    evaluator.evaluate(step.grade_id, bridge)
+                    continue
+                if index in skipped:
+                    continue
                 client.timeout = max(1, int(min(limits.cell_timeout, remaining)))
-                client.execute_cell(cell, index)
+                client.execute_cell(cells[index], index)
+    except KernelLost as lost:
+        result = {"index": index, "error": lost.why, "call": lost.call}
     except CellTimeoutError:
-        return {"index": index, "error": f"ran past the {client.timeout} s limit", "truncated": client.truncated}
+        result = {"index": index, "error": f"ran past the {client.timeout} s limit"}
     except DeadKernelError:
-        return {"index": index, "error": "stopped the kernel (a crash, os._exit, or the CPU or memory limit)",
-                "truncated": client.truncated}
+        result = {"index": index, "error": "stopped the kernel (a crash, os._exit, or the CPU or memory limit)"}
     except RuntimeError as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return {"index": index if index is not None and km.has_kernel else None,
-                "error": f"the kernel failed: {detail}", "truncated": client.truncated}
+        result = {"index": index if index is not None and km.has_kernel else None,
+                  "error": f"the kernel failed: {detail}"}
     finally:
         try:
             client._cleanup_kernel()  # we own the kernel manager, so nbclient leaves the kernel to us
@@ -292,45 +425,15 @@ def _attempt(notebook, sandbox, scratch, hide, limits: Limits, deadline: float) 
             if km.has_kernel and km.provisioner is not None and km.provisioner.process is not None:
                 km.provisioner.process.kill()
         log.close()
-    return {"index": None, "error": None, "truncated": client.truncated}
+    result["truncated"] = client.truncated
+    result["cell_errors"] = _cell_errors(cells, prepared.steps)
+    return result
 
 
-def _collect(cell, nonce: str, failed_calls) -> tuple[dict, tuple[str, str] | None]:
-    answers: dict = {}
-    pending = None
-    for output in cell.get("outputs", []):
-        payload = output.get("data", {}).get(extract.MIME) if output.get("output_type") == "display_data" else None
-        if not isinstance(payload, dict) or payload.get("nonce") != nonce:
-            continue
-        name = payload.get("name")
-        if not isinstance(name, str):
-            continue
-        if "key" not in payload:
-            value = payload.get("value")
-            if isinstance(value, dict) and value.get("__t") == "function":
-                answers[name] = StudentFunction(name)
-            else:
-                answers[name] = decode(value)
-            continue
-        key = payload["key"]
-        if payload.get("calling"):
-            pending = (name, key)
-            continue
-        pending = None
-        function = answers.get(name)
-        if isinstance(function, StudentFunction):
-            if "raised" in payload:
-                function.results[key] = ("raised", f"raised {payload['raised']}: {payload.get('message', '')}"
-                                         if payload["raised"] != "TimeoutError" else "did not return in time")
-            else:
-                function.results[key] = ("value", decode(payload.get("value")))
-    return answers, pending
-
-
-def _cell_errors(notebook, labels: list[str]) -> list[str]:
+def _cell_errors(cells, steps: list[Step]) -> list[str]:
     errors = []
-    for index, cell in enumerate(notebook.cells[:-1]):
+    for cell, step in zip(cells, steps):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                errors.append(f"{labels[index]}: {output.get('ename')}: {str(output.get('evalue', ''))[:120]}")
+                errors.append(f"{step.label}: {output.get('ename')}: {str(output.get('evalue', ''))[:120]}")
     return errors

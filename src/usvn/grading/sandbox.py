@@ -50,6 +50,9 @@ class Limits:
     file_mb: int = 64
     output_bytes: int = 1_000_000
     answer_bytes: int = 1_000_000
+    test_timeout: float = 30.0  # one test cell's evaluation in the grader (time in the kernel not counted)
+    test_memory_mb: int = 1024  # memory a batch worker may add while it evaluates tests
+    disk_mb: int = 256  # all files a submission's kernel may write (scratch folder and /tmp)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -65,31 +68,49 @@ def _run_ok(command: list[str]) -> tuple[bool, str]:
 
 
 @cache
+def help_text(binary: str) -> str:
+    """``BINARY --help``, to check for optional flags before using them (bubblewrap's ``--size`` came with 0.7.0)."""
+    try:
+        done = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout + done.stderr
+
+
+def supports(binary: str, flag: str) -> bool:
+    return any(word == flag for word in help_text(binary).replace(",", " ").split())
+
+
+@cache
 def probe(level: str) -> tuple[bool, str]:
-    """Can this machine run a sandbox of ``level``? ``(yes, reason)``."""
-    if level == "rlimits":
-        return True, "resource limits need no privileges"
-    if not sys.platform.startswith("linux"):
+    """Can this machine run a sandbox of ``level``, with student code never as uid 0 nor with capabilities?"""
+    if level not in LEVELS:
+        raise ValueError(f"Unknown isolation level '{level}'; levels are {', '.join(LEVELS)}.")
+    if level != "rlimits" and not sys.platform.startswith("linux"):
         return False, "namespaces are Linux-only"
-    if level == "bwrap":
-        binary = shutil.which("bwrap")
-        if not binary:
-            return False, "bubblewrap is not installed (apt-get install bubblewrap)"
-        sandbox = Sandbox("bwrap")
-        folder = _probe_dir()
-        try:
-            sandbox.prepare(folder)
-            ok, why = _run_ok(sandbox.wrap([sys.executable, "-I", "-S", "-c", "pass"], folder, hide=[]))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return ok, "bubblewrap works" if ok else f"bubblewrap is installed but cannot start a sandbox: {why}"
+    if level == "bwrap" and not shutil.which("bwrap"):
+        return False, "bubblewrap is not installed"
     if level == "unshare":
-        binary = shutil.which("unshare")
-        if not binary:
+        if not shutil.which("unshare"):
             return False, "util-linux unshare is not installed"
-        ok, why = _run_ok([binary, *Sandbox("unshare")._unshare_flags(), "true"])
-        return ok, "user namespaces are allowed" if ok else f"unshare cannot create namespaces: {why}"
-    raise ValueError(f"Unknown isolation level '{level}'; levels are {', '.join(LEVELS)}.")
+        if os.geteuid() != 0 and not all(supports("unshare", flag) for flag in ("--map-current-user", "--keep-caps")):
+            return False, ("this unshare cannot run the kernel as your own uid (util-linux 2.38 or newer is "
+                           "needed for --map-current-user and --keep-caps)")
+    sandbox = Sandbox(level)
+    folder = _probe_dir()
+    try:
+        sandbox.prepare(folder)
+        done = subprocess.run(sandbox.wrap([sys.executable, "-I", "-S", "-c", "pass"], folder, hide=[]),
+                              capture_output=True, text=True, timeout=30, env=sandbox.env(folder))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"{level} cannot start a sandbox: {error}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        return False, f"{level} cannot start a sandbox without root or capabilities: {why[0]}"
+    return True, {"bwrap": "bubblewrap works", "unshare": "namespaces work",
+                  "rlimits": "resource limits work"}[level]
 
 
 def _probe_dir() -> Path:
@@ -98,15 +119,19 @@ def _probe_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="usvn-probe-"))
 
 
+INSTALL_BWRAP = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora/RHEL: "
+                 "sudo dnf install bubblewrap), or name a weaker level with --isolation unshare or rlimits")
+
+
 def detect(requested: str = "auto") -> tuple[str, str]:
-    """The isolation level to use and why. ``requested`` is ``auto`` or a level, which must then work."""
+    """The isolation level to use and why. ``auto`` means bubblewrap or a refusal that says how to get it;
+    a weaker level runs only when asked for by name, and must then work (never as root, never with
+    capabilities)."""
     if requested == "auto":
-        reasons = []
-        for level in LEVELS:
-            ok, why = probe(level)
-            if ok:
-                return level, "; ".join(reasons + [why]) if reasons else why
-            reasons.append(why)
+        ok, why = probe("bwrap")
+        if ok:
+            return "bwrap", why
+        raise RuntimeError(f"Isolation 'auto' needs bubblewrap, which is not usable here ({why}); {INSTALL_BWRAP}.")
     if requested not in LEVELS:
         raise ValueError(f"Unknown isolation level '{requested}'; choose auto, {', '.join(LEVELS)}.")
     ok, why = probe(requested)
@@ -149,8 +174,10 @@ class Sandbox:
         self.root = os.geteuid() == 0
         if uid is None and self.root:
             # Root ignores the process limit, so the kernel runs as a uid of its own (one per grading process).
+            # bwrap and unshare build their own view in which Python is reachable; rlimits needs it to be already
+            # (else the confine launcher refuses to start the kernel as root, and the level is refused).
             python_reachable = all(_traversable_by_others(path) for path in _python_dirs())
-            if level == "bwrap" or python_reachable:
+            if level in ("bwrap", "unshare") or python_reachable:
                 uid = 61000 + os.getpid() % 4000
         self.uid = uid
 
@@ -165,11 +192,20 @@ class Sandbox:
         limits = self.limits
         processes = f"processes {limits.processes}" if (self.uid is not None or not self.root) else \
             "processes not limited (running as root with Python in a private folder)"
+        if self.level == "bwrap" and not supports("bwrap", "--size"):
+            disk = "disk not capped (bubblewrap older than 0.7.0 has no --size)"
+        elif self.level == "rlimits":
+            disk = f"disk not capped beyond {limits.file_mb} MiB per file"
+        else:
+            disk = f"disk {limits.disk_mb} MiB"
         return (f"{self.level} ({what}; limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MiB, "
-                f"{processes}, files {limits.file_mb} MiB, output {limits.output_bytes // 1000} kB)")
+                f"{processes}, files {limits.file_mb} MiB, {disk}, output {limits.output_bytes // 1000} kB; "
+                "never root, no capabilities)")
 
     def _unshare_flags(self) -> list[str]:
-        user = [] if self.root else ["--user", "--map-root-user"]
+        # Not root: a user namespace where the kernel keeps the grader's own uid (never 0), with capabilities
+        # only until the confine launcher has made its mounts and dropped them all.
+        user = [] if self.root else ["--user", "--map-current-user", "--keep-caps"]
         return [*user, "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc"]
 
     def env(self, scratch: Path) -> dict[str, str]:
@@ -180,7 +216,7 @@ class Sandbox:
             "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
-            "TMPDIR": "/tmp" if self.level == "bwrap" else str(scratch / "tmp"),
+            "TMPDIR": "/tmp" if self.level == "bwrap" and supports("bwrap", "--size") else str(scratch / "tmp"),
             "MPLCONFIGDIR": str(home / ".config" / "matplotlib"),
             "IPYTHONDIR": str(home / ".ipython"),
             "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
@@ -200,8 +236,6 @@ class Sandbox:
 
     def prepare(self, scratch: Path) -> None:
         """Create the scratch layout, owned by the kernel's uid."""
-        if self.level != "bwrap" and self.uid is not None and not _traversable_by_others(scratch.parent):
-            self.uid = None  # the kernel's own uid could not reach this scratch folder
         for sub in ("work", "home/.config/matplotlib", "home/.ipython", "runtime", "tmp"):
             (scratch / sub).mkdir(parents=True, exist_ok=True)
         cache = _matplotlib_cache()
@@ -226,6 +260,9 @@ class Sandbox:
             "relative_nproc": not self.root and self.level == "rlimits",
             "env": None if self.level == "bwrap" else self.env(scratch),
             "hide": [str(path) for path in hide] if self.level == "unshare" else [],
+            "disk": [str(scratch / "work"), str(scratch / "tmp")] if self.level == "unshare" else [],
+            "expose": [str(path) for path in [*_python_dirs(), scratch] if not _traversable_by_others(path)]
+            if self.level == "unshare" and self.uid is not None else [],
         }
         inner = [sys.executable, "-I", "-S", str(CONFINE), json.dumps(config), "--", *command]
         if self.level == "rlimits":
@@ -240,7 +277,14 @@ class Sandbox:
             args += ["--unshare-user"]
         for system in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"):
             args += ["--ro-bind-try", system, system]
-        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]
+        sized = supports("bwrap", "--size")  # bubblewrap 0.7.0 and later; without it the disk is not capped
+        disk = self.limits.disk_mb * 2**20
+
+        def tmpfs(target: str, size: int, perms: str = "0777") -> list[str]:
+            # --size and --perms on a --tmpfs came together (bubblewrap 0.7.0); older ones get a plain /tmp.
+            return ["--perms", perms, "--size", str(size), "--tmpfs", target] if sized else ["--tmpfs", target]
+
+        args += ["--proc", "/proc", "--dev", "/dev", *tmpfs("/tmp", disk // 4, "1777")]
         made: set[Path] = {Path("/"), Path("/tmp")}
         for path in [*_python_dirs(), scratch]:
             # bubblewrap makes missing parent folders private (0700); make them traversable like the originals.
@@ -251,7 +295,18 @@ class Sandbox:
                 made.add(parent)
         for path in _python_dirs():
             args += ["--ro-bind", str(path), str(path)]
-        args += ["--bind", str(scratch), str(scratch), "--clearenv"]
+        args += ["--bind", str(scratch), str(scratch)]
+        # What the kernel may write lives in size-limited tmpfs: its working folder, /tmp and its home.
+        home = scratch / "home"
+        if sized:
+            args += [*tmpfs(str(scratch / "work"), disk * 3 // 4), *tmpfs(str(home), 32 * 2**20)]
+            for folder, perms in ((home / ".config", "0755"), (home / ".config" / "matplotlib", "0777"),
+                                  (home / ".ipython", "0777")):
+                args += ["--perms", perms, "--dir", str(folder)]
+            cache = _matplotlib_cache()
+            if cache:
+                args += ["--ro-bind", str(cache), str(home / ".config" / "matplotlib" / cache.name)]
+        args += ["--clearenv"]
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
         return [*args, "--", *inner]

@@ -8,9 +8,11 @@ an nbgrader source notebook.
 What this module adds is the reading the grader needs, so that the key never enters a student's kernel:
 
 - a *test cell* is split into public and hidden segments, which the grader runs in its own process;
-- the names a test cell reads but does not define are the *answers* to pull out of the student's kernel;
-- a call in a test cell to such a name with literal arguments, ``share_of([1, 2], 1)``, is a *probe*:
-  the student's function is called in the student's kernel on those arguments and only the result returns.
+- the source's locked code cells (and the imports of its other instructor cells) are the *setup* the
+  grader runs in its own process, so test code sees the instructor's data (``COUNTRIES``, ``WEIGHTS``);
+- the names a test cell reads that neither the setup nor an earlier test cell defines (or that an answer
+  cell assigns) are the *answers*: the student's values, or stand-ins that call the student's function
+  in the student's kernel (see :mod:`usvn.grading.wire`).
 
 >>> from nbformat.v4 import new_code_cell, new_notebook
 >>> answer = new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "q1", "solution": True,
@@ -45,7 +47,6 @@ __all__ = [
     "END_HIDDEN",
     "END_SOLUTION",
     "Item",
-    "Probe",
     "Segment",
     "SourceError",
     "SourceSpec",
@@ -78,20 +79,6 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Probe:
-    """A call the grader wants made on a student's function: ``name(*args)`` with literal arguments."""
-
-    name: str
-    args: tuple
-
-    @property
-    def key(self) -> str:
-        from usvn.grading.wire import call_key
-
-        return call_key(self.args)
-
-
-@dataclass(frozen=True)
 class Item:
     """One graded item: an autograded test cell, or a manually graded answer or task."""
 
@@ -100,8 +87,7 @@ class Item:
     kind: str  # "auto" or "manual"
     cell_id: str
     segments: tuple[Segment, ...] = ()
-    answers: tuple[str, ...] = ()
-    probes: tuple[Probe, ...] = ()
+    answers: tuple[str, ...] = ()  # the student's names the test reads
     prompt: str = ""
     rubric: str = ""
     model_answer: str = ""
@@ -117,7 +103,7 @@ class SourceSpec:
     answer_cells: dict[str, NotebookNode] = field(default_factory=dict)  # grade_id -> solution cell
     digest: str = ""
     path: Path | None = None
-    preamble: str = ""  # import statements of the locked cells, run before each test cell in the grader
+    setup: list[tuple[str, str]] = field(default_factory=list)  # (cell label, code) the grader runs first
 
     @property
     def max_points(self) -> float:
@@ -136,13 +122,6 @@ class SourceSpec:
         for item in self.auto_items:
             names.update(dict.fromkeys(item.answers))
         return list(names)
-
-    def probes(self) -> list[Probe]:
-        found: dict[tuple[str, str], Probe] = {}
-        for item in self.auto_items:
-            for probe in item.probes:
-                found.setdefault((probe.name, probe.key), probe)
-        return list(found.values())
 
 
 def grade_meta(cell: NotebookNode) -> dict:
@@ -230,67 +209,42 @@ def public_source(cell: NotebookNode) -> str:
     return cell.source
 
 
-def _imports(cells: list[NotebookNode]) -> tuple[str, set[str]]:
-    """The import statements of locked code cells: test cells may use what they import (checks, data loaders)."""
-    statements, names = [], set()
-    for cell in cells:
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(alias.name == "*" for alias in node.names):
-                statements.append(ast.unparse(node))
-                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-    return "\n".join(statements), names
-
-
-def _free_names(code: str, where: str, known: set[str] = frozenset()) -> tuple[list[str], list[Probe]]:
-    """Names the test code reads without defining them, and literal calls on them (probes)."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError as error:
-        raise SourceError(f"{where}: the test code is not valid Python ({error.msg}, line {error.lineno}).") from None
-    defined = set(dir(builtins)) | set(known)
-    constants: dict[str, object] = {}
+def _defined(tree: ast.AST) -> set[str]:
+    """Names a piece of code binds at any level (assignments, imports, functions, classes, loop targets)."""
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names if alias.name != "*")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defined.add(node.name)
+            names.add(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            defined.add(node.id)
+            names.add(node.id)
         elif isinstance(node, ast.arg):
-            defined.add(node.arg)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                constants[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass
+            names.add(node.arg)
+    return names
+
+
+def _reads(tree: ast.AST, defined: set[str]) -> list[str]:
+    """Names the code reads that it does not bind itself, in order of first use."""
+    builtin = set(dir(builtins))
     reads: dict[str, None] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in defined:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in defined \
+                and node.id not in builtin:
             reads.setdefault(node.id, None)
-    probes = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in reads:
-            if node.keywords:
-                raise SourceError(f"{where}: call {node.func.id}(...) with positional arguments only.")
-            args = []
-            for arg in node.args:
-                if isinstance(arg, ast.Name) and arg.id in constants:
-                    args.append(constants[arg.id])
-                    continue
-                try:
-                    args.append(ast.literal_eval(arg))
-                except ValueError:
-                    raise SourceError(
-                        f"{where}: the grader calls a student's function only on literal arguments "
-                        f"(numbers, strings, lists, dicts, tuples, or a name assigned one in the same cell); "
-                        f"'{ast.unparse(arg)}' in {node.func.id}(...) is not one."
-                    ) from None
-            probes.append(Probe(node.func.id, tuple(args)))
-    return list(reads), probes
+    return list(reads)
+
+
+def without_magics(code: str) -> str:
+    """Code with IPython magics and shell lines (``%matplotlib inline``, ``!pip ...``) dropped."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
+
+
+def _parse(code: str, where: str, what: str) -> ast.AST:
+    try:
+        return ast.parse(without_magics(code))
+    except SyntaxError as error:
+        raise SourceError(f"{where}: the {what} is not valid Python ({error.msg}, line {error.lineno}).") from None
 
 
 def _rubric_parts(text: str) -> tuple[str, str]:
@@ -322,8 +276,8 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
     answer_cells: dict[str, NotebookNode] = {}
     seen: set[str] = set()
     previous_markdown = ""
-    preamble, imported = _imports([cell for cell in notebook.cells
-                                   if cell.get("cell_type") == "code" and cell_role(cell) == "locked"])
+    setup, setup_names, solution_names = _setup(notebook)
+    test_names: set[str] = set()
     for index, cell in enumerate(notebook.cells):
         role = cell_role(cell)
         meta = grade_meta(cell)
@@ -355,8 +309,12 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
             locked[grade_id] = cell
             runs = split_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, where)
             segments = tuple(Segment(code, hidden) for code, hidden in runs if code.strip())
-            reads, probes = _free_names(cell.source, where, imported)
-            items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads), tuple(probes)))
+            tree = _parse(cell.source, where, "test code")
+            own = _defined(tree)
+            reads = [name for name in _reads(tree, own)
+                     if name in solution_names or (name not in setup_names and name not in test_names)]
+            test_names |= own
+            items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads)))
         elif role in ("manual", "task"):
             answer_cells[grade_id] = cell
             if role == "task":
@@ -373,4 +331,45 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
     if not items:
         raise SourceError("The source notebook has no graded cells (nbgrader metadata with grade: true).")
     digest = hashlib.sha256(json.dumps(notebook, sort_keys=True).encode()).hexdigest()
-    return SourceSpec(notebook, items, locked, answer_cells, digest, path.resolve() if path else None, preamble)
+    return SourceSpec(notebook, items, locked, answer_cells, digest, path.resolve() if path else None, setup)
+
+
+def _setup(notebook: NotebookNode) -> tuple[list[tuple[str, str]], set[str], set[str]]:
+    """The instructor code the grader runs before the tests, the names it defines, and the answer cells' names.
+
+    Locked code cells run whole, in order, unless they use a name an answer cell sets (a cell that shows the
+    student's chart, say: it needs the student's values, so only the student's kernel runs it). Other
+    instructor cells (code cells without nbgrader metadata, which students could edit) give only their imports.
+    """
+    solution_names: set[str] = set()
+    for index, cell in enumerate(notebook.cells):
+        if cell.get("cell_type") == "code" and cell_role(cell) == "answer":
+            solution_names |= _defined(_parse(cell.source, f"cell {index + 1}", "answer cell"))
+    setup: list[tuple[str, str]] = []
+    names: set[str] = set()
+    imports = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        role = cell_role(cell)
+        grade_id = str(grade_meta(cell).get("grade_id") or "")
+        where = f"cell {index + 1}" + (f" ('{grade_id}')" if grade_id else "")
+        if role == "locked":
+            tree = _parse(cell.source, where, "locked cell")
+            defined = _defined(tree)
+            if set(_reads(tree, defined)) & (solution_names - names):
+                continue
+            setup.append((where, without_magics(cell.source)))
+            names |= defined
+        elif role is None:
+            try:
+                tree = ast.parse(without_magics(cell.source))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(alias.name == "*" for alias in node.names):
+                    imports.append(ast.unparse(node))
+                    names |= _defined(node)
+    if imports:
+        setup.insert(0, ("the imports of the unlocked cells", "\n".join(imports)))
+    return setup, names, solution_names
