@@ -93,8 +93,12 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
     ids = [item.grade_id for item in spec.items]
     buffer = io.StringIO()
     writer = _writer(buffer)
+    # An assignment with an optional data-skills track totals it apart, so the course grade can leave it out.
+    optional = {item.grade_id for item in spec.items if item.track == "data-skills"}
+    track_columns = ["core_total", "core_max", "data_skills_total", "data_skills_max"] if optional else []
+    core_max = sum(item.points for item in spec.items if item.grade_id not in optional)
     writer.writerow(["student", "status", *ids, "total", "max_points", "needs_hand_grading", "reason", "notes",
-                     "submission", "lms_id", "isolation", "warning"])
+                     "submission", "lms_id", "isolation", "warning", *track_columns])
     for result in sorted(results, key=lambda result: result.student.lower()):
         by_id = {item.grade_id: item for item in result.items}
         cells = []
@@ -104,9 +108,13 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
         pending = [item.grade_id for item in result.items if item.points is None]
         total = sum(item.points or 0 for item in result.items)
         notes = "; ".join(filter(None, [result.changes, *result.problems]))
+        tracks = []
+        if optional:
+            extra = sum(item.points or 0 for item in result.items if item.grade_id in optional)
+            tracks = [f"{total - extra:g}", f"{core_max:g}", f"{extra:g}", f"{spec.max_points - core_max:g}"]
         writer.writerow([result.student, result.status, *cells, f"{total:g}", f"{spec.max_points:g}",
                          " ".join(pending), result.reason, notes, result.submission, result.lms_id,
-                         result.level or result.isolation.split(" ")[0], result.warning])
+                         result.level or result.isolation.split(" ")[0], result.warning, *tracks])
     path = Path(out) / "gradebook.csv"
     _atomic(path, buffer.getvalue())
     return path

@@ -91,6 +91,17 @@ class Item:
     prompt: str = ""
     rubric: str = ""
     model_answer: str = ""
+    track: str = "core"  # "data-skills": an optional track, totalled apart in the gradebook
+
+
+#: Where a graded cell may name its track: ``metadata.usvn.track`` ("core" or "data-skills"); no metadata is core.
+TRACK_KEY = ("usvn", "track")
+
+
+def _track(cell) -> str:
+    holder = cell.get("metadata", {}).get(TRACK_KEY[0])
+    track = holder.get(TRACK_KEY[1]) if isinstance(holder, dict) else None
+    return track if track in ("core", "data-skills") else "core"
 
 
 @dataclass
@@ -314,7 +325,7 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
             reads = [name for name in _reads(tree, own)
                      if name in solution_names or (name not in setup_names and name not in test_names)]
             test_names |= own
-            items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads)))
+            items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads), track=_track(cell)))
         elif role in ("manual", "task"):
             answer_cells[grade_id] = cell
             if role == "task":
@@ -323,7 +334,8 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
                              if inside) or cell.source
             model, rubric = _rubric_parts(body if role == "manual" else cell.source)
             items.append(Item(grade_id, points, "manual", cell_id, prompt=previous_markdown.strip(),
-                              rubric=rubric or "(no rubric written in the source)", model_answer=model))
+                              rubric=rubric or "(no rubric written in the source)", model_answer=model,
+                              track=_track(cell)))
         elif role == "locked":
             locked[grade_id] = cell
         if cell.cell_type == "markdown":
