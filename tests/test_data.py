@@ -125,3 +125,13 @@ def test_loaded_data_is_a_fresh_copy():
     first = load_data("timeline.yaml")
     first["events"].clear()
     assert load_data("timeline.yaml")["events"]
+
+
+def test_no_page_is_registered_twice():
+    """Two ids for one page split its citations and its label (2025a, 2025b) for nothing."""
+    by_url = {}
+    for source in load_data("sources.yaml")["sources"]:
+        by_url.setdefault(source["url"].rstrip("/").removeprefix("https://").removeprefix("http://")
+                          .removeprefix("www."), []).append(source["id"])
+    assert by_url, "no sources found"
+    assert not [ids for ids in by_url.values() if len(ids) > 1]
