@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
+import math
 import re
 
 import pytest
@@ -344,3 +346,47 @@ def test_key_check_report_hides_answers_and_changes_when_the_bank_changes():
     assert "Shown order:" in report and "single-choice keys by position" in report
     altered = type(quiz)(quiz.lesson, quiz.questions, quiz.fingerprint + "x")
     assert altered.key_check().splitlines()[0] != report.splitlines()[0]
+
+
+def _always_one_letter_pays(questions) -> dict[str, tuple[int, int]]:
+    """Positions where a student who always picks that letter gets more than a fair share of single-choice keys:
+    position -> (keys there, most allowed). Allowed: the expected count rounded up, plus one."""
+    single = [question for question in questions if isinstance(question, MultipleChoice)]
+    counts, expected = collections.Counter(), collections.Counter()
+    for question in single:
+        shown = [option for _, option in question.shown_options()]
+        counts[next(index for index, option in enumerate(shown) if option.correct)] += 1
+        for index in range(len(shown)):
+            expected[index] += 1 / len(shown)
+    return {"abcdefgh"[index]: (counts[index], math.ceil(expected[index] - 1e-9) + 1)
+            for index in expected if counts[index] > math.ceil(expected[index] - 1e-9) + 1}
+
+
+@pytest.mark.parametrize("number", sorted(BANKS))
+def test_always_picking_one_letter_earns_no_more_than_a_fair_share(number):
+    assert not _always_one_letter_pays(BANKS[number].questions), (
+        f"quiz-{number:02d}.yaml: a student who always picks one letter beats chance; move a key elsewhere among "
+        "its options in the file (the shown order follows the file order through a fixed shuffle)")
+
+
+def test_always_picking_one_letter_across_the_module_earns_no_more_than_a_fair_share():
+    questions = [question for bank in BANKS.values() for question in bank.questions]
+    single = [question for question in questions if isinstance(question, MultipleChoice)]
+    assert len(single) >= 40, "the banks should hold dozens of single-choice questions"
+    counts = collections.Counter(next(index for index, (_, option) in enumerate(question.shown_options())
+                                      if option.correct) for question in single)
+    assert max(counts.values()) <= math.ceil(1.2 * len(single) / 4), dict(counts)
+
+
+class _FileOrder(MultipleChoice):
+    """A question shown in its file order, as every question was before the shuffle."""
+
+    def shown_options(self):
+        return tuple(zip("abcdefgh", self.options))
+
+
+def test_the_fair_share_rule_catches_keys_shown_first():
+    keys_first = [_FileOrder(id=f"keys-first-{n}", objective="00-b", prompt="A question?", explanation="Because.",
+                             sources=("s",), options=tuple(Option(c, c, c == "a", "feedback") for c in "abcd"))
+                  for n in range(12)]
+    assert _always_one_letter_pays(keys_first) == {"a": (12, 4)}
