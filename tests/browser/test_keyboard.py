@@ -504,7 +504,8 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         answer_name = f"Your answer to question {number}"  # exact: not questions 10 and on as well
         answer_group = notebook.output_of("show_quiz(2)").get_by_role("group", name=answer_name, exact=True)
         answer_group.scroll_into_view_if_needed()
-        answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))
+        shown = question.label_of(question.wrong_answer())  # options are shown in a fixed shuffle, relabelled a, b...
+        answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))
         answer.check()
         for saved, value in ((notes / f"02-claim-{claim.id}.json", claim.rating),
                              (notes / f"02-quiz-{question.id}.json", question.wrong_answer())):
@@ -525,7 +526,7 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         expect(card.get_by_role("group", name=re.compile("how well supported"))
                .get_by_role("radio", name=claim.rating, exact=True)).to_be_checked()
         expect(notebook.output_of("show_quiz(2)").get_by_role("group", name=answer_name, exact=True)
-               .get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))).to_be_checked()
+               .get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))).to_be_checked()
         assert not problems(notebook)
     finally:
         notebook.screenshot("restart-restored")
