@@ -7,6 +7,7 @@ import json
 import re
 from importlib import resources
 
+import ipywidgets as widgets
 import pytest
 
 from usvn.data import load_data
@@ -15,7 +16,9 @@ from usvn.leverage import (
     load_asks, load_case, load_cases, load_schemes, original_cases, rates_alt_text, rates_figure, scheme_codings,
     success_rates,
 )
+from usvn.notes import NoteFile
 from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
+from usvn.widgets.choices import ChoiceList
 from usvn.widgets.leverage import ArgumentBuilder, CaseExplorer, RateExplorer
 
 CASES = load_cases()
@@ -202,9 +205,8 @@ def test_builder_refuses_an_empty_argument_and_keeps_the_text(tmp_path):
 def test_builder_accepts_a_complete_argument_saves_it_and_shows_the_notes(tmp_path):
     builder = ArgumentBuilder("ratify-c87", notes_folder=tmp_path)
     builder.channel.value = "bilateral"
-    builder.support_boxes["market-economy-review"].value = True
-    builder.support_boxes["us-human-rights-dialogue"].value = True
-    builder.counter_boxes["csp-upgrade-2023"].value = True
+    builder.support_list.value = ("us-human-rights-dialogue", "market-economy-review")
+    builder.counter_list.value = ("csp-upgrade-2023",)
     builder.justification.value = TEXT
     builder.check_button.click()
     assert "It is not graded" in printed(builder)
@@ -212,6 +214,37 @@ def test_builder_accepts_a_complete_argument_saves_it_and_shows_the_notes(tmp_pa
     assert json.loads(builder.saved_to.read_text())["data"]["justification"] == TEXT
     shown = "".join(output["data"]["text/html"] for output in builder.feedback.outputs)
     assert "Bilateral (your channel)" in shown and "#src-" in shown
+
+
+def test_builder_lists_are_one_labelled_list_box_each_and_keep_the_case_order(tmp_path):
+    builder = ArgumentBuilder("ratify-c87", notes_folder=tmp_path)
+    for chooser in (builder.support_list, builder.counter_list):
+        assert isinstance(chooser, ChoiceList) and chooser.description
+        assert [value for _, value in chooser.options] == [case.id for case in CASES]
+    assert not any(isinstance(child, widgets.Checkbox) for child in _descendants(builder.widget))
+    builder.support_list.value = ("market-economy-review", "us-human-rights-dialogue")
+    order = [case.id for case in CASES]
+    assert builder.supporting == sorted(builder.support_list.value, key=order.index)
+
+
+def test_builder_loads_an_argument_saved_with_the_same_fields(tmp_path):
+    NoteFile("03-argument-ratify-c87", "argument", tmp_path).save(
+        {"ask": "ratify-c87", "channel": "bilateral", "supporting": ["market-economy-review", "gone-case"],
+         "counter": ["csp-upgrade-2023"], "justification": TEXT})
+    builder = ArgumentBuilder("ratify-c87", notes_folder=tmp_path)
+    assert builder.channel.value == "bilateral" and builder.supporting == ["market-economy-review"]
+    assert builder.counter == ["csp-upgrade-2023"] and builder.justification.value == TEXT
+
+
+def test_builder_static_view_names_the_cases_and_folds_the_notes():
+    html_text = ArgumentBuilder("ratify-c87", notes_folder=None)._repr_mimebundle_()["text/html"]
+    assert "<details>" in html_text and all(html.escape(case.title) in html_text for case in CASES)
+
+
+def _descendants(widget):
+    for child in getattr(widget, "children", ()):
+        yield child
+        yield from _descendants(child)
 
 
 # The fair case set, coding schemes and success rates.
@@ -338,16 +371,15 @@ def test_rate_explorer_draws_only_on_the_button():
     alt = html.unescape(re.search(r'alt="([^"]*)"', rates.chart.value)[1])
     assert alt == rates.alt_text and "bilateral 0 of 4 (0%)" in alt
     assert "<caption>" in rates.table.value and 'role="alert"' in rates.message.outputs[0]["data"]["text/html"]
-    rates.case_boxes["trafficking-tiers-2022"].value = True
-    assert "bilateral 0 of 4" in rates.alt_text, "ticking a box must not redraw"
+    rates.case_list.value = (*rates.case_list.value, "trafficking-tiers-2022")
+    assert "bilateral 0 of 4" in rates.alt_text, "choosing a case must not redraw"
 
 
 def test_rate_explorer_with_nothing_ticked_says_so():
     rates = RateExplorer()
-    for box in rates.case_boxes.values():
-        box.value = False
+    rates.case_list.value = ()
     rates.draw_button.click()
-    assert "No case is ticked" in said(rates.message) and rates.chart.value == ""
+    assert "No case is selected" in said(rates.message) and rates.chart.value == ""
 
 
 def test_rate_explorer_adds_the_students_own_coding():
@@ -356,6 +388,31 @@ def test_rate_explorer_adds_the_students_own_coding():
     rates = RateExplorer(explorer)
     rates.draw_button.click()
     assert rates.tables[-1].label.startswith("Your coding") and "Your coding" in rates.alt_text
+
+
+def test_rate_explorer_cases_are_one_list_box_the_buttons_fill(tmp_path):
+    rates = RateExplorer(notes_folder=tmp_path)
+    assert isinstance(rates.case_list, ChoiceList) and rates.case_list.description == "Cases to count"
+    assert not any(isinstance(child, widgets.Checkbox) and child is not rates.non_pressure
+                   for child in _descendants(rates.widget))
+    assert rates.selected == list(CASES) and not rates.non_pressure.value
+    rates.original_button.click()
+    assert [case.id for case in rates.selected] == [case.id for case in CASES if case.original_set]
+    assert rates.non_pressure.value
+    rates.all_button.click()
+    assert rates.selected == list(CASES) and not rates.non_pressure.value
+
+
+def test_rate_explorer_keeps_the_choice_and_a_new_case_counts(tmp_path):
+    rates = RateExplorer(notes_folder=tmp_path)
+    rates.use_original()
+    saved = json.loads((tmp_path / "03-rates.json").read_text())["data"]
+    assert saved == {"counted": {case.id: case.original_set for case in CASES}, "non_pressure": True}
+    later = RateExplorer(notes_folder=tmp_path)
+    assert later._saved_state() == saved
+    NoteFile("03-rates", "rates", tmp_path).save({"counted": {CASES[0].id: False}, "non_pressure": "yes"})
+    again = RateExplorer(notes_folder=tmp_path)
+    assert again.selected == list(CASES[1:]) and again.non_pressure.value is False
 
 
 # The check helpers the exercise's hidden tests use (appended to usvn.grading.checks for lesson 03).

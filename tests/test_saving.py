@@ -18,7 +18,7 @@ from usvn.quiz.widgets import QuestionView
 from usvn.widgets import EvidenceScorecard, MarginCalculator, ReflectionPrompt, TimelineExplorer
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.claims import claim_views
-from usvn.widgets.leverage import ArgumentBuilder, CaseExplorer
+from usvn.widgets.leverage import ArgumentBuilder, CaseExplorer, RateExplorer
 from usvn.widgets.memo import RubricSelfCheck
 
 LONG_TEXT = ("The partnership upgrade shows that Hanoi weighs security and trade together, and the dates matter "
@@ -63,8 +63,8 @@ def _fill_scorecard(card):
 
 def _fill_argument(builder):
     builder.channel.value = "bilateral"
-    builder.support_boxes["market-economy-review"].value = True
-    builder.counter_boxes["csp-upgrade-2023"].value = True
+    builder.support_list.value = ("market-economy-review",)
+    builder.counter_list.value = ("csp-upgrade-2023",)
     builder.justification.value = LONG_TEXT
 
 
@@ -100,6 +100,8 @@ CASES = [
     Case("argument", lambda folder: ArgumentBuilder("ratify-c87", notes_folder=folder), _fill_argument,
          lambda v: (v.channel.value, v.supporting, v.counter, v.justification.value), "03-argument-",
          lambda v: v.feedback),
+    Case("rates", lambda folder: RateExplorer(notes_folder=folder), lambda v: v.use_original(),
+         lambda v: v._saved_state(), "03-rates", lambda v: v.message),
     Case("scorecard", lambda folder: EvidenceScorecard(notes_folder=folder), _fill_scorecard,
          lambda v: v._saved_state(), "04-scorecard", lambda v: v.output),
     Case("margin", lambda folder: MarginCalculator(notes_folder=folder), _fill_margin,

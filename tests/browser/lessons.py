@@ -317,10 +317,11 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         numbers = {case.id: number for number, case in enumerate(cases, start=1)}
         titles = {case.id: case.title for case in cases}
         supporting = [case.id for case in cases if case.id not in note.cases[-1:]][:2]
-        for case_id in supporting:
-            builder.get_by_role("checkbox", name=f"Supports: case {numbers[case_id]}, {titles[case_id]}").check()
+        builder.get_by_role("listbox", name="Cases that support your choice (at least two)").select_option(
+            label=[f"Case {numbers[case_id]}: {titles[case_id]}" for case_id in supporting])
         counter = note.cases[-1]
-        builder.get_by_role("checkbox", name=f"Against: case {numbers[counter]}, {titles[counter]}").check()
+        builder.get_by_role("listbox", name="Counter-cases, which cut against it (at least one)").select_option(
+            label=[f"Case {numbers[counter]}: {titles[counter]}"])
         words = " ".join(["Each case shows what Vietnam wanted at the time and what the ask cost the Party."] * 4)
         builder.get_by_role("textbox", name="Your justification").fill(words)
         _press_until(check, feedback, "It is not graded")
@@ -464,20 +465,20 @@ def exercise_rate_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     from usvn.leverage import compare_schemes, load_cases, original_cases
 
     rates = notebook.output_of("RateExplorer(").locator(".usvn-rates")
-    show = rates.get_by_role("button", name="Show the rates for the ticked cases")
+    show = rates.get_by_role("button", name="Show the rates for the selected cases")
     feedback = rates.locator(".widget-output [role=alert]")
     chart = rates.locator("img")
     rates.get_by_role("button", name="Start from the first version's nine cases").click()
     expect(chart).to_have_count(0)
     first = compare_schemes(original_cases(), include_non_pressure=True)[0]
-    _press_until(show, feedback, f"Rates for {len(original_cases())} ticked cases")
+    _press_until(show, feedback, f"Rates for {len(original_cases())} selected cases")
     expect(chart).to_have_attribute("alt", re.compile(re.escape(f"The module's coding: bilateral "
                                                                 f"{first.for_channel('bilateral').describe()}")))
     expect(rates.locator("table caption")).to_have_count(1)
     notebook.screenshot_of(chart, "rate-explorer")
-    rates.get_by_role("button", name="Tick every case").click()
+    rates.get_by_role("button", name="Select every case").click()
     every = compare_schemes(load_cases())[0]
-    _press_until(show, feedback, f"Rates for {len(load_cases())} ticked cases")
+    _press_until(show, feedback, f"Rates for {len(load_cases())} selected cases")
     expect(chart).to_have_attribute("alt", re.compile(rf"{len(every.counted)} counted cases"))
 # Download my work (usvn.download.download_button, the generated last cell of every lesson): press it, follow the
 # link, and read the zip the browser downloads.

@@ -161,7 +161,7 @@ def task_quiz(notebook, keys, lesson: int) -> None:
         check = box.get_by_role("button", name="Check answer")
         alert = box.get_by_role("alert")
         if isinstance(question, MultipleChoice):
-            group = box.get_by_role("group", name=f"Your answer to question {number}")
+            group = box.get_by_role("group", name=f"Your answer to question {number}", exact=True)
             if number == 1:  # a wrong answer first: its verdict is announced, the focus stays on Check
                 keys.choose(group, rf"^\({re.escape(question.label_of(question.wrong_answer()))}\) ")
                 keys.press_button(check)
@@ -270,18 +270,54 @@ def task_argument(notebook, keys, lesson: int) -> None:
     command_mode_at(notebook, keys, f'ArgumentBuilder("{ask_id}"')
     builder = notebook.output_of(f'ArgumentBuilder("{ask_id}"')
     keys.choose(builder.get_by_role("group", name="Channel you recommend"), rf"^{re.escape(channel_label(note.channel))}$")
-    numbers = {case.id: number for number, case in enumerate(cases, start=1)}
-    supporting = [case.id for case in cases if case.id not in note.cases[-1:]][:2]
-    for case_id in supporting:
-        keys.tab_to(builder.get_by_role("checkbox", name=re.compile(rf"^Supports: case {numbers[case_id]},")))
-        keys.press("Space")
-    keys.tab_to(builder.get_by_role("checkbox", name=re.compile(rf"^Against: case {numbers[note.cases[-1]]},")),
-                limit=len(cases) + TABS_PER_STEP)  # past the remaining "Supports" boxes: one Tab stop each
-    keys.press("Space")
-    keys.tab_to(builder.get_by_role("textbox", name="Your justification"), limit=len(cases) + TABS_PER_STEP)
+    # Each list of cases is one list box, one Tab stop: Home selects the first case, an arrow key moves the
+    # selection, and Shift with an arrow key extends it.
+    against = [case.id for case in cases].index(note.cases[-1])
+    first = next(index for index in range(len(cases) - 1) if against not in (index, index + 1))
+    supporting = builder.get_by_role("listbox", name="Cases that support your choice (at least two)")
+    keys.tab_to(supporting)
+    keys.press("Home")
+    for _ in range(first):
+        keys.press("ArrowDown")
+    keys.press("Shift+ArrowDown")
+    expect(supporting.locator("option:checked")).to_have_text([f"Case {first + 1}: {cases[first].title}",
+                                                                f"Case {first + 2}: {cases[first + 1].title}"])
+    counter = builder.get_by_role("listbox", name="Counter-cases, which cut against it (at least one)")
+    keys.tab_to(counter)
+    keys.press("Home")
+    for _ in range(against):
+        keys.press("ArrowDown")
+    expect(counter.locator("option:checked")).to_have_text([f"Case {against + 1}: {cases[against].title}"])
+    keys.tab_to(builder.get_by_role("textbox", name="Your justification"))
     keys.type(words(ask.min_words + 5))
     keys.press_button(builder.get_by_role("button", name="Check my argument's structure"))
     expect(builder.get_by_role("alert")).to_contain_text("It is not graded")
+
+
+def task_rates(notebook, keys, lesson: int) -> None:
+    from playwright.sync_api import expect
+
+    from usvn.leverage import compare_schemes, load_cases, original_cases
+
+    cases, nine = load_cases(), original_cases()
+    command_mode_at(notebook, keys, "RateExplorer(")
+    rates = notebook.output_of("RateExplorer(")
+    alert = rates.get_by_role("alert")
+    chosen = rates.get_by_role("listbox", name="Cases to count").locator("option:checked")
+    draw = rates.get_by_role("button", name="Show the rates for the selected cases")
+    keys.press_button(rates.get_by_role("button", name="Start from the first version's nine cases"))
+    expect(chosen).to_have_count(len(nine))
+    keys.press_button(draw)  # past the other button, the list box and the non-pressure box: one stop each
+    first = compare_schemes(nine, include_non_pressure=True)[0]
+    expect(alert).to_contain_text(f"Rates for {len(nine)} selected cases. {first.message}")
+    expect(draw).to_be_focused()
+    keys.tab_to(rates.get_by_role("button", name="Select every case"), backwards=True)
+    keys.press("Enter")
+    expect(chosen).to_have_count(len(cases))
+    keys.press_button(draw)
+    every = compare_schemes(cases)[0]
+    expect(alert).to_contain_text(f"Rates for {len(cases)} selected cases. {every.message}")
+    expect(rates.locator("img")).to_have_attribute("alt", re.compile(rf"{len(every.counted)} counted cases"))
 
 
 def task_margin(notebook, keys, lesson: int) -> None:
@@ -377,6 +413,7 @@ TASKS = [
     ("02-weigh-rights-on-paper-and-in-practice", "quiz", task_quiz),
     ("03-test-which-leverage-worked", "case coding", task_case_explorer),
     ("03-test-which-leverage-worked", "reflection", task_reflection),
+    ("03-test-which-leverage-worked", "rate explorer", task_rates),
     ("03-test-which-leverage-worked", "argument", task_argument),
     ("03-test-which-leverage-worked", "quiz", task_quiz),
     ("04-weigh-the-market-economy-criteria", "margin calculator", task_margin),
@@ -464,9 +501,11 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         rating.check()
         question = next(q for q in load_quiz(2).questions if isinstance(q, MultipleChoice))
         number = load_quiz(2).questions.index(question) + 1
-        answer_group = notebook.output_of("show_quiz(2)").get_by_role("group", name=f"Your answer to question {number}")
+        answer_name = f"Your answer to question {number}"  # exact: not questions 10 and on as well
+        answer_group = notebook.output_of("show_quiz(2)").get_by_role("group", name=answer_name, exact=True)
         answer_group.scroll_into_view_if_needed()
-        answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))
+        shown = question.label_of(question.wrong_answer())  # options are shown in a fixed shuffle, relabelled a, b...
+        answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))
         answer.check()
         for saved, value in ((notes / f"02-claim-{claim.id}.json", claim.rating),
                              (notes / f"02-quiz-{question.id}.json", question.wrong_answer())):
@@ -486,8 +525,8 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         card.scroll_into_view_if_needed()
         expect(card.get_by_role("group", name=re.compile("how well supported"))
                .get_by_role("radio", name=claim.rating, exact=True)).to_be_checked()
-        expect(notebook.output_of("show_quiz(2)").get_by_role("group", name=f"Your answer to question {number}")
-               .get_by_role("radio", name=re.compile(rf"^\({re.escape(question.wrong_answer())}\) "))).to_be_checked()
+        expect(notebook.output_of("show_quiz(2)").get_by_role("group", name=answer_name, exact=True)
+               .get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))).to_be_checked()
         assert not problems(notebook)
     finally:
         notebook.screenshot("restart-restored")

@@ -15,12 +15,16 @@ from usvn.leverage import (
     rates_figure,
 )
 from usvn.text import cite_html, inline_markdown
-from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.choices import ChoiceGroup, ChoiceList
 from usvn.widgets.claims import CARD_STYLE
 from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ArgumentBuilder", "CaseExplorer", "RateExplorer", "case_html", "rates_table_html"]
 _VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
+#: How to choose several cases in a list box, with the mouse and with the keyboard.
+LIST_HELP = ("Hold Ctrl (Cmd on a Mac) or Shift while clicking to select more than one case. From the keyboard, "
+             "Tab into a list, then the arrow keys move and select, Shift with the arrow keys extends the choice, "
+             "and Ctrl with the arrow keys moves without choosing, then Ctrl+Space selects or unselects.")
 
 
 def case_html(case: Case, number: int) -> str:
@@ -143,7 +147,10 @@ def _notes_html(ask: Ask, channel: str, numbers: dict[str, int]) -> str:
 
 
 class ArgumentBuilder:
-    """Choose a channel for an ask, tick supporting and counter cases, justify; the check is of structure only.
+    """Choose a channel for an ask, select supporting and counter cases, justify; the check is of structure only.
+
+    The supporting cases and the counter-cases are two labelled list boxes (``support_list``, ``counter_list``),
+    one Tab stop each, whatever the number of cases.
 
     Everything is saved in ``my-notes/03-argument-<ask id>.json`` as it changes, and comes back when the cell
     runs again.
@@ -158,14 +165,12 @@ class ArgumentBuilder:
         self.saved_to: Path | None = None
         self.channel = ChoiceGroup(options=[(channel_label(c), c) for c in CHANNELS], value=None,
                                    description="Channel you recommend")
-        self.support_boxes = {case.id: widgets.Checkbox(value=False, indent=False,
-                                                        description=f"Supports: case {number}, {case.title}",
-                                                        layout=widgets.Layout(width="auto"))
-                              for number, case in enumerate(self.cases, start=1)}
-        self.counter_boxes = {case.id: widgets.Checkbox(value=False, indent=False,
-                                                        description=f"Against: case {number}, {case.title}",
-                                                        layout=widgets.Layout(width="auto"))
-                              for number, case in enumerate(self.cases, start=1)}
+        options = [(f"Case {number}: {case.title}", case.id) for number, case in enumerate(self.cases, start=1)]
+        rows = min(len(options), 8)
+        self.support_list = ChoiceList(options=options, value=(), rows=rows,
+                                       description="Cases that support your choice (at least two)")
+        self.counter_list = ChoiceList(options=options, value=(), rows=rows,
+                                       description="Counter-cases, which cut against it (at least one)")
         self.justification = widgets.Textarea(
             value="", placeholder=f"Write at least {self.ask.min_words} words: how each case bears on the ask.",
             description="Your justification", style={"description_width": "initial"}, continuous_update=False,
@@ -177,12 +182,8 @@ class ArgumentBuilder:
         self.widget = widgets.VBox([
             widgets.HTML(f"{CARD_STYLE}<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
             self.channel,
-            widgets.HBox([
-                widgets.VBox([widgets.Label("Cases that support your choice (at least two):"),
-                              *self.support_boxes.values()]),
-                widgets.VBox([widgets.Label("Counter-cases, which cut against it (at least one):"),
-                              *self.counter_boxes.values()]),
-            ]),
+            widgets.HTML(f"<p>{escape(LIST_HELP)}</p>"),
+            self.support_list, self.counter_list,
             self.justification, self.check_button, self.feedback,
         ])
         self.widget.add_class("usvn-card")
@@ -190,8 +191,7 @@ class ArgumentBuilder:
         self.autosave = Autosave(f"03-argument-{self.ask.id}", "argument", self._saved_state, self.feedback,
                                  notes_folder)
         self._restore(self.autosave.data)
-        self.autosave.watch([self.channel, self.justification, *self.support_boxes.values(),
-                             *self.counter_boxes.values()])
+        self.autosave.watch([self.channel, self.justification, self.support_list, self.counter_list])
         self.autosave.report_load()
 
     def _saved_state(self) -> dict:
@@ -201,20 +201,22 @@ class ArgumentBuilder:
     def _restore(self, data: dict) -> None:
         with self.autosave.muted():
             restore_value(self.channel, data.get("channel"))
-            for key, boxes in (("supporting", self.support_boxes), ("counter", self.counter_boxes)):
+            for key, chooser in (("supporting", self.support_list), ("counter", self.counter_list)):
                 chosen = data.get(key) if isinstance(data.get(key), list) else []
-                for case_id, box in boxes.items():
-                    box.value = case_id in chosen
+                # A case no longer in the set is dropped; the others come back.
+                chooser.value = tuple(case.id for case in self.cases if case.id in chosen)
             if isinstance(data.get("justification"), str):
                 self.justification.value = data["justification"]
 
     @property
     def supporting(self) -> list[str]:
-        return [case_id for case_id, box in self.support_boxes.items() if box.value]
+        """The supporting cases selected, in the order of the case set."""
+        return [case.id for case in self.cases if case.id in self.support_list.value]
 
     @property
     def counter(self) -> list[str]:
-        return [case_id for case_id, box in self.counter_boxes.items() if box.value]
+        """The counter-cases selected, in the order of the case set."""
+        return [case.id for case in self.cases if case.id in self.counter_list.value]
 
     def check(self) -> bool:
         result = check_argument(self.ask, self.channel.value, self.supporting, self.counter,
@@ -235,8 +237,10 @@ class ArgumentBuilder:
         return True
 
     def _repr_mimebundle_(self, **kwargs):
-        static = (f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p><p><em>Choose a channel, select at "
-                  "least two supporting cases and one counter-case, and justify your choice.</em></p>"
+        cases = "".join(f"<li>{escape(case.title)}</li>" for case in self.cases)
+        static = (f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p><p><em>Run this notebook to "
+                  "choose a channel, select at least two supporting cases and one counter-case from the cases "
+                  f"below, and justify your choice.</em></p><ol>{cases}</ol>"
                   "<details><summary>The module's notes (build your own argument first)</summary>"
                   f"{_notes_html(self.ask, '', self.numbers)}</details>")
         text = f"Structured argument: {self.ask.ask} [Run this notebook to build and check your argument.]"
@@ -260,27 +264,31 @@ def rates_table_html(tables: Sequence[RateTable]) -> str:
 class RateExplorer:
     """Choose which cases count, then press the button: success rates per channel under each coding scheme.
 
-    Nothing is redrawn while the student ticks boxes; the chart and table change only on the button.
-    With a :class:`CaseExplorer`, the student's own coding is added as one more column.
+    The cases to count are one labelled list box (``case_list``, one Tab stop). Nothing is redrawn while the
+    student chooses; the chart and table change only on the button. With a :class:`CaseExplorer`, the student's
+    own coding is added as one more column.
+
+    The choice of cases and the non-pressure box are saved in ``my-notes/03-rates.json`` as they change, and come
+    back when the cell runs again.
     """
 
-    def __init__(self, explorer: CaseExplorer | None = None, cases: Sequence[Case] | None = None) -> None:
+    def __init__(self, explorer: CaseExplorer | None = None, cases: Sequence[Case] | None = None,
+                 notes_folder: Path | None = None) -> None:
         self.explorer = explorer
         self.cases = tuple(cases if cases is not None else (explorer.cases if explorer else load_cases()))
-        self.case_boxes = {
-            case.id: widgets.Checkbox(value=True, indent=False, layout=widgets.Layout(width="auto"),
-                                      description=f"Count case {number}: {case.title}"
-                                                  + ("" if case.pressure_attempt else " (not a pressure attempt)"))
-            for number, case in enumerate(self.cases, start=1)}
+        self.case_list = ChoiceList(
+            options=[(f"Case {number}: {case.title}" + ("" if case.pressure_attempt else " (not a pressure attempt)"),
+                      case.id) for number, case in enumerate(self.cases, start=1)],
+            value=tuple(case.id for case in self.cases), rows=min(len(self.cases), 12), description="Cases to count")
         self.non_pressure = widgets.Checkbox(
             value=False, indent=False, layout=widgets.Layout(width="auto"),
             description="Also count the cases the module does not treat as pressure attempts")
         self.original_button = widgets.Button(description="Start from the first version's nine cases",
                                               layout=widgets.Layout(width="auto"))
         self.original_button.on_click(lambda _: self.use_original())
-        self.all_button = widgets.Button(description="Tick every case", layout=widgets.Layout(width="auto"))
+        self.all_button = widgets.Button(description="Select every case", layout=widgets.Layout(width="auto"))
         self.all_button.on_click(lambda _: self.use_all())
-        self.draw_button = widgets.Button(description="Show the rates for the ticked cases", icon="bar-chart",
+        self.draw_button = widgets.Button(description="Show the rates for the selected cases", icon="bar-chart",
                                           button_style="primary", layout=widgets.Layout(width="auto"))
         self.draw_button.on_click(lambda _: self.draw())
         self.message = widgets.Output()
@@ -289,35 +297,53 @@ class RateExplorer:
         self.tables: tuple[RateTable, ...] = ()
         self.alt_text = ""
         self.widget = widgets.VBox([
-            widgets.HTML(f"{CARD_STYLE}<p><strong>Which cases count?</strong> Tick the cases to include, "
-                         "then press the button.</p>"),
+            widgets.HTML(f"{CARD_STYLE}<p><strong>Which cases count?</strong> Select the cases to include in "
+                         "the list, or start from one of the two sets with the buttons, then press the button below "
+                         f"the list.</p><p>{escape(LIST_HELP)}</p>"),
             widgets.HBox([self.original_button, self.all_button]),
-            widgets.VBox(list(self.case_boxes.values())), self.non_pressure,
+            self.case_list, self.non_pressure,
             self.draw_button, self.message, self.chart, self.table,
         ])
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-rates")
+        self.autosave = Autosave("03-rates", "rates", self._saved_state, self.message, notes_folder)
+        self._restore(self.autosave.data)
+        self.autosave.watch([self.case_list, self.non_pressure])
+        self.autosave.report_load()
+
+    def _saved_state(self) -> dict:
+        chosen = set(self.case_list.value)
+        return {"counted": {case.id: case.id in chosen for case in self.cases},
+                "non_pressure": self.non_pressure.value}
+
+    def _restore(self, data: dict) -> None:
+        """A case missing from the saved choice (added since) keeps its default: counted."""
+        with self.autosave.muted():
+            counted = data.get("counted")
+            if isinstance(counted, dict):
+                self.case_list.value = tuple(case.id for case in self.cases if counted.get(case.id) is not False)
+            if isinstance(data.get("non_pressure"), bool):
+                self.non_pressure.value = data["non_pressure"]
 
     @property
     def selected(self) -> list[Case]:
-        return [case for case in self.cases if self.case_boxes[case.id].value]
+        chosen = set(self.case_list.value)
+        return [case for case in self.cases if case.id in chosen]
 
     def use_original(self) -> None:
-        """Tick the first version's nine cases only, counted the way that version counted them (every case)."""
-        for case in self.cases:
-            self.case_boxes[case.id].value = case.original_set
+        """Select the first version's nine cases only, counted the way that version counted them (every case)."""
+        self.case_list.value = tuple(case.id for case in self.cases if case.original_set)
         self.non_pressure.value = True
 
     def use_all(self) -> None:
-        for box in self.case_boxes.values():
-            box.value = True
+        self.case_list.value = tuple(case.id for case in self.cases)
         self.non_pressure.value = False
 
     def draw(self) -> tuple[RateTable, ...]:
         cases = self.selected
         if not cases:
             self.tables, self.alt_text, self.chart.value, self.table.value = (), "", "", ""
-            announce(self.message, "No case is ticked: tick at least one case, then press the button again.")
+            announce(self.message, "No case is selected: select at least one case, then press the button again.")
             return ()
         student = None
         if self.explorer is not None and any(all(part is not None for part in value)
@@ -328,7 +354,7 @@ class RateExplorer:
         self.chart.value = img_html(figure_png(rates_figure(self.tables), tight=False), self.alt_text)
         self.table.value = rates_table_html(self.tables)
         first = self.tables[0]
-        announce(self.message, f"Rates for {len(cases)} ticked case{'s' if len(cases) != 1 else ''}. {first.message}")
+        announce(self.message, f"Rates for {len(cases)} selected case{'s' if len(cases) != 1 else ''}. {first.message}")
         return self.tables
 
     def _repr_mimebundle_(self, **kwargs):
