@@ -1,4 +1,4 @@
-"""Exercises and the student release, generated from ``solutions/`` (the only hand-edited copies).
+"""Exercises, generated from ``solutions/`` (the only hand-edited copies); the student tree is :mod:`usvn.authoring`'s.
 
 A student's copy is the solution notebook passed through small steps, as nbgrader does:
 solution regions become stubs, hidden tests and mark schemes are removed, outputs are cleared, and a
@@ -14,10 +14,6 @@ solution regions become stubs, hidden tests and mark schemes are removed, output
 from __future__ import annotations
 
 import copy
-import io
-import os
-import shutil
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,20 +36,9 @@ from usvn.grading.source import (
     strip_regions,
 )
 
-__all__ = ["build_release", "generate_exercises", "leaks", "student_version"]
+__all__ = ["generate_exercises", "leaks", "student_version"]
 
 MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN, BEGIN_MARK_SCHEME, END_MARK_SCHEME)
-RELEASE_README = """# Your copy of the US–Vietnam relations module
-
-- `notebooks/`: the lessons. Open `notebooks/00-how-to-use-this-module.ipynb` first.
-- `exercises/`: the graded exercises, one per lesson. Write your answers where a cell says
-  `YOUR CODE HERE` or `YOUR ANSWER HERE`, run the check cell at the end, save, and hand in the notebook.
-
-The check cell runs the public checks only; hidden tests also count when your work is graded.
-Text CC BY 4.0, code MIT (see the licence files).
-"""
-
-
 def check_cells(stem: str) -> list[NotebookNode]:
     """The generated closing cells: how to check, and the check itself."""
     text = new_markdown_cell(
@@ -170,47 +155,3 @@ def generate_exercises(solutions: Path, exercises: Path, *, progress: Callable[[
     for path in stale:
         progress(f"warning: {path} has no solution notebook; delete it or add solutions/{path.name}")
     return written
-
-
-def release_files(root: Path) -> dict[str, bytes]:
-    """Everything a student gets, by path in the release: lessons, exercises (from solutions), README, licences."""
-    root = Path(root)
-    files: dict[str, bytes] = {}
-    lessons = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-    if not lessons:
-        raise FileNotFoundError(f"No lesson notebooks in {root / 'notebooks'}.")
-    for path in lessons:
-        files[f"notebooks/{path.name}"] = path.read_bytes()
-    for path in sorted((root / "solutions").glob("[0-9][0-9]-*.ipynb")):
-        notebook = student_version(nbformat.read(path, as_version=4), path.stem)
-        files[f"exercises/{path.name}"] = (nbformat.writes(notebook) + "\n").encode("utf-8")
-    for name in ("LICENSE-CODE", "LICENSE-CONTENT"):
-        if (root / name).is_file():
-            files[name] = (root / name).read_bytes()
-    files["README.md"] = RELEASE_README.encode("utf-8")
-    return files
-
-
-def build_release(root: Path, out: Path) -> Path:
-    """Write the student release to ``out``: a folder, or a zip file when ``out`` ends in ``.zip``."""
-    files = release_files(root)
-    out = Path(out)
-    if out.suffix == ".zip":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in sorted(files.items()):
-                info = zipfile.ZipInfo(f"usvn-student/{name}", date_time=(2024, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data, zipfile.ZIP_DEFLATED)
-        temporary = out.with_suffix(".zip.partial")
-        temporary.write_bytes(buffer.getvalue())
-        os.replace(temporary, out)
-        return out
-    if out.exists():
-        shutil.rmtree(out)
-    for name, data in files.items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return out
