@@ -7,11 +7,12 @@ DEV_STAMP := $(VENV)/.installed-dev
 PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test notebooks exercises benchmark benchmark-grading benchmark-hub site clean help
+.PHONY: lab test lint notebooks exercises benchmark benchmark-grading benchmark-hub site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
-	@echo "make test       create .venv (pinned) and run the whole test suite"
+	@echo "make test       create .venv (pinned) and run the whole test suite (lint first)"
+	@echo "make lint       ruff: lint and format check of Python files and notebooks' code cells"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
 	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell"
@@ -44,7 +45,11 @@ $(PROXY_STAMP): $(STAMP) tests/node/package.json tests/node/package-lock.json
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" $(FIRST_NOTEBOOK)
 
-test: $(DEV_STAMP) $(PROXY_STAMP)
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \
 		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 

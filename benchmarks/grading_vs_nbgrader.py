@@ -30,23 +30,31 @@ sys.path.insert(0, str(ROOT / "tests"))
 VARIANTS = {  # lesson 01: grade_id -> answers (index 0 is right)
     "q1": ['first_event = "c"', 'first_event = "a"', "first_event = 2"],
     "q2": ["years_to_security = 8", "years_to_security = 21", "years_to_security = 8.0"],
-    "q3": ['rights_ids = ["2024-nguyen-van-binh-arrested", "2024-fourth-upr", "2025-human-rights-dialogue-28", '
-           '"2025-molisa-merged-into-home-affairs", "2025-hrc-reelection"]',
-           'rights_ids = ["2024-fourth-upr"]'],
+    "q3": [
+        'rights_ids = ["2024-nguyen-van-binh-arrested", "2024-fourth-upr", "2025-human-rights-dialogue-28", '
+        '"2025-molisa-merged-into-home-affairs", "2025-hrc-reelection"]',
+        'rights_ids = ["2024-fourth-upr"]',
+    ],
     "q4": ['cutter_themes = ["security"]', 'cutter_themes = ["trade"]', 'cutter_themes = "security"'],
-    "q4-reason": ["A ship transfer and a defence plan are security; trade does not fit a transfer between governments."],
-    "q5": ['security_figure = timeline_figure(security_events, (2003, 2026))\n'
-           'security_alt = "Timeline chart of nine security events from 2003 to 2023, by date and theme."',
-           'security_figure = timeline_figure(security_events, (2003, 2026))\n'
-           'security_alt = "A chart of the security events from 2003 to 2019, by date."'],
+    "q4-reason": [
+        "A ship transfer and a defence plan are security; trade does not fit a transfer between governments."
+    ],
+    "q5": [
+        "security_figure = timeline_figure(security_events, (2003, 2026))\n"
+        'security_alt = "Timeline chart of nine security events from 2003 to 2023, by date and theme."',
+        "security_figure = timeline_figure(security_events, (2003, 2026))\n"
+        'security_alt = "A chart of the security events from 2003 to 2019, by date."',
+    ],
     "q6": ['unattributed = "b"', 'unattributed = "a"'],
     "q7": ["Xinhua stresses a shared future; Voice of America stresses that Hanoi had declined that wording."],
     "q8": ["The upgrade happened in 2023, so the obstacles were set aside; Directive 24 shows they remained."],
     "q9": ["tariff_claim_rating = 1", "tariff_claim_rating = 3"],
     "q9-reason": ["2025-reciprocal-tariff-announced set 46% in April 2025, against the prediction."],
     "d1": ['n_trade_recent = len(filter_events(events, {"trade"}, (2025, 2026)))', "n_trade_recent = 4"],
-    "d2": ["def weighted_score(counts, weights):\n    return sum(c * weights.get(t, 0.0) for t, c in counts.items())",
-           "def weighted_score(counts, weights):\n    return float(sum(counts.values()))"],
+    "d2": [
+        "def weighted_score(counts, weights):\n    return sum(c * weights.get(t, 0.0) for t, c in counts.items())",
+        "def weighted_score(counts, weights):\n    return float(sum(counts.values()))",
+    ],
 }
 
 
@@ -73,6 +81,7 @@ def ordinary_class(students: int) -> dict:
 
 def run_ours(source: Path, notebooks: dict, work: Path, jobs: int) -> tuple[float, dict, str]:
     from gradingkit import write
+
     from usvn.grading.batch import grade_batch
     from usvn.grading.sandbox import Limits
 
@@ -82,8 +91,10 @@ def run_ours(source: Path, notebooks: dict, work: Path, jobs: int) -> tuple[floa
     started = time.perf_counter()
     results = grade_batch(source, work / "submissions", work / "ours", jobs=jobs, limits=Limits(), stream=log)
     elapsed = time.perf_counter() - started
-    scores = {result.student: {item.grade_id: item.points for item in result.items if item.kind == "auto"}
-              for result in results}
+    scores = {
+        result.student: {item.grade_id: item.points for item in result.items if item.kind == "auto"}
+        for result in results
+    }
     return elapsed, scores, log.getvalue().splitlines()[0]
 
 
@@ -99,15 +110,24 @@ def compare(title: str, source: Path, notebooks: dict, jobs: int) -> dict:
         ours, our_scores, isolation = run_ours(source, notebooks, work, jobs)
         load_after = os.getloadavg()
     count = len(notebooks)
-    differences = [(name, item, their_scores[name].get(item), points)
-                   for name in notebooks for item, points in our_scores[name].items()
-                   if their_scores[name].get(item) != points]
-    print(f"\n== {title}: {count} submissions of {source.name}, {os.cpu_count()} cores, "
-          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    print(f"nbgrader autograde (serial):   {theirs:6.1f} s  {count / theirs:5.2f} submissions/s  "
-          f"({theirs / count:.2f} s each)")
-    print(f"usvn grade ({jobs} jobs):          {ours:6.1f} s  {count / ours:5.2f} submissions/s  "
-          f"({ours / count:.2f} s each)")
+    differences = [
+        (name, item, their_scores[name].get(item), points)
+        for name in notebooks
+        for item, points in our_scores[name].items()
+        if their_scores[name].get(item) != points
+    ]
+    print(
+        f"\n== {title}: {count} submissions of {source.name}, {os.cpu_count()} cores, "
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
+    print(
+        f"nbgrader autograde (serial):   {theirs:6.1f} s  {count / theirs:5.2f} submissions/s  "
+        f"({theirs / count:.2f} s each)"
+    )
+    print(
+        f"usvn grade ({jobs} jobs):          {ours:6.1f} s  {count / ours:5.2f} submissions/s  "
+        f"({ours / count:.2f} s each)"
+    )
     print(f"ratio (usvn / nbgrader throughput): {theirs / ours:.2f}x")
     print(f"usvn {isolation}")
     totals = sum(sum(points or 0 for points in scores.values()) for scores in our_scores.values())
@@ -127,8 +147,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.only != "ordinary":
         solution = sorted((ROOT / "solutions").glob(f"{args.lesson:02d}-*.ipynb"))[0]
-        compare(f"this module's exercise {args.lesson:02d}", solution,
-                lesson_class(ROOT / "exercises" / solution.name, args.students), args.jobs)
+        compare(
+            f"this module's exercise {args.lesson:02d}",
+            solution,
+            lesson_class(ROOT / "exercises" / solution.name, args.students),
+            args.jobs,
+        )
     if args.only != "lesson":
         import problemset
         from gradingkit import write

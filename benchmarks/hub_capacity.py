@@ -104,13 +104,14 @@ def run_class(size: int, remote_url: str, lessons: list[str], workdir: Path, kee
             try:
                 student.pull(nbgitpuller_url(hub.url, lessons[0], repo=remote_url))
                 for path in lessons:
-                    run = student.run_notebook(f"{folder}/{path}", started=clicked, keep_kernel=keep_kernels,
-                                               cell_timeout=600)
+                    run = student.run_notebook(
+                        f"{folder}/{path}", started=clicked, keep_kernel=keep_kernels, cell_timeout=600
+                    )
                     if math.isnan(result.first_cell) and run.first_reply is not None:
                         result.first_cell = run.first_reply
                     result.errors += [f"{path} {error}" for error in run.errors]
                 result.all_lessons = time.monotonic() - clicked
-            except Exception as error:  # reported in the table, not raised: the other students go on
+            except Exception as error:  # noqa: BLE001 - reported in the table, not raised: the other students go on
                 result.errors.append(f"{type(error).__name__}: {error}")
 
         threads = [threading.Thread(target=student_session, args=(user,)) for user in users]
@@ -121,8 +122,14 @@ def run_class(size: int, remote_url: str, lessons: list[str], workdir: Path, kee
         time.sleep(2 * monitor.interval)
         monitor.stopping.set()
         monitor.join()
-    return {"users": users, "results": results, "rss": monitor.peak_rss, "pss": monitor.peak_pss,
-            "processes": monitor.peak_processes, "hub_rss": monitor.hub_rss}
+    return {
+        "users": users,
+        "results": results,
+        "rss": monitor.peak_rss,
+        "pss": monitor.peak_pss,
+        "processes": monitor.peak_processes,
+        "hub_rss": monitor.hub_rss,
+    }
 
 
 def _spread(values: list[float], scale: float = 1.0) -> str:
@@ -140,20 +147,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(item) for item in args.students.split(",") if item.strip()]
     chosen = None if args.lessons == "all" else {int(item) for item in args.lessons.split(",")}
-    lessons = [f"notebooks/{lesson.notebook}" for lesson in load_lessons()
-               if chosen is None or lesson.number in chosen]
+    lessons = [f"notebooks/{lesson.notebook}" for lesson in load_lessons() if chosen is None or lesson.number in chosen]
     missing = [path for path in lessons if not (ROOT / path).is_file()]
     if not lessons or missing or not sizes or min(sizes) < 1:
         parser.error(f"nothing to run (lessons {lessons}, missing {missing}, class sizes {sizes})")
 
     memory = psutil.virtual_memory().total
-    print(f"Hub capacity: {len(lessons)} lessons per student ({', '.join(Path(p).stem[:2] for p in lessons)}), "
-          f"kernels {'kept open' if args.keep_kernels else 'shut down after each lesson'}")
-    print(f"Machine: {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, {platform.platform()}, "
-          f"Python {platform.python_version()}")
-    header = (f"{'students':>8}  {'first cell s (median / worst)':>29}  {'all lessons s (median / worst)':>30}  "
-              f"{'peak RSS MB per student':>23}  {'peak PSS MB per student':>23}  {'hub+proxy MB':>12}  "
-              f"{'load before/after':>17}  errors")
+    print(
+        f"Hub capacity: {len(lessons)} lessons per student ({', '.join(Path(p).stem[:2] for p in lessons)}), "
+        f"kernels {'kept open' if args.keep_kernels else 'shut down after each lesson'}"
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores, {memory / 2**30:.0f} GiB, {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
+    header = (
+        f"{'students':>8}  {'first cell s (median / worst)':>29}  {'all lessons s (median / worst)':>30}  "
+        f"{'peak RSS MB per student':>23}  {'peak PSS MB per student':>23}  {'hub+proxy MB':>12}  "
+        f"{'load before/after':>17}  errors"
+    )
     print(header)
     rows = []
     with tempfile.TemporaryDirectory(prefix="usvn-hub-capacity-") as scratch:
@@ -165,18 +177,23 @@ def main(argv: list[str] | None = None) -> int:
             results = outcome["results"].values()
             errors = [f"{user}: {error}" for user, result in outcome["results"].items() for error in result.errors]
             rows.append((size, outcome, errors))
-            print(f"{size:>8}  {_spread([r.first_cell for r in results]):>29}  "
-                  f"{_spread([r.all_lessons for r in results]):>30}  "
-                  f"{_spread(list(outcome['rss'].values()), MB):>23}  {_spread(list(outcome['pss'].values()), MB):>23}  "
-                  f"{outcome['hub_rss'] / MB:>12.0f}  {before:>8.2f}/{after:<8.2f}  {len(errors)}", flush=True)
+            print(
+                f"{size:>8}  {_spread([r.first_cell for r in results]):>29}  "
+                f"{_spread([r.all_lessons for r in results]):>30}  "
+                f"{_spread(list(outcome['rss'].values()), MB):>23}  {_spread(list(outcome['pss'].values()), MB):>23}  "
+                f"{outcome['hub_rss'] / MB:>12.0f}  {before:>8.2f}/{after:<8.2f}  {len(errors)}",
+                flush=True,
+            )
             for error in errors[:5]:
                 print(f"          ! {error}")
 
     worst_rss = max(max(outcome["rss"].values()) for _, outcome, _ in rows) / MB
     worst_pss = max(max(outcome["pss"].values()) for _, outcome, _ in rows) / MB
     hub_rss = max(outcome["hub_rss"] for _, outcome, _ in rows) / MB
-    print(f"\nWorst peak per student: RSS {worst_rss:.0f} MB, PSS {worst_pss:.0f} MB "
-          f"(aim: under {TARGET_MB} MB RSS; {'met' if worst_rss < TARGET_MB else 'NOT met'}).")
+    print(
+        f"\nWorst peak per student: RSS {worst_rss:.0f} MB, PSS {worst_pss:.0f} MB "
+        f"(aim: under {TARGET_MB} MB RSS; {'met' if worst_rss < TARGET_MB else 'NOT met'})."
+    )
     for gib in (4, 8, 16, 32):
         fits = int((gib * 1024 - hub_rss - 1024) // max(worst_rss, 1))  # 1 GiB kept for the system
         print(f"  a {gib:>2} GiB machine holds about {fits:>3} students by memory (RSS, 1 GiB for the system)")

@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nbformat.v4 import new_notebook  # noqa: E402
+from nbformat.v4 import new_notebook
 
-from usvn.grading.core import ItemResult, SubmissionResult  # noqa: E402
-from usvn.grading.itemanalysis import analyse, load_gradebook  # noqa: E402
-from usvn.grading.itemreport import write_report  # noqa: E402
-from usvn.grading.reports import write_gradebook  # noqa: E402
-from usvn.grading.source import Item, SourceSpec  # noqa: E402
+from usvn.grading.core import ItemResult, SubmissionResult
+from usvn.grading.itemanalysis import analyse, load_gradebook
+from usvn.grading.itemreport import write_report
+from usvn.grading.reports import write_gradebook
+from usvn.grading.source import Item, SourceSpec
 
 
 def write_class(folder: Path, students: int, items: int, seed: int = 1) -> None:
@@ -37,9 +37,21 @@ def write_class(folder: Path, students: int, items: int, seed: int = 1) -> None:
     results = []
     for index in range(students):
         ability = rng.random()
-        result = SubmissionResult(f"s{index:05d}", "", "graded", [
-            ItemResult(item.grade_id, item.kind, item.points,
-                       item.points if rng.random() < 0.2 + 0.7 * ability else 0.0, "passed") for item in spec_items])
+        result = SubmissionResult(
+            f"s{index:05d}",
+            "",
+            "graded",
+            [
+                ItemResult(
+                    item.grade_id,
+                    item.kind,
+                    item.points,
+                    item.points if rng.random() < 0.2 + 0.7 * ability else 0.0,
+                    "passed",
+                )
+                for item in spec_items
+            ],
+        )
         (folder / "results" / f"{result.student}.json").write_text(json.dumps(result.as_dict()))
         results.append(result)
     write_gradebook(spec, results, folder)
@@ -61,8 +73,10 @@ def main() -> None:
             started = time.perf_counter()
             write_report(folder)
             report = time.perf_counter() - started
-            print(f"{students:>6} students x {args.items} items: read + analyse {1000 * model:7.0f} ms, "
-                  f"whole report (plots, HTML, CSV) {1000 * report:7.0f} ms")
+            print(
+                f"{students:>6} students x {args.items} items: read + analyse {1000 * model:7.0f} ms, "
+                f"whole report (plots, HTML, CSV) {1000 * report:7.0f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ def import_time(repeats: int = 5) -> None:
     baseline = statistics.median(run("pass") for _ in range(repeats))
     for module in ("usvn", "usvn.quiz.widgets, usvn.widgets"):
         total = statistics.median(run(f"import {module}") for _ in range(repeats))
-        print(f"import {module:<32} {1000 * (total - baseline):7.0f} ms  (median of {repeats}, interpreter start excluded)")
+        print(
+            f"import {module:<32} {1000 * (total - baseline):7.0f} ms  (median of {repeats}, interpreter start excluded)"
+        )
 
 
 def notebook_times() -> None:
@@ -40,8 +42,9 @@ def notebook_times() -> None:
     for folder in ("notebooks", "solutions"):
         for path in sorted((ROOT / folder).glob("[0-9][0-9]-*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
-            client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                                    resources={"metadata": {"path": str(path.parent)}})
+            client = NotebookClient(
+                notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            )
             started = time.perf_counter()
             with client.setup_kernel():
                 ready = time.perf_counter()
@@ -69,8 +72,10 @@ def widget_interactions(rounds: int = 60) -> None:
             span = (first + round_number % 10, last - round_number % 7)
             explorer.years.value = span
         timings.append(1000 * (time.perf_counter() - start))
-    print(f"timeline filter change -> redrawn figure   median {statistics.median(timings):6.1f} ms"
-          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} changes)")
+    print(
+        f"timeline filter change -> redrawn figure   median {statistics.median(timings):6.1f} ms"
+        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} changes)"
+    )
 
     view = QuestionView(load_quiz(1).questions[0], 1)
     answers = [view.question.correct_answer(), view.question.wrong_answer()]
@@ -80,8 +85,10 @@ def widget_interactions(rounds: int = 60) -> None:
         view.answer_control.value = answers[round_number % 2]
         view.check_button.click()
         timings.append(1000 * (time.perf_counter() - start))
-    print(f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
-          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)")
+    print(
+        f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
+        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)"
+    )
 
     from usvn.claims import EVIDENCE_KINDS, RATINGS
     from usvn.widgets.claims import claim_views
@@ -95,8 +102,10 @@ def widget_interactions(rounds: int = 60) -> None:
         view.rating.value = RATINGS[round_number % len(RATINGS)]
         view.compare_button.click()
         timings.append(1000 * (time.perf_counter() - start))
-    print(f"claim reading -> module's annotation       median {statistics.median(timings):6.1f} ms"
-          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} comparisons)")
+    print(
+        f"claim reading -> module's annotation       median {statistics.median(timings):6.1f} ms"
+        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} comparisons)"
+    )
 
     from usvn.leverage import CHANNELS, OUTCOMES
     from usvn.widgets.leverage import CaseExplorer
@@ -105,13 +114,18 @@ def widget_interactions(rounds: int = 60) -> None:
     timings = []
     for round_number in range(rounds // 3):
         for index, case in enumerate(explorer.cases):
-            explorer.code(case.id, CHANNELS[(round_number + index) % len(CHANNELS)],
-                          OUTCOMES[(round_number * 2 + index) % len(OUTCOMES)])
+            explorer.code(
+                case.id,
+                CHANNELS[(round_number + index) % len(CHANNELS)],
+                OUTCOMES[(round_number * 2 + index) % len(OUTCOMES)],
+            )
         start = time.perf_counter()
         explorer.compare_button.click()
         timings.append(1000 * (time.perf_counter() - start))
-    print(f"case coding -> chart and reasons           median {statistics.median(timings):6.1f} ms"
-          f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds // 3} comparisons)")
+    print(
+        f"case coding -> chart and reasons           median {statistics.median(timings):6.1f} ms"
+        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds // 3} comparisons)"
+    )
 
 
 def lesson_04_05_interactions(rounds: int = 30) -> None:
@@ -123,8 +137,10 @@ def lesson_04_05_interactions(rounds: int = 30) -> None:
     from usvn.widgets.scorecard import EvidenceScorecard
 
     def report(label: str, timings: list[float], what: str) -> None:
-        print(f"{label:<43}median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
-              f"   ({len(timings)} {what})")
+        print(
+            f"{label:<43}median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
+            f"   ({len(timings)} {what})"
+        )
 
     calculator = MarginCalculator()
     surrogates = list(calculator.surrogate.options)
@@ -152,7 +168,7 @@ def lesson_04_05_interactions(rounds: int = 30) -> None:
         for area in editor.areas.values():
             area.value = "word " * 60
         timings = []
-        for round_number in range(rounds):
+        for _ in range(rounds):
             start = time.perf_counter()
             editor.check_button.click()
             timings.append(1000 * (time.perf_counter() - start))

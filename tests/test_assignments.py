@@ -9,17 +9,16 @@ import sys
 import zipfile
 from pathlib import Path
 
+import gradingkit as kit
 import nbformat
 import pytest
+from conftest import ROOT
 
-import gradingkit as kit
 from usvn.assignments import generate_exercises, leaks, student_version
 from usvn.grading.core import grade
 from usvn.grading.sandbox import Limits
 from usvn.grading.source import read_source
 from usvn.grading.student import FOOTER, check_report
-
-from conftest import ROOT
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]-*.ipynb"))
 LIMITS = Limits(cell_timeout=60, submission_timeout=180)
@@ -35,8 +34,9 @@ def test_committed_exercises_are_exactly_what_generate_writes(tmp_path):
     assert written
     for path in written:
         committed = ROOT / "exercises" / path.name
-        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), \
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
             f"exercises/{path.name} is stale or hand-edited: run `usvn generate`"
+        )
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda path: path.stem)
@@ -52,7 +52,7 @@ def test_no_solution_hidden_test_or_rubric_text_leaks(path):
 
 def test_the_leak_check_catches_a_leak():
     source = kit.source_notebook()
-    leaked = nbformat.writes(student_version(source, "ps")) + "same(count, 6, \\\"count\\\")"
+    leaked = nbformat.writes(student_version(source, "ps")) + 'same(count, 6, \\"count\\")'
     assert leaks(source, leaked)
 
 
@@ -74,11 +74,24 @@ def test_nbgrader_accepts_the_solutions_as_its_source(tmp_path):
     for path in SOLUTIONS:
         (course / "source" / "ps").mkdir(parents=True, exist_ok=True)
         shutil.copy(path, course / "source" / "ps" / path.name)
-    (course / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.root = r'%s'\n" % course)
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "ps", "--force",
-                           f"--CourseDirectory.root={course}", f"--db=sqlite:///{tmp_path / 'gradebook.db'}"],
-                          cwd=course, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"})
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = r'{course}'\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            "ps",
+            "--force",
+            f"--CourseDirectory.root={course}",
+            f"--db=sqlite:///{tmp_path / 'gradebook.db'}",
+        ],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"},
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     released = sorted((course / "release" / "ps").glob("*.ipynb"))
     assert [path.name for path in released] == [path.name for path in SOLUTIONS]
@@ -93,15 +106,19 @@ def key_results(tmp_path_factory):
     results = {}
     for path in SOLUTIONS:
         scratch = tmp_path_factory.mktemp("scratch")
-        results[path.stem] = (grade(path, path, limits=LIMITS, scratch=scratch),
-                              grade(path, ROOT / "exercises" / path.name, limits=LIMITS, scratch=scratch))
+        results[path.stem] = (
+            grade(path, path, limits=LIMITS, scratch=scratch),
+            grade(path, ROOT / "exercises" / path.name, limits=LIMITS, scratch=scratch),
+        )
     return results
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda path: path.stem)
 def test_each_solution_earns_every_automatic_point(key_results, path):
     solved, _ = key_results[path.stem]
-    failed = [(item.grade_id, item.feedback) for item in solved.items if item.kind == "auto" and item.status != "passed"]
+    failed = [
+        (item.grade_id, item.feedback) for item in solved.items if item.kind == "auto" and item.status != "passed"
+    ]
     assert failed == [] and solved.status == "graded"
 
 

@@ -6,10 +6,10 @@ import copy
 
 import nbformat
 import pytest
+from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from usvn.authoring import INSTRUCTOR_TAG, apply_generated_cells, cited_ids, notebook_from_percent
-from conftest import ROOT
 from usvn.data import DataError
 
 
@@ -72,8 +72,10 @@ def test_an_executed_download_cell_keeps_its_outputs_when_regenerated():
 def test_a_solution_notebook_gets_no_download_button():
     notebook = lesson_notebook()
     notebook.cells[1].metadata["nbgrader"] = {"grade_id": "q1", "solution": True, "grade": False, "locked": False}
-    roles = [cell.metadata.get("usvn", {}).get("generated")
-             for cell in apply_generated_cells(notebook, "01-trace-us-vietnam-relations").cells]
+    roles = [
+        cell.metadata.get("usvn", {}).get("generated")
+        for cell in apply_generated_cells(notebook, "01-trace-us-vietnam-relations").cells
+    ]
     assert "download" not in roles and roles[-1] == "navigation"
 
 
@@ -92,10 +94,13 @@ def _hidden(cell) -> bool:
 def test_a_labelled_key_check_cell_is_folded_and_tagged_with_its_label_and_nothing_else():
     notebook = apply_generated_cells(
         _quiz_lesson("For instructors: this line checks the answer key without showing it."),
-        "01-trace-us-vietnam-relations")
+        "01-trace-us-vietnam-relations",
+    )
     tagged = [cell for cell in notebook.cells if INSTRUCTOR_TAG in cell.metadata.get("tags", [])]
     assert [cell.source for cell in tagged] == [
-        "For instructors: this line checks the answer key without showing it.", "print(load_quiz(1).key_check())"]
+        "For instructors: this line checks the answer key without showing it.",
+        "print(load_quiz(1).key_check())",
+    ]
     assert _hidden(tagged[1]) and tagged[1].metadata["jupyter"]["outputs_hidden"] is True
     others = [cell for cell in notebook.cells if cell not in tagged]
     assert not any(_hidden(cell) or cell.metadata.get("tags") for cell in others)

@@ -13,22 +13,32 @@ from usvn.widgets.claims import ClaimView, claim_views
 
 
 def claim(**overrides) -> Claim:
-    fields = dict(id="c", source="tran-2021", claim="A claim long enough to read.", evidence_kind="statistic",
-                  kind_reason="Because it is a number.", rating="partly supported",
-                  annotation="The module's annotation.", sources=("tran-2021",),
-                  also_defensible=(Alternative("inference", "It is also reasoning from a number."),))
+    fields = dict(
+        id="c",
+        source="tran-2021",
+        claim="A claim long enough to read.",
+        evidence_kind="statistic",
+        kind_reason="Because it is a number.",
+        rating="partly supported",
+        annotation="The module's annotation.",
+        sources=("tran-2021",),
+        also_defensible=(Alternative("inference", "It is also reasoning from a number."),),
+    )
     fields.update(overrides)
     return Claim(**fields)
 
 
-@pytest.mark.parametrize("kind, rating, words", [
-    (None, None, ["choose the kind of evidence", "rate how well"]),
-    ("", "well supported", ["choose the kind of evidence"]),
-    ("statistic", None, ["rate how well"]),
-    ("rumour", "well supported", ["'rumour' is not one of the kinds"]),
-    ("statistic", "certain", ["'certain' is not one of the ratings"]),
-    (3, "well supported", ["not one of the kinds"]),
-])
+@pytest.mark.parametrize(
+    "kind, rating, words",
+    [
+        (None, None, ["choose the kind of evidence", "rate how well"]),
+        ("", "well supported", ["choose the kind of evidence"]),
+        ("statistic", None, ["rate how well"]),
+        ("rumour", "well supported", ["'rumour' is not one of the kinds"]),
+        ("statistic", "certain", ["'certain' is not one of the ratings"]),
+        (3, "well supported", ["not one of the kinds"]),
+    ],
+)
 def test_an_incomplete_or_unreadable_reading_is_not_compared(kind, rating, words):
     result = claim().compare(kind, rating)
     assert not result.ready and result.kind_verdict is None
@@ -53,10 +63,13 @@ def test_a_different_tag_shows_the_modules_tag_and_reason():
     assert "'statistic'" in result.notes[0] and "Because it is a number" in result.notes[0]
 
 
-@pytest.mark.parametrize("rating, gap, phrase", [
-    ("well supported", 1, "one step apart"),
-    ("weakly supported", 1, "one step apart"),
-])
+@pytest.mark.parametrize(
+    "rating, gap, phrase",
+    [
+        ("well supported", 1, "one step apart"),
+        ("weakly supported", 1, "one step apart"),
+    ],
+)
 def test_ratings_one_step_apart(rating, gap, phrase):
     result = claim().compare("statistic", rating)
     assert result.rating_gap == gap and phrase in result.notes[1]
@@ -68,9 +81,16 @@ def test_ratings_two_steps_apart_are_far_apart():
 
 
 def test_a_claim_must_cite_its_own_text():
-    record = dict(id="x", source="project88-2024", claim="A claim long enough to read.", evidence_kind="inference",
-                  kind_reason="Reasoning.", rating="weakly supported", annotation="Annotation.",
-                  sources=["tran-2021"])
+    record = dict(
+        id="x",
+        source="project88-2024",
+        claim="A claim long enough to read.",
+        evidence_kind="inference",
+        kind_reason="Reasoning.",
+        rating="weakly supported",
+        annotation="Annotation.",
+        sources=["tran-2021"],
+    )
     with pytest.raises(DataError, match="its own text"):
         _claim_from_record(record)
 
@@ -81,6 +101,7 @@ def test_an_unknown_text_is_refused_by_name():
 
 
 # The shipped claims.
+
 
 def test_schema_and_model_share_kinds_and_ratings():
     schema = json.loads((resources.files("usvn") / "data" / "schemas" / "claims.schema.json").read_text())
@@ -114,6 +135,7 @@ def test_the_arrested_official_is_not_confused_with_his_namesake():
 
 # The widget, headlessly.
 
+
 def printed(view: ClaimView) -> str:
     return "".join(output["data"]["text/plain"] for output in view.feedback.outputs)
 
@@ -135,8 +157,11 @@ def test_comparing_before_answering_reveals_nothing_and_is_announced():
 def test_a_complete_reading_opens_the_modules_annotation_with_sources():
     view = claim_views("project88-2024", first_number=8)[0]
     assert view.number == 8
-    other = next(kind for kind in EVIDENCE_KINDS if kind != view.claim.evidence_kind
-                 and kind not in {alt.kind for alt in view.claim.also_defensible})
+    other = next(
+        kind
+        for kind in EVIDENCE_KINDS
+        if kind != view.claim.evidence_kind and kind not in {alt.kind for alt in view.claim.also_defensible}
+    )
     view.kind.value = other
     view.rating.value = RATINGS[0]
     view.compare_button.click()

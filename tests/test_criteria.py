@@ -75,13 +75,16 @@ def test_no_rating_is_named_factor_by_factor():
     assert result.problems == ("No rating yet for: (ii) Free wage bargaining, (vi) Other factors. Rate every factor.",)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (0, "0 is not on the scale"),
-    (6, "6 is not on the scale"),
-    (2.5, "2.5 is not on the scale"),
-    ("high", "'high' is not a rating"),
-    ([3], "not list"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (0, "0 is not on the scale"),
+        (6, "6 is not on the scale"),
+        (2.5, "2.5 is not on the scale"),
+        ("high", "'high' is not a rating"),
+        ([3], "not list"),
+    ],
+)
 def test_an_unreadable_rating_gets_a_message(bad, message):
     ratings, weights, reasons = complete()
     ratings["currency"] = bad
@@ -200,6 +203,7 @@ def test_the_history_runs_in_date_order_from_the_catfish_case_to_2025_and_says_w
 
 def test_2025_requests_rest_on_hanois_account_and_are_labelled_so():
     from usvn.widgets.scorecard import law_history_html
+
     registry = load_sources()
     requests = [event for event in CRITERIA.history if event.id.startswith("request-2025")]
     assert len(requests) == 3
@@ -237,6 +241,7 @@ def test_evidence_is_balanced_beyond_the_two_governments():
 
 def test_every_speaker_type_has_a_label_shown_on_its_cards():
     from usvn.widgets.scorecard import factor_html
+
     html = "".join(factor_html(factor) for factor in FACTORS)
     for label in ("[US business group]", "[International organization (data)]", "[Analyst or law firm]"):
         assert label in html
@@ -262,25 +267,31 @@ def test_any_rating_with_a_reason_tied_to_evidence_earns_credit(rating):
     rated_with_reasons(dict.fromkeys(IDS, rating), GOOD_REASONS)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"wages": None}, "no rating yet for: (ii) Free wage bargaining"),
-    ({"wages": 6}, "whole numbers from 1 to 5"),
-    ({"wages": 2.0}, "whole numbers from 1 to 5"),
-    ({"wages": True}, "whole numbers from 1 to 5"),
-    ({"wages": "2"}, "whole numbers from 1 to 5"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"wages": None}, "no rating yet for: (ii) Free wage bargaining"),
+        ({"wages": 6}, "whole numbers from 1 to 5"),
+        ({"wages": 2.0}, "whole numbers from 1 to 5"),
+        ({"wages": True}, "whole numbers from 1 to 5"),
+        ({"wages": "2"}, "whole numbers from 1 to 5"),
+    ],
+)
 def test_ratings_off_the_scale_are_refused(change, message):
     ratings = {**dict.fromkeys(IDS, 2), **change}
     with pytest.raises(AssertionError, match=re.escape(message)):
         rated_with_reasons(ratings, GOOD_REASONS)
 
 
-@pytest.mark.parametrize("reason, message", [
-    ("", "no reason yet for: (iv) State ownership"),
-    ("It is mostly state-run, I think.", "do not say whose evidence"),
-    ("Vietnam is a market economy now.", "do not say whose evidence"),
-    ("OECD data" + " x" * 120, "at most 200 characters"),
-])
+@pytest.mark.parametrize(
+    "reason, message",
+    [
+        ("", "no reason yet for: (iv) State ownership"),
+        ("It is mostly state-run, I think.", "do not say whose evidence"),
+        ("Vietnam is a market economy now.", "do not say whose evidence"),
+        ("OECD data" + " x" * 120, "at most 200 characters"),
+    ],
+)
 def test_a_reason_that_is_missing_vague_or_long_is_refused(reason, message):
     with pytest.raises(AssertionError, match=re.escape(message)):
         rated_with_reasons(dict.fromkeys(IDS, 2), {**GOOD_REASONS, "ownership": reason})
@@ -288,21 +299,32 @@ def test_a_reason_that_is_missing_vague_or_long_is_refused(reason, message):
 
 def test_the_evidence_words_come_from_each_factors_own_cards():
     from usvn.criteria import evidence_terms
+
     assert "oecd" in evidence_terms(CRITERIA.factor("ownership"))
     assert "vgcl" in evidence_terms(CRITERIA.factor("wages"))
     assert "vgcl" not in evidence_terms(CRITERIA.factor("currency"))
     assert not {"vietnam", "the", "market"} & evidence_terms(CRITERIA.factor("other"))
 
 
-@pytest.mark.parametrize("text", ["Bars for three hypothetical surrogate countries, illustrative numbers.",
-                                  "Illustrative margins with 3 surrogates."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bars for three hypothetical surrogate countries, illustrative numbers.",
+        "Illustrative margins with 3 surrogates.",
+    ],
+)
 def test_alt_text_that_states_the_count_passes(text):
     states_count(text, 3, "alt", noun="surrogate")
 
 
-@pytest.mark.parametrize("text", ["Illustrative margins in 2003 for each surrogate.",
-                                  "A 3% margin with one surrogate and more with the others.",
-                                  "Illustrative margins with four surrogates."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Illustrative margins in 2003 for each surrogate.",
+        "A 3% margin with one surrogate and more with the others.",
+        "Illustrative margins with four surrogates.",
+    ],
+)
 def test_alt_text_with_the_digits_elsewhere_or_the_wrong_count_fails(text):
     with pytest.raises(AssertionError, match="how many surrogates"):
         states_count(text, 3, "alt", noun="surrogate")

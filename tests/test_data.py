@@ -9,11 +9,10 @@ from importlib import resources
 import jsonschema
 import nbformat
 import pytest
+from conftest import ROOT
 
 from usvn import data
 from usvn.data import DataError, cited_source_ids, data_files, load_data, load_sources, schema_name
-
-from conftest import ROOT
 
 FILES = data_files()
 # Rubrics state standards, not facts, so they cite nothing.
@@ -33,13 +32,16 @@ def test_a_schema_break_is_reported_with_its_path(monkeypatch):
     broken = load_data("timeline.yaml")
     broken["events"][1]["themes"] = ["sport"]
     monkeypatch.setattr(data, "_parsed", lambda name: broken)
-    with pytest.raises(DataError, match=r"timeline.yaml breaks its schema .*\n  at /events/1/themes/0: 'sport' is not one of"):
+    with pytest.raises(
+        DataError, match=r"timeline.yaml breaks its schema .*\n  at /events/1/themes/0: 'sport' is not one of"
+    ):
         data.validate_data("timeline.yaml")
 
 
 def test_every_schema_is_used():
-    schemas = {entry.name.removesuffix(".schema.json")
-               for entry in (resources.files("usvn") / "data" / "schemas").iterdir()}
+    schemas = {
+        entry.name.removesuffix(".schema.json") for entry in (resources.files("usvn") / "data" / "schemas").iterdir()
+    }
     assert schemas == {schema_name(name) for name in FILES}
 
 
@@ -83,15 +85,19 @@ def test_the_two_source_texts_are_registered_with_their_licences():
 
 # The checks above must be able to fail: break a copy of the data and watch them catch it.
 
+
 def validator_for(name):
     schema = json.loads((resources.files("usvn") / "data" / "schemas" / f"{schema_name(name)}.schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
 
 
-@pytest.mark.parametrize("name, path", [
-    ("timeline.yaml", ("events", 0)),
-    ("quiz-01.yaml", ("questions", 0)),
-])
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("timeline.yaml", ("events", 0)),
+        ("quiz-01.yaml", ("questions", 0)),
+    ],
+)
 def test_a_record_without_sources_breaks_the_schema(name, path):
     broken = load_data(name)
     record = broken[path[0]][path[1]]
@@ -131,7 +137,8 @@ def test_no_page_is_registered_twice():
     """Two ids for one page split its citations and its label (2025a, 2025b) for nothing."""
     by_url = {}
     for source in load_data("sources.yaml")["sources"]:
-        by_url.setdefault(source["url"].rstrip("/").removeprefix("https://").removeprefix("http://")
-                          .removeprefix("www."), []).append(source["id"])
+        by_url.setdefault(
+            source["url"].rstrip("/").removeprefix("https://").removeprefix("http://").removeprefix("www."), []
+        ).append(source["id"])
     assert by_url, "no sources found"
     assert not [ids for ids in by_url.values() if len(ids) > 1]

@@ -6,8 +6,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import ROOT
+
 from usvn.authoring import binder_url
 from usvn.cli import main
 from usvn.data import load_lessons
@@ -15,8 +15,11 @@ from usvn.deploy import clone_folder, lesson_links_markdown, nbgitpuller_url
 
 
 def test_nbgitpuller_link_has_the_student_branch_and_a_urlpath_inside_the_cloned_folder():
-    link = nbgitpuller_url("https://hub.example.edu/", "notebooks/01-trace-us-vietnam-relations.ipynb",
-                           repo="https://github.com/someone/usvn-fork")
+    link = nbgitpuller_url(
+        "https://hub.example.edu/",
+        "notebooks/01-trace-us-vietnam-relations.ipynb",
+        repo="https://github.com/someone/usvn-fork",
+    )
     parts = urlsplit(link)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
     query = parse_qs(parts.query)
@@ -32,11 +35,14 @@ def test_the_clone_folder_keeps_a_git_suffix_as_nbgitpuller_does():
     assert clone_folder("https://github.com/usvn-course/usvn/") == "usvn"
 
 
-@pytest.mark.parametrize("hub, path, message", [
-    ("hub.example.edu", "notebooks/00-x.ipynb", "not a hub address"),
-    ("https://hub.example.edu", "/notebooks/00-x.ipynb", "must be a path inside the repository"),
-    ("https://hub.example.edu", "", "must be a path inside the repository"),
-])
+@pytest.mark.parametrize(
+    "hub, path, message",
+    [
+        ("hub.example.edu", "notebooks/00-x.ipynb", "not a hub address"),
+        ("https://hub.example.edu", "/notebooks/00-x.ipynb", "must be a path inside the repository"),
+        ("https://hub.example.edu", "", "must be a path inside the repository"),
+    ],
+)
 def test_bad_link_input_is_named(hub, path, message):
     with pytest.raises(ValueError, match=message):
         nbgitpuller_url(hub, path)

@@ -34,6 +34,7 @@ def test_feedback_is_announced_escaped_and_never_empty():
     (output,) = area.outputs
     assert output["data"]["text/plain"] == "Not quite: <b> is not an answer."
     assert output["data"]["text/html"] == (
-        '<div class="usvn-feedback" role="alert"><p>Not quite: &lt;b&gt; is not an answer.</p><p>Hint</p></div>')
+        '<div class="usvn-feedback" role="alert"><p>Not quite: &lt;b&gt; is not an answer.</p><p>Hint</p></div>'
+    )
     with pytest.raises(ValueError, match="Feedback needs"):
         announce(area, "  ")

@@ -49,9 +49,14 @@ def read_zip(path: Path) -> dict[str, bytes]:
 def test_the_zip_holds_the_notebooks_and_notes_as_saved_and_nothing_else(module):
     result = build_work_zip(module, module / "notebooks" / WORK_ZIP, now=WHEN)
     files = read_zip(result.path)
-    assert sorted(files) == ["ABOUT-THIS-ZIP.txt", "exercises/01-trace.ipynb", "notebooks/01-trace.ipynb",
-                             "notebooks/02-weigh.ipynb", "notebooks/my-notes/03-argument-labor.md",
-                             "notebooks/my-notes/05-memo.md"]
+    assert sorted(files) == [
+        "ABOUT-THIS-ZIP.txt",
+        "exercises/01-trace.ipynb",
+        "notebooks/01-trace.ipynb",
+        "notebooks/02-weigh.ipynb",
+        "notebooks/my-notes/03-argument-labor.md",
+        "notebooks/my-notes/05-memo.md",
+    ]
     assert b"My edited lesson 01" in files["notebooks/01-trace.ipynb"]
     assert files["notebooks/my-notes/05-memo.md"] == b"# My memo\n"
     about = files["ABOUT-THIS-ZIP.txt"].decode()

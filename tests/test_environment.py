@@ -6,9 +6,8 @@ import re
 import tomllib
 
 import yaml
-from packaging.requirements import Requirement
-
 from conftest import ROOT
+from packaging.requirements import Requirement
 
 
 def _pins(lines) -> dict[str, str]:

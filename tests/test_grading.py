@@ -14,17 +14,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import gradingkit as kit
 import pytest
 
-import gradingkit as kit
 from usvn.grading import grade
 from usvn.grading.batch import atomic_write, discover, grade_batch
 from usvn.grading.reports import merge_manual
 from usvn.grading.sandbox import Limits, detect, probe
 from usvn.grading.source import SourceError, read_source
 
-LIMITS = Limits(cell_timeout=8, submission_timeout=90, call_timeout=5, memory_mb=1536, processes=40,
-                output_bytes=200_000)
+LIMITS = Limits(
+    cell_timeout=8, submission_timeout=90, call_timeout=5, memory_mb=1536, processes=40, output_bytes=200_000
+)
 AUTO_MAX = 8.0
 
 
@@ -35,27 +36,55 @@ def hostile(root: Path) -> dict[str, object]:
     correct = kit.submission()
     wrong_types = kit.submission({"q1": "choice = 2", "q2": "count = 6.0", "q3": 'ids = ("a-1", "b-2")'})
     loop = kit.submission(extra_cells=[("q2", "while True:\n    pass")])
-    deaf_loop = kit.submission(extra_cells=[("q1", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                                                   "while True:\n    pass")])
+    deaf_loop = kit.submission(
+        extra_cells=[("q1", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass")]
+    )
     crash = kit.submission(extra_cells=[("q2", "import os\nos._exit(3)")])
     huge = kit.submission(extra_cells=[("q1", "for _ in range(200):\n    print('x' * 100_000)")])
-    spawn = kit.submission(extra_cells=[("q1", "import subprocess\nkids = []\nfor _ in range(300):\n"
-                                               "    kids.append(subprocess.Popen(['sleep', '313.25']))")])
-    reader = kit.submission({"q1": 'choice = "a"', "q3": "ids = []"}, extra_cells=[("q3", (
-        "import os\n"
-        f"try:\n    choice = 'b' if 'same(choice' in open({str(key)!r}).read() else 'a'\n"
-        "except OSError:\n    pass\n"
-        f"seen = []\nfor folder in ({str(subs)!r}, {str(root / 'out')!r}, {str(key.parent)!r}):\n"
-        "    try:\n        seen += os.listdir(folder)\n    except OSError:\n        pass\nids = seen"))])
+    spawn = kit.submission(
+        extra_cells=[
+            (
+                "q1",
+                "import subprocess\nkids = []\nfor _ in range(300):\n"
+                "    kids.append(subprocess.Popen(['sleep', '313.25']))",
+            )
+        ]
+    )
+    reader = kit.submission(
+        {"q1": 'choice = "a"', "q3": "ids = []"},
+        extra_cells=[
+            (
+                "q3",
+                (
+                    "import os\n"
+                    f"try:\n    choice = 'b' if 'same(choice' in open({str(key)!r}).read() else 'a'\n"
+                    "except OSError:\n    pass\n"
+                    f"seen = []\nfor folder in ({str(subs)!r}, {str(root / 'out')!r}, {str(key.parent)!r}):\n"
+                    "    try:\n        seen += os.listdir(folder)\n    except OSError:\n        pass\nids = seen"
+                ),
+            )
+        ],
+    )
     locked = kit.submission({"q2": "count = 5"}, edit={"q2-test": "pass"}, drop=("q3-test",))
-    cheat = kit.submission({"q1": 'choice = "a"', "q2": "count = 1", "q3": "ids = ['zzz']",
-                            "q4": "def weighted(scores, weights):\n    return -1"},
-                           extra_cells=[("q4", "import usvn.grading.checks as c\n"
-                                               "for name in ('same', 'close', 'one_of', 'same_items', 'is_instance'):\n"
-                                               "    setattr(c, name, lambda *args, **kwargs: None)\n"
-                                               "same = close = one_of = same_items = is_instance = c.same\n"
-                                               "class Always(str):\n    def __eq__(self, other):\n        return True\n"
-                                               "choice = Always('a')")])
+    cheat = kit.submission(
+        {
+            "q1": 'choice = "a"',
+            "q2": "count = 1",
+            "q3": "ids = ['zzz']",
+            "q4": "def weighted(scores, weights):\n    return -1",
+        },
+        extra_cells=[
+            (
+                "q4",
+                "import usvn.grading.checks as c\n"
+                "for name in ('same', 'close', 'one_of', 'same_items', 'is_instance'):\n"
+                "    setattr(c, name, lambda *args, **kwargs: None)\n"
+                "same = close = one_of = same_items = is_instance = c.same\n"
+                "class Always(str):\n    def __eq__(self, other):\n        return True\n"
+                "choice = Always('a')",
+            )
+        ],
+    )
     memory = kit.submission(extra_cells=[("q2", "hog = bytearray(3 * 1024 ** 3)")])
     hang_function = kit.submission({"q4": "def weighted(scores, weights):\n    while True:\n        pass"})
     kill_function = kit.submission({"q4": "def weighted(scores, weights):\n    import os\n    os._exit(1)"})
@@ -109,8 +138,9 @@ def test_strong_isolation_is_available_and_used(batch):
     ok, why = probe("bwrap")
     assert ok, f"bubblewrap is needed for strong isolation (apt-get install bubblewrap): {why}"
     assert detect("auto")[0] == "bwrap"
-    assert all(result.isolation.startswith("bwrap") for result in batch["results"].values()
-               if result.status != "not graded")
+    assert all(
+        result.isolation.startswith("bwrap") for result in batch["results"].values() if result.status != "not graded"
+    )
     assert "isolation: bwrap" in batch["log"]
 
 
@@ -162,8 +192,9 @@ def test_huge_output_is_capped_and_grading_goes_on(batch):
 def test_process_spawning_hits_the_limit_and_nothing_survives(batch):
     result = batch["results"]["spawn"]
     assert result.auto_points == AUTO_MAX
-    assert any("BlockingIOError" in error or "Resource temporarily" in error for error in result.cell_errors), \
+    assert any("BlockingIOError" in error or "Resource temporarily" in error for error in result.cell_errors), (
         result.cell_errors
+    )
     survivors = subprocess.run(["pgrep", "-f", "^sleep 313.25$"], capture_output=True, text=True).stdout.split()
     assert survivors == []
 
@@ -177,8 +208,9 @@ def test_the_key_other_submissions_and_the_gradebook_are_out_of_reach(batch):
 
 def test_the_key_is_out_of_reach_with_namespaces_only(batch, tmp_path):
     reader = batch["root"] / "subs" / "reader.ipynb"
-    result = grade(batch["key"], reader, limits=LIMITS, isolation="unshare", scratch=tmp_path,
-                   hide=[batch["root"] / "out"])
+    result = grade(
+        batch["key"], reader, limits=LIMITS, isolation="unshare", scratch=tmp_path, hide=[batch["root"] / "out"]
+    )
     assert result.isolation.startswith("unshare")
     assert scores(result)["q1-test"] == 0
     assert "alice" not in result.item("q3-test").answer
@@ -281,8 +313,7 @@ def test_the_gradebook_is_written_atomically(tmp_path, monkeypatch):
 
 
 def test_lms_layouts_name_students():
-    assert [submission.student for submission in discover_names(["ann_LATE_1_2_ps.ipynb", "x.ipynb"])] == \
-        ["ann", "x"]
+    assert [submission.student for submission in discover_names(["ann_LATE_1_2_ps.ipynb", "x.ipynb"])] == ["ann", "x"]
 
 
 def discover_names(names):
@@ -310,8 +341,13 @@ def test_the_source_format_is_checked_with_messages_naming_the_cell():
 
 def test_the_api_grades_one_submission(batch, tmp_path):
     result = grade(batch["key"], batch["root"] / "subs" / "alice.ipynb", limits=LIMITS, scratch=tmp_path)
-    assert [(item.grade_id, item.points) for item in result.items] == \
-        [("q1-test", 1.0), ("q2-test", 2.0), ("q3-test", 2.0), ("q4-test", 3.0), ("q5", None)]
+    assert [(item.grade_id, item.points) for item in result.items] == [
+        ("q1-test", 1.0),
+        ("q2-test", 2.0),
+        ("q3-test", 2.0),
+        ("q4-test", 3.0),
+        ("q5", None),
+    ]
     assert not list(tmp_path.iterdir()), "the scratch area is removed after grading"
 
 

@@ -11,10 +11,10 @@ import csv
 import io
 import json
 
-import pytest
-
 import gradingkit as kit
 import problemset
+import pytest
+
 from usvn.grading.batch import grade_batch
 from usvn.grading.sandbox import Limits
 from usvn.grading.source import SourceError, read_source
@@ -33,8 +33,13 @@ def ordinary(tmp_path_factory):
     log = io.StringIO()
     results = grade_batch(key, root / "subs", root / "out", jobs=2, limits=LIMITS, stream=log)
     theirs = kit.nbgrader_scores(key, notebooks, root / "nbgrader")
-    return {"root": root, "key": key, "results": {result.student: result for result in results},
-            "nbgrader": theirs, "log": log.getvalue()}
+    return {
+        "root": root,
+        "key": key,
+        "results": {result.student: result for result in results},
+        "nbgrader": theirs,
+        "log": log.getvalue(),
+    }
 
 
 def test_the_ordinary_problem_set_is_accepted_and_uses_setup_data_loops_and_helpers():
@@ -47,12 +52,17 @@ def test_the_ordinary_problem_set_is_accepted_and_uses_setup_data_loops_and_help
 
 
 def test_scores_equal_nbgrader_on_honest_submissions(ordinary):
-    ours = {student: {item.grade_id: item.points for item in result.items if item.kind == "auto"}
-            for student, result in ordinary["results"].items()}
+    ours = {
+        student: {item.grade_id: item.points for item in result.items if item.kind == "auto"}
+        for student, result in ordinary["results"].items()
+    }
     assert set(ours) == set(ordinary["nbgrader"]) and len(ours) == STUDENTS
-    differences = [(student, grade_id, points, ordinary["nbgrader"][student].get(grade_id))
-                   for student, items in ours.items() for grade_id, points in items.items()
-                   if ordinary["nbgrader"][student].get(grade_id) != points]
+    differences = [
+        (student, grade_id, points, ordinary["nbgrader"][student].get(grade_id))
+        for student, items in ours.items()
+        for grade_id, points in items.items()
+        if ordinary["nbgrader"][student].get(grade_id) != points
+    ]
     assert differences == []
     # The class is varied: every item is passed by someone and failed by someone.
     for grade_id in problemset.TESTS:
@@ -62,8 +72,11 @@ def test_scores_equal_nbgrader_on_honest_submissions(ordinary):
 
 def test_a_function_that_changes_its_argument_is_seen_changed_as_in_the_kernel(ordinary):
     # Variant 3 of normalise() divides the dict it was given in place; the hidden test notices.
-    mutating = [name for name in ordinary["results"]
-                if "scores[name] = " in problemset.submission(int(name[-1])).cells[12].source]
+    mutating = [
+        name
+        for name in ordinary["results"]
+        if "scores[name] = " in problemset.submission(int(name[-1])).cells[12].source
+    ]
     assert mutating, "no submission in the class mutates its argument"
     for name in mutating:
         assert ordinary["results"][name].item("normalise-test").points == 0
@@ -75,8 +88,8 @@ def test_hidden_test_failures_show_no_hidden_text(ordinary):
             assert "expected" not in item.feedback and "Arcadia" not in item.feedback, item.feedback
 
 
-HAND_SOURCE = '''import math
-DATA = [3, 1, 2]'''
+HAND_SOURCE = """import math
+DATA = [3, 1, 2]"""
 
 
 def _hand_source():
@@ -84,17 +97,44 @@ def _hand_source():
 
     cells = [
         kit.cell("code", HAND_SOURCE, "setup", locked=True),
-        kit.cell("code", "def total(values):\n    ### BEGIN SOLUTION\n    return sum(values)\n    ### END SOLUTION",
-                 "total", solution=True),
-        kit.cell("code", "assert total(DATA) == 6\nassert total.__doc__ is None or True", "total-doc", grade=True,
-                 locked=True, points=1),
-        kit.cell("code", "assert total([1, 1]) == 2\n### BEGIN HIDDEN TESTS\nassert total(DATA) == 6\n"
-                 "### END HIDDEN TESTS", "total-test", grade=True, locked=True, points=2),
-        kit.cell("code", "### BEGIN SOLUTION\nclass Box:\n    pass\nbox = Box()\nvalues = (1, 2.0, float('nan'))\n"
-                 "### END SOLUTION", "box", solution=True),
+        kit.cell(
+            "code",
+            "def total(values):\n    ### BEGIN SOLUTION\n    return sum(values)\n    ### END SOLUTION",
+            "total",
+            solution=True,
+        ),
+        kit.cell(
+            "code",
+            "assert total(DATA) == 6\nassert total.__doc__ is None or True",
+            "total-doc",
+            grade=True,
+            locked=True,
+            points=1,
+        ),
+        kit.cell(
+            "code",
+            "assert total([1, 1]) == 2\n### BEGIN HIDDEN TESTS\nassert total(DATA) == 6\n### END HIDDEN TESTS",
+            "total-test",
+            grade=True,
+            locked=True,
+            points=2,
+        ),
+        kit.cell(
+            "code",
+            "### BEGIN SOLUTION\nclass Box:\n    pass\nbox = Box()\nvalues = (1, 2.0, float('nan'))\n### END SOLUTION",
+            "box",
+            solution=True,
+        ),
         kit.cell("code", "assert box is not None", "box-test", grade=True, locked=True, points=1),
-        kit.cell("code", "assert type(values) is tuple and type(values[0]) is int and type(values[1]) is float\n"
-                 "assert math.isnan(values[2])", "values-test", grade=True, locked=True, points=1),
+        kit.cell(
+            "code",
+            "assert type(values) is tuple and type(values[0]) is int and type(values[1]) is float\n"
+            "assert math.isnan(values[2])",
+            "values-test",
+            grade=True,
+            locked=True,
+            points=1,
+        ),
     ]
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -106,8 +146,9 @@ def test_a_test_that_reaches_into_student_objects_is_graded_by_hand_item_by_item
     kit.write(_hand_source(), tmp_path / "subs" / "ann.ipynb")
     results = grade_batch(key, tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS, stream=io.StringIO())
     result = results[0]
-    doc, test, box, values = (result.item(grade_id) for grade_id in ("total-doc", "total-test", "box-test",
-                                                                      "values-test"))
+    doc, test, box, values = (
+        result.item(grade_id) for grade_id in ("total-doc", "total-test", "box-test", "values-test")
+    )
     assert doc.status == "hand" and doc.points is None and "total.__doc__" in doc.note
     assert box.status == "hand" and "Box" in box.note
     assert test.status == "passed" and values.status == "passed"  # the rest of the run is graded
@@ -124,8 +165,21 @@ def test_values_cross_type_strictly(tmp_path):
     from usvn.grading.wire import Unsupported, decode
 
     numpy = pytest.importorskip("numpy")
-    samples = [None, True, 1, 1.0, -0.0, float("inf"), "tên", [1, (2, {3})], {(1, 2): frozenset({"a"})},
-               2**80, numpy.int64(3), numpy.float32(0.5), numpy.arange(6).reshape(2, 3)]
+    samples = [
+        None,
+        True,
+        1,
+        1.0,
+        -0.0,
+        float("inf"),
+        "tên",
+        [1, (2, {3})],
+        {(1, 2): frozenset({"a"})},
+        2**80,
+        numpy.int64(3),
+        numpy.float32(0.5),
+        numpy.arange(6).reshape(2, 3),
+    ]
     for value in samples:
         back = decode(json.loads(json.dumps(encode(value))))
         assert type(back) is type(value), (value, back)

@@ -14,32 +14,45 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import gradingkit as kit
 import pytest
 
-import gradingkit as kit
 from usvn.grading import grade
 from usvn.grading.batch import discover, grade_batch, output_lock, output_name
 from usvn.grading.reports import merge_manual
 from usvn.grading.sandbox import Limits, detect, probe
 from usvn.grading.source import read_source
 
-LIMITS = Limits(cell_timeout=10, submission_timeout=90, call_timeout=5, memory_mb=1536, processes=40,
-                output_bytes=300_000, disk_mb=48)
+LIMITS = Limits(
+    cell_timeout=10,
+    submission_timeout=90,
+    call_timeout=5,
+    memory_mb=1536,
+    processes=40,
+    output_bytes=300_000,
+    disk_mb=48,
+)
 AUTO_MAX = 8.0
 BINH, BINH2 = "Trần Thị Bình", "Trần Thị Bính"
 
-PRIVILEGES = ("import os\nstatus = dict(line.split(':', 1) for line in open('/proc/self/status') if ':' in line)\n"
-              "raise RuntimeError(f\"uids={os.getresuid()} CapEff={status['CapEff'].strip()} "
-              "CapPrm={status['CapPrm'].strip()} NoNewPrivs={status['NoNewPrivs'].strip()}\")")
+PRIVILEGES = (
+    "import os\nstatus = dict(line.split(':', 1) for line in open('/proc/self/status') if ':' in line)\n"
+    "raise RuntimeError(f\"uids={os.getresuid()} CapEff={status['CapEff'].strip()} "
+    "CapPrm={status['CapPrm'].strip()} NoNewPrivs={status['NoNewPrivs'].strip()}\")"
+)
 DISK = "for number in range(8):\n    open(f'big{number}', 'wb').write(b'x' * 10_000_000)"
-FLOOD = ("from IPython.display import display, update_display\n"
-         "handle = display('start', display_id='flood')\n"
-         "for number in range(400):\n    update_display('y' * 50_000, display_id='flood')\n"
-         "from ipykernel.comm import Comm\ncomm = Comm(target_name='flood', data={})\n"
-         "for number in range(200):\n    comm.send({'state': {'value': 'z' * 50_000}})")
-SECRET = ("def weighted(scores, weights):\n    if len(scores) == 3:\n        raise ValueError('TOPSECRET hidden input')\n"
-          "    return sum(s * w for s, w in zip(scores, weights)) / sum(weights)")
-INJECT = "=HYPERLINK(\"evil.example\",\"click\")"
+FLOOD = (
+    "from IPython.display import display, update_display\n"
+    "handle = display('start', display_id='flood')\n"
+    "for number in range(400):\n    update_display('y' * 50_000, display_id='flood')\n"
+    "from ipykernel.comm import Comm\ncomm = Comm(target_name='flood', data={})\n"
+    "for number in range(200):\n    comm.send({'state': {'value': 'z' * 50_000}})"
+)
+SECRET = (
+    "def weighted(scores, weights):\n    if len(scores) == 3:\n        raise ValueError('TOPSECRET hidden input')\n"
+    "    return sum(s * w for s, w in zip(scores, weights)) / sum(weights)"
+)
+INJECT = '=HYPERLINK("evil.example","click")'
 
 
 def _zip(path: Path, members: dict, links: tuple = ()) -> bytes:
@@ -91,8 +104,15 @@ def batch(tmp_path_factory):
     _zip(subs / "many.zip", {f"n{number}.ipynb": text for number in range(300)})
     log = io.StringIO()
     results = grade_batch(key, subs, root / "out", jobs=2, limits=LIMITS, isolation="auto", stream=log)
-    return {"root": root, "key": key, "subs": subs, "out": root / "out", "log": log.getvalue(),
-            "results": {result.student: result for result in results}, "list": results}
+    return {
+        "root": root,
+        "key": key,
+        "subs": subs,
+        "out": root / "out",
+        "log": log.getvalue(),
+        "results": {result.student: result for result in results},
+        "list": results,
+    }
 
 
 def book(out: Path) -> dict[str, dict]:
@@ -101,6 +121,7 @@ def book(out: Path) -> dict[str, dict]:
 
 
 # --- isolation --------------------------------------------------------------------------------------------
+
 
 def test_auto_means_bubblewrap_or_a_refusal_that_says_how_to_install_it(monkeypatch):
     from usvn.grading import sandbox
@@ -123,8 +144,7 @@ def test_a_weaker_level_runs_only_when_named_and_is_flagged_in_log_gradebook_and
     subs = tmp_path / "subs"
     kit.write(kit.submission(), subs / "alice.ipynb")
     log = io.StringIO()
-    results = grade_batch(batch["key"], subs, tmp_path / "out", jobs=1, limits=LIMITS, isolation="unshare",
-                          stream=log)
+    results = grade_batch(batch["key"], subs, tmp_path / "out", jobs=1, limits=LIMITS, isolation="unshare", stream=log)
     assert results[0].level == "unshare" and results[0].auto_points == AUTO_MAX
     assert "WARNING" in log.getvalue() and "weaker than bubblewrap" in log.getvalue()
     assert "WARNING" in json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["warning"]
@@ -143,8 +163,9 @@ def test_student_code_never_runs_as_root_or_with_capabilities(batch, level, tmp_
     if level == "bwrap":
         result = batch["results"]["privileges"]
     else:
-        result = grade(batch["key"], batch["subs"] / "privileges.ipynb", isolation=level, limits=LIMITS,
-                       scratch=tmp_path)
+        result = grade(
+            batch["key"], batch["subs"] / "privileges.ipynb", isolation=level, limits=LIMITS, scratch=tmp_path
+        )
     seen = _privileges(result)
     assert "uids=(0," not in seen and ", 0," not in seen and ", 0)" not in seen, seen
     assert "CapEff=0000000000000000" in seen and "CapPrm=0000000000000000" in seen and "NoNewPrivs=1" in seen
@@ -164,8 +185,11 @@ def test_a_level_that_would_run_the_kernel_as_root_is_refused():
             detect("rlimits")
     # The launcher itself refuses whatever the level, when it is still root or holds a capability.
     config = {"limits": Limits().as_dict(), "uid": None, "cwd": "/", "scratch": "/tmp", "env": {}}
-    done = subprocess.run([sys.executable, "-I", "-S", confine.__file__, json.dumps(config), "--", "/bin/true"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", confine.__file__, json.dumps(config), "--", "/bin/true"],
+        capture_output=True,
+        text=True,
+    )
     if os.geteuid() == 0:
         assert done.returncode == confine.REFUSED and "refusing to start" in done.stderr
     else:
@@ -173,6 +197,7 @@ def test_a_level_that_would_run_the_kernel_as_root_is_refused():
 
 
 # --- bounded resources -------------------------------------------------------------------------------------
+
 
 def test_disk_per_submission_is_capped(batch):
     result = batch["results"]["disk"]
@@ -196,9 +221,11 @@ def test_answer_payloads_are_bounded_and_a_too_large_answer_is_graded_by_hand(ba
 def _hand_source(test_code: str, points: int = 1):
     from nbformat.v4 import new_notebook
 
-    cells = [kit.cell("code", "n = 10\n### BEGIN SOLUTION\nn = 10\n### END SOLUTION", "n", solution=True),
-             kit.cell("code", test_code, "n-test", grade=True, locked=True, points=points),
-             kit.cell("code", "assert n == 10", "n-plain", grade=True, locked=True, points=1)]
+    cells = [
+        kit.cell("code", "n = 10\n### BEGIN SOLUTION\nn = 10\n### END SOLUTION", "n", solution=True),
+        kit.cell("code", test_code, "n-test", grade=True, locked=True, points=points),
+        kit.cell("code", "assert n == 10", "n-plain", grade=True, locked=True, points=1),
+    ]
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
@@ -210,8 +237,9 @@ def test_the_test_evaluation_has_its_own_time_and_memory_limits(tmp_path):
     for name, code in cases.items():
         key = kit.write(_hand_source(code), tmp_path / name / "key.ipynb")
         kit.write(_hand_source(code), tmp_path / name / "subs" / "ann.ipynb")
-        result = grade_batch(key, tmp_path / name / "subs", tmp_path / name / "out", jobs=1, limits=limits,
-                             stream=io.StringIO())[0]
+        result = grade_batch(
+            key, tmp_path / name / "subs", tmp_path / name / "out", jobs=1, limits=limits, stream=io.StringIO()
+        )[0]
         assert result.item("n-test").points == 0 and result.item("n-plain").points == 1, result.items
         assert ("ran past 3 s" if name == "slow" else "out of memory") in result.item("n-test").feedback
 
@@ -223,28 +251,35 @@ def test_a_worker_that_dies_is_replaced_and_its_submission_gets_an_error_row(tmp
         notebook = _hand_source(code)
         notebook.cells[0].source = f"n = {value}"
         kit.write(notebook, tmp_path / "subs" / f"{name}.ipynb")
-    results = {result.student: result for result in grade_batch(key, tmp_path / "subs", tmp_path / "out", jobs=2,
-                                                                 limits=LIMITS, stream=io.StringIO())}
+    results = {
+        result.student: result
+        for result in grade_batch(key, tmp_path / "subs", tmp_path / "out", jobs=2, limits=LIMITS, stream=io.StringIO())
+    }
     assert "worker died" in results["bob"].reason and results["bob"].infrastructure
     assert [results[name].item("n-plain").points for name in ("ann", "cy", "dee")] == [1, 1, 1]
 
 
 # --- discovery ---------------------------------------------------------------------------------------------
 
+
 def test_every_entry_gets_exactly_one_row(batch):
     entries = [name for name in os.listdir(batch["subs"])]
     assert len(entries) == 23 == len(batch["list"]) == len(book(batch["out"]))
 
 
-@pytest.mark.parametrize("entry,why", [("link", "symbolic link"), ("keylink", "symbolic link"),
-                                       ("fifo", "FIFO"), ("report", "not a notebook")])
+@pytest.mark.parametrize(
+    "entry,why",
+    [("link", "symbolic link"), ("keylink", "symbolic link"), ("fifo", "FIFO"), ("report", "not a notebook")],
+)
 def test_only_regular_files_are_graded(batch, entry, why):
     result = batch["results"][entry]
     assert result.status == "not graded" and why in result.reason and result.auto_points == 0
 
 
-@pytest.mark.parametrize("entry,why", [("slip", "outside its folder"), ("linked", "a link"),
-                                       ("bomb", "compressed suspiciously"), ("many", "300 files")])
+@pytest.mark.parametrize(
+    "entry,why",
+    [("slip", "outside its folder"), ("linked", "a link"), ("bomb", "compressed suspiciously"), ("many", "300 files")],
+)
 def test_zip_uploads_are_opened_safely_or_refused_with_a_row(batch, entry, why):
     result = batch["results"][entry]
     assert result.status == "not graded" and why in result.reason, result.reason
@@ -257,8 +292,9 @@ def test_a_safe_zip_is_graded(batch):
 
 
 def test_odd_file_names_are_graded_and_never_reach_a_shell(batch):
-    names = [name for name in batch["results"] if name.startswith("-rf") or name.startswith("lll")
-             or name.startswith("caf")]
+    names = [
+        name for name in batch["results"] if name.startswith("-rf") or name.startswith("lll") or name.startswith("caf")
+    ]
     assert len(names) == 3, list(batch["results"])
     for name in names:
         assert batch["results"][name].auto_points == AUTO_MAX, batch["results"][name].reason
@@ -268,6 +304,7 @@ def test_odd_file_names_are_graded_and_never_reach_a_shell(batch):
 
 
 # --- identity ----------------------------------------------------------------------------------------------
+
 
 def test_names_differing_in_one_mark_are_two_students_and_nfd_is_the_same_name(batch):
     results = batch["results"]
@@ -287,6 +324,7 @@ def test_lms_ids_are_kept_in_the_gradebook(batch):
 
 # --- spreadsheets ------------------------------------------------------------------------------------------
 
+
 def test_formula_like_cells_are_neutralised_in_gradebook_and_manual_sheet(batch):
     for sheet in ("gradebook.csv", "manual-grading.csv"):
         with open(batch["out"] / sheet, encoding="utf-8") as stream:
@@ -297,8 +335,7 @@ def test_formula_like_cells_are_neutralised_in_gradebook_and_manual_sheet(batch)
     assert "'" + INJECT in cells and "'=1+1 is my answer" in cells
 
 
-@pytest.mark.parametrize("encoding,delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"),
-                                                ("cp1258", ";")])
+@pytest.mark.parametrize("encoding,delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("cp1258", ";")])
 def test_merge_manual_reads_what_excel_writes_in_any_locale(batch, tmp_path, encoding, delimiter):
     import shutil
 
@@ -357,6 +394,7 @@ def test_merge_manual_says_exactly_what_it_could_not_read_and_merges_nothing(bat
 
 # --- resume and lock ---------------------------------------------------------------------------------------
 
+
 def test_resume_regrades_infrastructure_failures_and_whatever_the_fingerprint_covers(batch, tmp_path, monkeypatch):
     import shutil
 
@@ -381,8 +419,10 @@ def test_resume_regrades_infrastructure_failures_and_whatever_the_fingerprint_co
             grade_batch(batch["key"], subs, out, jobs=1, limits=LIMITS, stream=log)
         assert "resuming" not in log.getvalue() and "[2/2]" in log.getvalue(), change
     monkeypatch.setattr(core, "GRADER_VERSION", "99")
-    assert core.fingerprint(read_source(batch["key"]), subs / "alice.ipynb", LIMITS, "bwrap") != \
-        json.loads((out / "results" / "alice.json").read_text())["fingerprint"]
+    assert (
+        core.fingerprint(read_source(batch["key"]), subs / "alice.ipynb", LIMITS, "bwrap")
+        != json.loads((out / "results" / "alice.json").read_text())["fingerprint"]
+    )
     shutil.rmtree(out)
 
 
@@ -390,8 +430,7 @@ def test_two_runs_on_one_output_folder_are_refused(batch, tmp_path):
     kit.write(kit.submission(), tmp_path / "subs" / "alice.ipynb")
     with output_lock(tmp_path / "out"):
         with pytest.raises(RuntimeError, match="in use by another grading run"):
-            grade_batch(batch["key"], tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS,
-                        stream=io.StringIO())
+            grade_batch(batch["key"], tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS, stream=io.StringIO())
     assert not (tmp_path / "out" / "results").exists() or not list((tmp_path / "out" / "results").iterdir())
     with output_lock(batch["out"]):  # a merge while a run works on the folder is refused too
         with pytest.raises(RuntimeError, match="in use"):
@@ -399,6 +438,7 @@ def test_two_runs_on_one_output_folder_are_refused(batch, tmp_path):
 
 
 # --- feedback ----------------------------------------------------------------------------------------------
+
 
 def test_feedback_never_shows_an_exception_raised_on_hidden_inputs(batch):
     result = batch["results"]["secret"]
@@ -409,8 +449,10 @@ def test_feedback_never_shows_an_exception_raised_on_hidden_inputs(batch):
 
 
 def test_a_public_test_may_show_its_message(batch, tmp_path):
-    kit.write(kit.submission({"q4": "def weighted(scores, weights):\n    raise ValueError('PUBLIC detail')"}),
-              tmp_path / "pub.ipynb")
+    kit.write(
+        kit.submission({"q4": "def weighted(scores, weights):\n    raise ValueError('PUBLIC detail')"}),
+        tmp_path / "pub.ipynb",
+    )
     result = grade(batch["key"], tmp_path / "pub.ipynb", limits=LIMITS, scratch=tmp_path)
     assert "PUBLIC detail" in result.item("q4-test").feedback
 
@@ -431,7 +473,7 @@ def test_bubblewrap_without_optional_flags_still_isolates(monkeypatch):
 
     monkeypatch.setattr(sandbox, "supports", lambda binary, flag: False)
     command = sandbox.Sandbox("bwrap").wrap(["true"], Path("/tmp/usvn-none"), hide=[])
-    assert "--size" not in command and "--perms" not in command[:command.index("--tmpfs")]
+    assert "--size" not in command and "--perms" not in command[: command.index("--tmpfs")]
     ok, why = sandbox.probe.__wrapped__("bwrap")
     assert ok, why
     assert "disk not capped" in sandbox.Sandbox("bwrap").describe()

@@ -6,8 +6,8 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
-
 from conftest import ROOT
+
 from usvn.cli import main
 from usvn.data import DataError, load_data, load_lessons
 from usvn.guide import (
@@ -44,7 +44,9 @@ def test_the_docs_are_current():
 def test_relative_links_and_anchors_resolve(path):
     text = path.read_text(encoding="utf-8")
     anchors = set(re.findall(r'<a id="([^"]+)"', text)) | {
-        re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-") for heading in re.findall(r"^#+ (.+)$", text, re.M)}
+        re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-")
+        for heading in re.findall(r"^#+ (.+)$", text, re.M)
+    }
     prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", text, flags=re.S))  # code shows links, not uses them
     targets = _LINK.findall(prose)
     for target in targets:
@@ -86,12 +88,15 @@ def test_citations_get_registry_labels_and_a_sources_list():
     assert '<a id="src-tran-2021"' in refreshed and "Air University" in refreshed
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[x](#src-no-such-source)", "missing from sources.yaml"),
-    ("<!-- usvn:lesson-facts -->\n<!-- /usvn:lesson-facts -->", "needs a lesson number"),
-    ("<!-- usvn:lesson-facts 98 -->\n<!-- /usvn:lesson-facts -->", "lesson 98 is not in lessons.yaml"),
-    ("<!-- usvn:nonsense -->\n<!-- /usvn:nonsense -->", "unknown block"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[x](#src-no-such-source)", "missing from sources.yaml"),
+        ("<!-- usvn:lesson-facts -->\n<!-- /usvn:lesson-facts -->", "needs a lesson number"),
+        ("<!-- usvn:lesson-facts 98 -->\n<!-- /usvn:lesson-facts -->", "lesson 98 is not in lessons.yaml"),
+        ("<!-- usvn:nonsense -->\n<!-- /usvn:nonsense -->", "unknown block"),
+    ],
+)
 def test_bad_pages_are_named(text, message):
     with pytest.raises(DataError, match=message):
         refresh_text(text, PurePosixPath("docs/x.md"), ROOT)
@@ -137,8 +142,14 @@ def test_a_stale_block_is_reported_then_refreshed(tmp_path):
 def _graded(grade_id, objectives, track, *, written=False):
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
-    nbgrader = {"grade_id": grade_id, "solution": written, "grade": True, "locked": not written, "points": 2,
-                "schema_version": 3}
+    nbgrader = {
+        "grade_id": grade_id,
+        "solution": written,
+        "grade": True,
+        "locked": not written,
+        "points": 2,
+        "schema_version": 3,
+    }
     metadata = {"nbgrader": nbgrader, "usvn": {"objectives": objectives, "track": track}}
     if written:
         return new_markdown_cell("A model answer.\n\n**Rubric** 2 points.", metadata=metadata)
@@ -161,9 +172,12 @@ def test_the_map_lists_graded_items_by_objective_and_track_and_flags_gaps(tmp_pa
 
     lesson = next(lesson for lesson in LESSONS if len(lesson.objectives) >= 3)
     first, second, third = (objective.id for objective in lesson.objectives[:3])
-    cells = [_graded("q1-test", [first], "core"), _graded("q2", [first, second], "core", written=True),
-             new_markdown_cell("## 3. Optional: data-skills track, graded separately"),
-             _graded("q3-test", [third], "data-skills")]
+    cells = [
+        _graded("q1-test", [first], "core"),
+        _graded("q2", [first, second], "core", written=True),
+        new_markdown_cell("## 3. Optional: data-skills track, graded separately"),
+        _graded("q3-test", [third], "data-skills"),
+    ]
     text, rows = _map_of(tmp_path, cells, lesson)
     assert "`q1-test` (autograded, 2 pt)" in rows[first][2] and "`q2` (written, by hand, 2 pt)" in rows[first][2]
     assert "`q2`" in rows[second][2] and "q1-test" not in rows[second][2]

@@ -16,8 +16,15 @@ from usvn.grading.itemreport import ITEM_COLUMNS, write_report
 from usvn.grading.reports import write_gradebook
 from usvn.grading.source import Item, SourceSpec
 
-ITEMS = [("q1-test", "auto", 1.0), ("q2-test", "auto", 2.0), ("q3-test", "auto", 2.0), ("q4-test", "auto", 1.0),
-         ("q5-test", "auto", 2.0), ("q6", "manual", 3.0), ("q7-miskeyed", "auto", 2.0)]
+ITEMS = [
+    ("q1-test", "auto", 1.0),
+    ("q2-test", "auto", 2.0),
+    ("q3-test", "auto", 2.0),
+    ("q4-test", "auto", 1.0),
+    ("q5-test", "auto", 2.0),
+    ("q6", "manual", 3.0),
+    ("q7-miskeyed", "auto", 2.0),
+]
 
 
 def write_class(folder, scores: dict[str, dict[str, float | None]], *, items=ITEMS, not_graded=()):
@@ -28,9 +35,21 @@ def write_class(folder, scores: dict[str, dict[str, float | None]], *, items=ITE
     results = []
     for student, points in scores.items():
         status = "not graded" if student in not_graded else "graded"
-        result = SubmissionResult(student, f"{student}.ipynb", status, [
-            ItemResult(grade_id, kind, maximum, points.get(grade_id),
-                       "ungraded" if points.get(grade_id) is None else "passed") for grade_id, kind, maximum in items])
+        result = SubmissionResult(
+            student,
+            f"{student}.ipynb",
+            status,
+            [
+                ItemResult(
+                    grade_id,
+                    kind,
+                    maximum,
+                    points.get(grade_id),
+                    "ungraded" if points.get(grade_id) is None else "passed",
+                )
+                for grade_id, kind, maximum in items
+            ],
+        )
         results.append(result)
         (folder / "results").mkdir(parents=True, exist_ok=True)
         (folder / "results" / f"{student}.json").write_text(json.dumps(result.as_dict()), encoding="utf-8")
@@ -80,8 +99,12 @@ def test_numbers_agree_with_an_independent_computation(tmp_path):
 
 def test_upper_minus_lower_and_difficulty_on_a_class_worked_by_hand(tmp_path):
     items = [("a", "auto", 1.0), ("b", "auto", 1.0), ("c", "auto", 2.0)]
-    scores = {"ann": {"a": 1.0, "b": 1.0, "c": 2.0}, "bo": {"a": 1.0, "b": 1.0, "c": 0.0},
-              "cy": {"a": 1.0, "b": 0.0, "c": 2.0}, "di": {"a": 0.0, "b": 0.0, "c": 1.0}}
+    scores = {
+        "ann": {"a": 1.0, "b": 1.0, "c": 2.0},
+        "bo": {"a": 1.0, "b": 1.0, "c": 0.0},
+        "cy": {"a": 1.0, "b": 0.0, "c": 2.0},
+        "di": {"a": 0.0, "b": 0.0, "c": 1.0},
+    }
     analysis = analyse(load_gradebook(write_class(tmp_path, scores, items=items)))
     c = next(item for item in analysis.items if item.grade_id == "c")
     # c: shares 1, 0, 1, 0.5; mean 0.625. Rest-scores 2, 2, 1, 0: upper 27% of 4 is one student (bo: rest 2, name
@@ -143,21 +166,33 @@ def test_pending_hand_grades_and_ungraded_students_are_said_and_left_out(tmp_pat
     assert "2 item score(s) are still missing" in html and "s019: not graded" in html
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda f: (f / "gradebook.csv").unlink(), "No gradebook.csv"),
-    (lambda f: [p.unlink() for p in (f / "results").glob("*.json")], "No per-student results"),
-    (lambda f: (f / "gradebook.csv").write_text(""), "is empty"),
-    (lambda f: (f / "gradebook.csv").write_text("name,score\nann,3\n"), "lacks the column(s) student, status, total"),
-    (lambda f: (f / "gradebook.csv").write_text("student,status,total,max_points\nann,graded,3,5\n"),
-     "no item columns"),
-    (lambda f: _edit(f, "s001,graded,1,", "s001,graded,one,"), "'one' is not a number of points"),
-    (lambda f: _edit(f, "s001,graded,1,", "s001,graded,5,"), "5 points is outside 0-1"),
-    (lambda f: _edit(f, "s001,", "s000,"), "student 's000' appears twice"),
-    (lambda f: (f / "results" / "s000.json").write_text("{not json"), "not a result the grader wrote"),
-    (lambda f: (f / "gradebook.csv").write_bytes("student,status,q1-test,total,max_points\nJos\xe9,graded,1,1,1\n"
-                                                 .encode("cp1252")), "is not UTF-8"),
-    (lambda f: _edit(f, ",graded,", ",not graded,", every=True), "no graded student"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f: (f / "gradebook.csv").unlink(), "No gradebook.csv"),
+        (lambda f: [p.unlink() for p in (f / "results").glob("*.json")], "No per-student results"),
+        (lambda f: (f / "gradebook.csv").write_text(""), "is empty"),
+        (
+            lambda f: (f / "gradebook.csv").write_text("name,score\nann,3\n"),
+            "lacks the column(s) student, status, total",
+        ),
+        (
+            lambda f: (f / "gradebook.csv").write_text("student,status,total,max_points\nann,graded,3,5\n"),
+            "no item columns",
+        ),
+        (lambda f: _edit(f, "s001,graded,1,", "s001,graded,one,"), "'one' is not a number of points"),
+        (lambda f: _edit(f, "s001,graded,1,", "s001,graded,5,"), "5 points is outside 0-1"),
+        (lambda f: _edit(f, "s001,", "s000,"), "student 's000' appears twice"),
+        (lambda f: (f / "results" / "s000.json").write_text("{not json"), "not a result the grader wrote"),
+        (
+            lambda f: (f / "gradebook.csv").write_bytes(
+                "student,status,q1-test,total,max_points\nJos\xe9,graded,1,1,1\n".encode("cp1252")
+            ),
+            "is not UTF-8",
+        ),
+        (lambda f: _edit(f, ",graded,", ",not graded,", every=True), "no graded student"),
+    ],
+)
 def test_a_malformed_gradebook_gets_a_clear_error_and_nothing_is_written(tmp_path, damage, message):
     scores = synthetic_class(6)
     scores["s001"]["q1-test"] = 1.0

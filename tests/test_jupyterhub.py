@@ -20,16 +20,22 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-
 from conftest import ROOT
+
 from usvn.data import load_lessons
 from usvn.deploy import clone_folder, nbgitpuller_url
 from usvn.hub import HubError, LocalHub, Student, default_proxy_command, publish_snapshot
 
 STUDENTS = ["student1", "student2", "student3"]
 # What a student's server runs on a hub built from requirements.txt plus nbgitpuller and jupyterhub.
-STUDENT_SERVER_EXTENSIONS = {"jupyterlab", "jupyter_lsp", "jupyter_server_terminals", "notebook_shim", "nbgitpuller",
-                             "jupyterhub"}
+STUDENT_SERVER_EXTENSIONS = {
+    "jupyterlab",
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "notebook_shim",
+    "nbgitpuller",
+    "jupyterhub",
+}
 NOTE = "My notes for the seminar: the 2023 upgrade came before the market-economy review."
 REWRITE = "# My own title for this lesson"
 CORRECTION = "\n\n*Corrected by the teacher after the first session.*"
@@ -49,8 +55,10 @@ def classroom(tmp_path_factory):
         pytest.fail("Node.js is missing: configurable-http-proxy needs it (apt-get install -y nodejs npm).")
     proxy = default_proxy_command()
     if not proxy.is_file():
-        pytest.fail(f"configurable-http-proxy is missing at {proxy}: run `make test`, which installs the pinned "
-                    "proxy with npm from tests/node/package-lock.json (needs npm: apt-get install -y nodejs npm).")
+        pytest.fail(
+            f"configurable-http-proxy is missing at {proxy}: run `make test`, which installs the pinned "
+            "proxy with npm from tests/node/package-lock.json (needs npm: apt-get install -y nodejs npm)."
+        )
     workdir = tmp_path_factory.mktemp("classroom")
     remote = publish_snapshot(ROOT, workdir / "published")
     try:
@@ -74,8 +82,10 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     folder = clone_folder(remote.url)
     students = [Student(hub, name) for name in STUDENTS]
     # Student k opens lesson k through its link; between them, the class runs every lesson.
-    assignments = {student.name: lessons[index::len(students)] or [lessons[index % len(lessons)]]
-                   for index, student in enumerate(students)}
+    assignments = {
+        student.name: lessons[index :: len(students)] or [lessons[index % len(lessons)]]
+        for index, student in enumerate(students)
+    }
 
     def first_session(student: Student):
         own = assignments[student.name]
@@ -92,8 +102,9 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
         assert student.journey[0] == "login" and student.journey[-1] == "git-pull", student.journey
         assert hub.processes(student.name), f"{student.name} has no server running"
         assert pulled.folder == folder
-        assert pulled.page.url.split("?")[0].endswith(f"/user/{student.name}/lab/tree/{folder}/"
-                                                      f"{assignments[student.name][0]}")
+        assert pulled.page.url.split("?")[0].endswith(
+            f"/user/{student.name}/lab/tree/{folder}/{assignments[student.name][0]}"
+        )
         assert "JupyterLab" in pulled.page.text
         opened = unquote(urlsplit(pulled.page.url).path).split("/lab/tree/", 1)[1]
         assert student.exists(opened), f"the link's urlpath names {opened}, which is not in the clone"
@@ -101,7 +112,9 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
         clone = hub.home(student.name) / folder
         assert (clone / "exercises").is_dir() and (clone / "src" / "usvn").is_dir()
         for private in ("solutions", "tests", "docs/instructor", "docs/grading-guide.md", "docs/instructor-guide.md"):
-            assert not (clone / private).exists(), f"{student.name} pulled {private}: links must give the student branch"
+            assert not (clone / private).exists(), (
+                f"{student.name} pulled {private}: links must give the student branch"
+            )
         for run in runs:
             notebook = nbformat.read(ROOT / run.path.removeprefix(f"{folder}/"), as_version=4)
             code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -111,7 +124,8 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     loaded = hub.loaded_server_extensions()
     assert {"jupyterlab", "nbgitpuller"} <= loaded <= STUDENT_SERVER_EXTENSIONS, (
         f"students' servers loaded {sorted(loaded - STUDENT_SERVER_EXTENSIONS)} too: a test-only tool's server "
-        "extension belongs in usvn.hub.DEV_ONLY_SERVER_EXTENSIONS")
+        "extension belongs in usvn.hub.DEV_ONLY_SERVER_EXTENSIONS"
+    )
     ran = {run.path for _, runs in results.values() for run in runs}
     assert ran == {f"{folder}/{path}" for path in lessons}, "every lesson ran on the hub"
 
@@ -135,9 +149,13 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     # the student branch (Remote.commit runs `usvn release --branch student` and pushes both branches).
     corrected = nbformat.read(remote.work / lessons[0], as_version=4)
     _first_markdown(corrected.cells).source += CORRECTION
-    remote.commit({lessons[0]: nbformat.writes(corrected) + "\n",
-                   "notebooks/handout-week-2.md": "# Week 2\n\nRead lesson 02 before class.\n"},
-                  "Correct lesson opening; add the week 2 handout")
+    remote.commit(
+        {
+            lessons[0]: nbformat.writes(corrected) + "\n",
+            "notebooks/handout-week-2.md": "# Week 2\n\nRead lesson 02 before class.\n",
+        },
+        "Correct lesson opening; add the week 2 handout",
+    )
 
     def second_pull(student: Student):
         student.journey.clear()
@@ -162,8 +180,11 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     assert _first_markdown(_notebook(students[2].read(edited)).cells).source == REWRITE
     # The student's own files are untouched; one the teacher's new file would overwrite is renamed, not lost.
     assert students[2].read(own_file)["content"] == "Question 1: 1995.\n"
-    handouts = [item["name"] for item in students[2].read(f"{folder}/notebooks")["content"]
-                if item["name"].startswith("handout-week-2")]
+    handouts = [
+        item["name"]
+        for item in students[2].read(f"{folder}/notebooks")["content"]
+        if item["name"].startswith("handout-week-2")
+    ]
     renamed = [name for name in handouts if name != "handout-week-2.md"]
     assert len(renamed) == 1 and renamed[0].endswith(".md"), handouts
     assert students[2].read(f"{folder}/notebooks/{renamed[0]}")["content"] == "My own week 2 plan.\n"

@@ -12,8 +12,21 @@ import pytest
 
 from usvn.data import load_data
 from usvn.leverage import (
-    CHANNELS, OUTCOMES, check_argument, compare_codings, compare_schemes, leverage_alt_text, leverage_figure,
-    load_asks, load_case, load_cases, load_schemes, original_cases, rates_alt_text, rates_figure, scheme_codings,
+    CHANNELS,
+    OUTCOMES,
+    check_argument,
+    compare_codings,
+    compare_schemes,
+    leverage_alt_text,
+    leverage_figure,
+    load_asks,
+    load_case,
+    load_cases,
+    load_schemes,
+    original_cases,
+    rates_alt_text,
+    rates_figure,
+    scheme_codings,
     success_rates,
 )
 from usvn.notes import NoteFile
@@ -35,6 +48,7 @@ def module_codings(**changes):
 
 # The shipped data.
 
+
 def test_schema_model_and_style_share_channels_and_outcomes():
     schema = json.loads((resources.files("usvn") / "data" / "schemas" / "cases.schema.json").read_text())
     assert set(schema["$defs"]["channel"]["enum"]) == set(CHANNELS) == set(CHANNEL_STYLE)
@@ -48,18 +62,38 @@ def test_at_least_sixteen_cases_covering_every_channel_with_dates_and_sources():
     assert all(case.sources and re.match(r"^\d{4}", case.start) for case in CASES)
 
 
-@pytest.mark.parametrize("case_id", ["tpp-labor-plan", "evfta-labor-code", "ilo-c98-c105", "ilo-c87-delayed",
-                                     "upr-reviews", "us-human-rights-dialogue", "arms-embargo-lifted",
-                                     "csp-upgrade-2023", "market-economy-review", "cpc-religious-freedom",
-                                     "prisoner-releases-2014-2018", "prisoner-releases-2024", "currency-finding-2020",
-                                     "timber-301-2020", "trafficking-tiers-2022", "forced-labour-301-2026",
-                                     "cptpp-labour-chapter", "evfta-labour-chapter", "jetp-energy-advocates",
-                                     "better-work-vietnam", "human-rights-council-seats"])
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "tpp-labor-plan",
+        "evfta-labor-code",
+        "ilo-c98-c105",
+        "ilo-c87-delayed",
+        "upr-reviews",
+        "us-human-rights-dialogue",
+        "arms-embargo-lifted",
+        "csp-upgrade-2023",
+        "market-economy-review",
+        "cpc-religious-freedom",
+        "prisoner-releases-2014-2018",
+        "prisoner-releases-2024",
+        "currency-finding-2020",
+        "timber-301-2020",
+        "trafficking-tiers-2022",
+        "forced-labour-301-2026",
+        "cptpp-labour-chapter",
+        "evfta-labour-chapter",
+        "jetp-energy-advocates",
+        "better-work-vietnam",
+        "human-rights-council-seats",
+    ],
+)
 def test_the_cases_the_lesson_promises_are_there(case_id):
     assert case_id in {case.id for case in CASES}
 
 
 # Coding and comparing.
+
 
 def test_the_modules_own_coding_agrees_everywhere():
     report = compare_codings(CASES, module_codings())
@@ -102,6 +136,7 @@ def test_a_different_coding_gives_the_modules_reason():
 
 # The chart.
 
+
 def test_alt_text_counts_cases_per_channel_and_names_the_differences():
     report = compare_codings(CASES, module_codings(**{"csp-upgrade-2023": ("multilateral", "lasting-change")}))
     alt = leverage_alt_text(CASES, report.comparisons)
@@ -126,17 +161,43 @@ def test_figure_draws_one_marker_per_case_plus_one_per_difference():
 TEXT = " ".join(["evidence"] * 45)
 
 
-@pytest.mark.parametrize("channel, supporting, counter, text, expected", [
-    (None, [], [], "", ["Choose a channel", "at least two cases", "at least one counter-case", "Write your justification"]),
-    ("unilateral", ["ilo-c98-c105", "evfta-labor-code"], ["ilo-c87-delayed"], TEXT, ["'unilateral' is not a channel"]),
-    ("multilateral", ["ilo-c98-c105"], ["ilo-c87-delayed"], TEXT, ["(you have 1)"]),
-    ("multilateral", ["ilo-c98-c105", "ilo-c87-delayed"], ["ilo-c87-delayed"], TEXT,
-     ["cannot both support", f"case {NUMBER['ilo-c87-delayed']}"]),
-    ("multilateral", ["ilo-c98-c105", "evfta-labor-code"], ["ilo-c87-delayed"], "too short", ["has 2 word(s)"]),
-    ("multilateral", ["ilo-c98-c105", "evfta-labor-code"], ["ilo-c87-delayed"], 42, ["as text, not int"]),
-    ("multilateral", "ilo-c98-c105", ["ilo-c87-delayed"], TEXT, ["list of case ids"]),
-    ("multilateral", ["ilo-c98-c105", "no-such-case"], ["ilo-c87-delayed"], TEXT, ["Unknown case(s)", "(you have 1)"]),
-])
+@pytest.mark.parametrize(
+    "channel, supporting, counter, text, expected",
+    [
+        (
+            None,
+            [],
+            [],
+            "",
+            ["Choose a channel", "at least two cases", "at least one counter-case", "Write your justification"],
+        ),
+        (
+            "unilateral",
+            ["ilo-c98-c105", "evfta-labor-code"],
+            ["ilo-c87-delayed"],
+            TEXT,
+            ["'unilateral' is not a channel"],
+        ),
+        ("multilateral", ["ilo-c98-c105"], ["ilo-c87-delayed"], TEXT, ["(you have 1)"]),
+        (
+            "multilateral",
+            ["ilo-c98-c105", "ilo-c87-delayed"],
+            ["ilo-c87-delayed"],
+            TEXT,
+            ["cannot both support", f"case {NUMBER['ilo-c87-delayed']}"],
+        ),
+        ("multilateral", ["ilo-c98-c105", "evfta-labor-code"], ["ilo-c87-delayed"], "too short", ["has 2 word(s)"]),
+        ("multilateral", ["ilo-c98-c105", "evfta-labor-code"], ["ilo-c87-delayed"], 42, ["as text, not int"]),
+        ("multilateral", "ilo-c98-c105", ["ilo-c87-delayed"], TEXT, ["list of case ids"]),
+        (
+            "multilateral",
+            ["ilo-c98-c105", "no-such-case"],
+            ["ilo-c87-delayed"],
+            TEXT,
+            ["Unknown case(s)", "(you have 1)"],
+        ),
+    ],
+)
 def test_an_incomplete_argument_says_what_is_missing(channel, supporting, counter, text, expected):
     result = check_argument(ASK, channel, supporting, counter, text)
     assert not result.ready
@@ -159,6 +220,7 @@ def test_the_ask_has_a_note_for_every_channel_naming_real_cases():
 
 # The widgets, headlessly.
 
+
 def said(area) -> str:
     return "".join(output["data"]["text/plain"] for output in area.outputs)
 
@@ -178,7 +240,9 @@ def test_explorer_draws_the_coded_cases_and_names_the_rest():
     explorer.compare_button.click()
     assert f"You coded 2 of {len(CASES)} cases; 1 sit where the module puts them" in said(explorer.message)
     c87 = NUMBER["ilo-c87-delayed"]
-    assert f"case {c87} (The delayed ratification of ILO Convention 87) needs channel and outcome" in said(explorer.message)
+    assert f"case {c87} (The delayed ratification of ILO Convention 87) needs channel and outcome" in said(
+        explorer.message
+    )
     alt = html.unescape(re.search(r'alt="([^"]*)"', explorer.chart.value)[1])
     assert alt.startswith(f"Chart placing 2 of {len(CASES)}") and alt == explorer.alt_text
     assert f"Case {NUMBER['tpp-labor-plan']}, TPP labor consistency plan" in explorer.reasons.value
@@ -187,7 +251,10 @@ def test_explorer_draws_the_coded_cases_and_names_the_rest():
 
 def test_explorer_static_view_folds_the_modules_coding():
     bundle = CaseExplorer()._repr_mimebundle_()
-    assert "<details>" in bundle["text/html"] and f'<img alt="Chart placing {len(CASES)} of {len(CASES)}' in bundle["text/html"]
+    assert (
+        "<details>" in bundle["text/html"]
+        and f'<img alt="Chart placing {len(CASES)} of {len(CASES)}' in bundle["text/html"]
+    )
 
 
 def printed(builder: ArgumentBuilder) -> str:
@@ -229,8 +296,14 @@ def test_builder_lists_are_one_labelled_list_box_each_and_keep_the_case_order(tm
 
 def test_builder_loads_an_argument_saved_with_the_same_fields(tmp_path):
     NoteFile("03-argument-ratify-c87", "argument", tmp_path).save(
-        {"ask": "ratify-c87", "channel": "bilateral", "supporting": ["market-economy-review", "gone-case"],
-         "counter": ["csp-upgrade-2023"], "justification": TEXT})
+        {
+            "ask": "ratify-c87",
+            "channel": "bilateral",
+            "supporting": ["market-economy-review", "gone-case"],
+            "counter": ["csp-upgrade-2023"],
+            "justification": TEXT,
+        }
+    )
     builder = ArgumentBuilder("ratify-c87", notes_folder=tmp_path)
     assert builder.channel.value == "bilateral" and builder.supporting == ["market-economy-review"]
     assert builder.counter == ["csp-upgrade-2023"] and builder.justification.value == TEXT
@@ -257,8 +330,12 @@ def test_the_case_set_has_real_pressure_on_both_sides_and_every_outcome():
     bilateral = [case for case in attempts if case.channel == "bilateral"]
     assert len(bilateral) >= 6, "a fair test needs real bilateral pressure attempts"
     assert {case.outcome for case in bilateral} == set(OUTCOMES)
-    assert {case.outcome for case in attempts if case.channel != "bilateral"} >= {"lasting-change", "no-change",
-                                                                                  "effect-unclear", "lapsed"}
+    assert {case.outcome for case in attempts if case.channel != "bilateral"} >= {
+        "lasting-change",
+        "no-change",
+        "effect-unclear",
+        "lapsed",
+    }
 
 
 def test_every_case_not_counted_as_pressure_says_why():
@@ -292,8 +369,19 @@ def test_every_scheme_override_is_a_coding_the_case_lists_as_defensible():
 
 def test_a_scheme_with_an_indefensible_override_is_refused(monkeypatch):
     import usvn.leverage as leverage
-    broken = {**RAW, "schemes": [*RAW["schemes"], {"id": "odd", "label": "Odd coding", "description": "x" * 30,
-                                                  "overrides": {"arms-embargo-lifted": "multilateral"}}]}
+
+    broken = {
+        **RAW,
+        "schemes": [
+            *RAW["schemes"],
+            {
+                "id": "odd",
+                "label": "Odd coding",
+                "description": "x" * 30,
+                "overrides": {"arms-embargo-lifted": "multilateral"},
+            },
+        ],
+    }
     monkeypatch.setattr(leverage, "load_data", lambda name: broken)
     leverage.load_schemes.cache_clear()
     try:
@@ -304,8 +392,12 @@ def test_a_scheme_with_an_indefensible_override_is_refused(monkeypatch):
 
 
 def test_rates_on_a_small_hand_made_set():
-    cases = [load_case("timber-301-2020"), load_case("market-economy-review"), load_case("ilo-c98-c105"),
-             load_case("csp-upgrade-2023")]
+    cases = [
+        load_case("timber-301-2020"),
+        load_case("market-economy-review"),
+        load_case("ilo-c98-c105"),
+        load_case("csp-upgrade-2023"),
+    ]
     table = success_rates(cases)
     # timber: bilateral, lasting; market: bilateral, no change; C98/C105: multilateral, lasting; CSP left out.
     assert (table.for_channel("bilateral").successes, table.for_channel("bilateral").total) == (1, 2)
@@ -319,8 +411,13 @@ def test_rates_count_what_the_data_says_under_every_scheme():
     # Counted straight from the YAML, not through the model.
     for scheme in RAW["schemes"]:
         for channel in CHANNELS:
-            records = [record for record in RAW["cases"] if not record.get("exercise_only") and
-                       record["pressure_attempt"] and scheme["overrides"].get(record["id"], record["channel"]) == channel]
+            records = [
+                record
+                for record in RAW["cases"]
+                if not record.get("exercise_only")
+                and record["pressure_attempt"]
+                and scheme["overrides"].get(record["id"], record["channel"]) == channel
+            ]
             wins = sum(record["outcome"] == "lasting-change" for record in records)
             item = success_rates(CASES, scheme_codings(scheme["id"])).for_channel(channel)
             assert (item.successes, item.total) == (wins, len(records)), (scheme["id"], channel)
@@ -344,8 +441,9 @@ def test_bad_codings_are_reported_not_raised():
 
 
 def test_the_students_coding_is_a_column_of_its_own_and_says_what_it_borrowed():
-    tables = compare_schemes(CASES, student={"evfta-labor-code": ("multilateral", "lasting-change"),
-                                            "upr-reviews": (None, "no-change")})
+    tables = compare_schemes(
+        CASES, student={"evfta-labor-code": ("multilateral", "lasting-change"), "upr-reviews": (None, "no-change")}
+    )
     assert len(tables) == len(load_schemes()) + 1
     assert tables[-1].label == f"Your coding ({len(CASES) - 1} uncoded cases at the module's coding)"
     assert tables[-1].for_channel("multilateral").total == tables[0].for_channel("multilateral").total + 1
@@ -393,8 +491,9 @@ def test_rate_explorer_adds_the_students_own_coding():
 def test_rate_explorer_cases_are_one_list_box_the_buttons_fill(tmp_path):
     rates = RateExplorer(notes_folder=tmp_path)
     assert isinstance(rates.case_list, ChoiceList) and rates.case_list.description == "Cases to count"
-    assert not any(isinstance(child, widgets.Checkbox) and child is not rates.non_pressure
-                   for child in _descendants(rates.widget))
+    assert not any(
+        isinstance(child, widgets.Checkbox) and child is not rates.non_pressure for child in _descendants(rates.widget)
+    )
     assert rates.selected == list(CASES) and not rates.non_pressure.value
     rates.original_button.click()
     assert [case.id for case in rates.selected] == [case.id for case in CASES if case.original_set]
@@ -416,6 +515,7 @@ def test_rate_explorer_keeps_the_choice_and_a_new_case_counts(tmp_path):
 
 
 # The check helpers the exercise's hidden tests use (appended to usvn.grading.checks for lesson 03).
+
 
 def test_coding_check_credits_every_defensible_coding_and_names_no_answer():
     from usvn.grading.checks import coding_is_defensible
@@ -444,7 +544,8 @@ def test_expected_rate_agrees_with_the_model_on_every_scheme_and_set():
         for channel in CHANNELS:
             assert expected_rate(channel, scheme) == success_rates(CASES, scheme_codings(scheme)).rate(channel)
             assert expected_rate(channel, scheme, first, include_non_pressure=True) == success_rates(
-                original_cases(), scheme_codings(scheme, original_cases()), include_non_pressure=True).rate(channel)
+                original_cases(), scheme_codings(scheme, original_cases()), include_non_pressure=True
+            ).rate(channel)
 
 
 def test_ids_check_wants_enough_ids_of_the_right_kind():
@@ -458,14 +559,17 @@ def test_ids_check_wants_enough_ids_of_the_right_kind():
         ids_among([*sorted(allowed)[:2], "upr-reviews"], allowed, "ids", at_least=3)
 
 
-@pytest.mark.parametrize("text, ok", [
-    ("A chart of 18 counted cases by channel.", True),
-    ("A chart of eighteen cases by channel.", True),
-    ("Rates for the 18 pressure-attempt cases.", True),
-    ("Cases from 2018 to 2026, by channel.", False),
-    ("A chart of 118 cases.", False),
-    ("Bilateral 2 of 18 (11%) across the cases.", False),
-])
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("A chart of 18 counted cases by channel.", True),
+        ("A chart of eighteen cases by channel.", True),
+        ("Rates for the 18 pressure-attempt cases.", True),
+        ("Cases from 2018 to 2026, by channel.", False),
+        ("A chart of 118 cases.", False),
+        ("Bilateral 2 of 18 (11%) across the cases.", False),
+    ],
+)
 def test_alt_text_count_check_reads_meaning_not_digits(text, ok):
     from usvn.grading.checks import states_count
 

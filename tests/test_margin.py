@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from usvn.margin import (FactorInput, MarginInputError, Surrogate, compare_surrogates, describe_margin,
-                         dumping_margin, load_margin_example, margin_alt_text, normal_value, parse_amount)
+from usvn.margin import (
+    FactorInput,
+    MarginInputError,
+    Surrogate,
+    compare_surrogates,
+    describe_margin,
+    dumping_margin,
+    load_margin_example,
+    margin_alt_text,
+    normal_value,
+    parse_amount,
+)
 from usvn.widgets.margin import MarginCalculator
 
 ONE_FACTOR = (FactorInput("x", "Steel", "kg", 1.0),)
@@ -53,18 +63,21 @@ def test_the_example_is_labelled_illustrative_everywhere():
     assert "illustrative" in margin_alt_text(results).lower()
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("", "empty"),
-    ("  ", "empty"),
-    (None, "empty"),
-    ("forty", "not a number"),
-    ("4O", "not a number"),
-    ("-5", "cannot be negative"),
-    ("nan", "not a number"),
-    (float("inf"), "ordinary number"),
-    (True, "must be a number"),
-    ([40], "must be a number, not list"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "empty"),
+        ("  ", "empty"),
+        (None, "empty"),
+        ("forty", "not a number"),
+        ("4O", "not a number"),
+        ("-5", "cannot be negative"),
+        ("nan", "not a number"),
+        (float("inf"), "ordinary number"),
+        (True, "must be a number"),
+        ([40], "must be a number, not list"),
+    ],
+)
 def test_bad_amounts_get_a_plain_message(typed, message):
     with pytest.raises(MarginInputError, match=message):
         parse_amount(typed, "the export price")
@@ -97,13 +110,16 @@ def test_calculator_answers_good_input_with_a_breakdown_and_a_chart():
     assert calculator.message == "Dumping margin of 30.5% of the export price."
 
 
-@pytest.mark.parametrize("field, typed, message", [
-    ("export_price", "0", "must be above zero"),
-    ("export_price", "abc", "'abc' is not a number"),
-    ("export_price", "", "is empty"),
-    ("labor", "-2", "cannot be negative"),
-    ("material", "ten", "'ten' is not a number"),
-])
+@pytest.mark.parametrize(
+    "field, typed, message",
+    [
+        ("export_price", "0", "must be above zero"),
+        ("export_price", "abc", "'abc' is not a number"),
+        ("export_price", "", "is empty"),
+        ("labor", "-2", "cannot be negative"),
+        ("material", "ten", "'ten' is not a number"),
+    ],
+)
 def test_calculator_answers_bad_input_with_a_message_and_keeps_the_entries(field, typed, message):
     calculator = MarginCalculator()
     control = calculator.export_price if field == "export_price" else calculator.quantities[field]
@@ -132,8 +148,11 @@ def test_calculator_static_view_shows_the_result_and_the_label():
 
 def test_ids_with_dumping_follows_the_sign_of_each_margin():
     from usvn.margin import SurrogateResult, ids_with_dumping
+
     value = normal_value({"x": 1}, Surrogate("s", "Test (hypothetical)", {"x": 1.0}, 0, 0, 0), ONE_FACTOR)
-    results = [SurrogateResult(Surrogate(name, f"{name} (hypothetical)", {"x": 1.0}, 0, 0, 0), value, margin)
-               for name, margin in (("p", 0.10), ("q", 0.0), ("r", -0.2), ("s", 0.001))]
+    results = [
+        SurrogateResult(Surrogate(name, f"{name} (hypothetical)", {"x": 1.0}, 0, 0, 0), value, margin)
+        for name, margin in (("p", 0.10), ("q", 0.0), ("r", -0.2), ("s", 0.001))
+    ]
     # Zero is not dumping: only margins above zero count.
     assert ids_with_dumping(results) == ["p", "s"]

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+import re
+
 import pytest
 
-from usvn.data import load_sources
-from usvn.memo import (MemoDraft, check_memo, evidence_catalogue, load_memo_template, memo_from_markdown,
-                       memo_to_markdown, read_draft, save_draft)
+from usvn.data import DataError, load_data, load_sources
+from usvn.memo import (
+    MemoDraft,
+    build_example_memos,
+    check_memo,
+    evidence_catalogue,
+    example_memo_html,
+    load_example_memos,
+    load_memo_template,
+    memo_from_markdown,
+    memo_to_markdown,
+    read_draft,
+    save_draft,
+)
+from usvn.rubrics import load_rubric
 from usvn.widgets.memo import MemoEditor
 
 TEMPLATE = load_memo_template()
@@ -160,13 +175,6 @@ def test_ticked_evidence_is_listed_with_its_citation(item_id, tmp_path):
 
 # --- annotated example memos ----------------------------------------------------------------------
 
-import copy
-import re
-
-from usvn.data import DataError, load_data
-from usvn.memo import build_example_memos, example_memo_html, load_example_memos
-from usvn.rubrics import load_rubric
-
 EXAMPLES = load_example_memos()
 CITATION = re.compile(r"\(([^()]*?[0-9]{4}[a-z]?)\)")
 
@@ -208,13 +216,16 @@ def broken(change):
     return data
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda example: example["annotations"].pop(), "annotate each rubric criterion exactly once"),
-    (lambda example: example.update(level="excellent"), "is not a level of the memo rubric"),
-    (lambda example: example["annotations"][0].update(level="superb"), "are not levels of the memo rubric"),
-    (lambda example: example["sections"].pop("risks"), "fails the memo's own structure check"),
-    (lambda example: example.update(evidence=["04:commerce-wages"]), "fails the memo's own structure check"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda example: example["annotations"].pop(), "annotate each rubric criterion exactly once"),
+        (lambda example: example.update(level="excellent"), "is not a level of the memo rubric"),
+        (lambda example: example["annotations"][0].update(level="superb"), "are not levels of the memo rubric"),
+        (lambda example: example["sections"].pop("risks"), "fails the memo's own structure check"),
+        (lambda example: example.update(evidence=["04:commerce-wages"]), "fails the memo's own structure check"),
+    ],
+)
 def test_a_broken_example_is_refused_with_a_clear_message(change, message):
     assert build_example_memos(load_data("memo.yaml"))
     with pytest.raises(DataError, match=re.escape(message)):
@@ -240,4 +251,5 @@ def test_describe_evidence_lists_known_items_and_names_bad_input():
     assert lines[0].startswith("Lesson 02: As of May 2024")
     assert "'02:no-such-item' is not an id in the catalogue" in lines[1] and "7 is not an id" in lines[2]
     assert describe_evidence("02:c87-delayed") == [
-        'Expected a list of evidence ids, such as ["02:c87-delayed"]; got str.']
+        'Expected a list of evidence ids, such as ["02:c87-delayed"]; got str.'
+    ]

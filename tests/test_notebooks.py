@@ -7,11 +7,10 @@ import re
 
 import nbformat
 import pytest
+from conftest import ROOT
 
 from usvn.authoring import apply_generated_cells
 from usvn.data import load_lessons
-
-from conftest import ROOT
 
 LESSONS = load_lessons()
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -50,8 +49,9 @@ def test_every_image_carries_alt_text(path):
     for cell in read(path).cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            assert not ({"image/png", "image/jpeg", "image/svg+xml"} & set(data)), \
+            assert not ({"image/png", "image/jpeg", "image/svg+xml"} & set(data)), (
                 f"raw image output in {path.name}: render figures with usvn.display.FigureOutput"
+            )
             for tag in re.findall(r"<img\b[^>]*>", str(data.get("text/html", ""))):
                 images += 1
                 alt = re.search(r'alt="([^"]*)"', tag)
@@ -92,8 +92,9 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 def test_generated_cells_are_current(path):
     stored = read(path)
     regenerated = apply_generated_cells(copy.deepcopy(stored), path.stem)
-    assert [cell.source for cell in regenerated.cells] == [cell.source for cell in stored.cells], \
+    assert [cell.source for cell in regenerated.cells] == [cell.source for cell in stored.cells], (
         "run `make notebooks` to refresh the header, sources and navigation cells"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -106,8 +107,9 @@ def test_no_widget_state_or_random_ids_are_stored(path):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_stated_objectives_match_the_learning_path(lesson):
-    markdown = "\n".join(cell.source for cell in read(ROOT / "notebooks" / lesson.notebook).cells
-                         if cell.cell_type == "markdown")
+    markdown = "\n".join(
+        cell.source for cell in read(ROOT / "notebooks" / lesson.notebook).cells if cell.cell_type == "markdown"
+    )
     section = markdown.split("## What you'll learn", 1)[1].split("## What you'll need", 1)[0]
     stated = [line[2:].strip() for line in section.splitlines() if line.startswith("- ")]
     assert stated == [objective.text for objective in lesson.objectives]

@@ -18,8 +18,10 @@ def test_a_note_round_trips_with_its_format_version_kind_and_time(tmp_path):
     record = json.loads((tmp_path / "02-claim-x.json").read_text())
     assert record["format"] == FORMAT and record["version"] == VERSION and record["kind"] == "claim"
     assert record["saved"].endswith("+00:00")
-    assert NoteFile("02-claim-x", kind="claim", folder=tmp_path).load() == {"kind": "official statement",
-                                                                          "rating": None}
+    assert NoteFile("02-claim-x", kind="claim", folder=tmp_path).load() == {
+        "kind": "official statement",
+        "rating": None,
+    }
 
 
 def test_the_folder_defaults_to_the_environment_variable_then_my_notes(tmp_path, monkeypatch):
@@ -35,14 +37,17 @@ def test_a_note_name_cannot_leave_the_folder(tmp_path, name):
         NoteFile(name, kind="k", folder=tmp_path)
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"{not json", "not valid JSON"),
-    (b"\xff\xfe\x00garbage", "not text"),
-    (b'["a list"]', "not a note saved by this module"),
-    (b'{"format": "usvn-notes", "version": 99, "kind": "claim", "data": {}}', "newer version"),
-    (b'{"format": "usvn-notes", "version": 1, "kind": "quiz", "data": {}}', "not a 'claim' one"),
-    (b'{"format": "usvn-notes", "version": 1, "kind": "claim", "data": []}', "data is missing"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not text"),
+        (b'["a list"]', "not a note saved by this module"),
+        (b'{"format": "usvn-notes", "version": 99, "kind": "claim", "data": {}}', "newer version"),
+        (b'{"format": "usvn-notes", "version": 1, "kind": "quiz", "data": {}}', "not a 'claim' one"),
+        (b'{"format": "usvn-notes", "version": 1, "kind": "claim", "data": []}', "data is missing"),
+    ],
+)
 def test_an_unreadable_file_is_left_untouched_and_work_goes_beside_it(tmp_path, content, reason):
     original = tmp_path / "02-claim-x.json"
     original.write_bytes(content)
@@ -107,19 +112,34 @@ def test_a_read_only_folder_gets_a_clear_message_and_the_saved_file_stays(tmp_pa
 
 
 def test_quiz_attempts_lists_every_saved_attempt_oldest_first_and_skips_unreadable_files(tmp_path):
-    for question, attempts in (("q-b", [("c", "correct", "2026-11-30T10:05:00+00:00")]),
-                               ("q-a", [("a", "incorrect", "2026-11-30T10:00:00+00:00"),
-                                        ("b", "correct", "2026-11-30T10:01:00+00:00")])):
+    for question, attempts in (
+        ("q-b", [("c", "correct", "2026-11-30T10:05:00+00:00")]),
+        ("q-a", [("a", "incorrect", "2026-11-30T10:00:00+00:00"), ("b", "correct", "2026-11-30T10:01:00+00:00")]),
+    ):
         note = NoteFile(f"03-quiz-{question}", kind="quiz", folder=tmp_path)
-        note.save({"lesson": 3, "question": question, "answer": attempts[-1][0],
-                   "attempts": [{"answer": a, "verdict": v, "time": t} for a, v, t in attempts]})
+        note.save(
+            {
+                "lesson": 3,
+                "question": question,
+                "answer": attempts[-1][0],
+                "attempts": [{"answer": a, "verdict": v, "time": t} for a, v, t in attempts],
+            }
+        )
     (tmp_path / "03-quiz-broken.json").write_text("{")
     NoteFile("04-quiz-other", kind="quiz", folder=tmp_path).save(
-        {"lesson": 4, "question": "other", "answer": "x", "attempts": [{"answer": "x", "verdict": "correct",
-                                                                         "time": "2026-11-30T09:00:00+00:00"}]})
+        {
+            "lesson": 4,
+            "question": "other",
+            "answer": "x",
+            "attempts": [{"answer": "x", "verdict": "correct", "time": "2026-11-30T09:00:00+00:00"}],
+        }
+    )
     listed = quiz_attempts(3, folder=tmp_path)
     assert [(item["question"], item["answer"], item["verdict"]) for item in listed] == [
-        ("q-a", "a", "incorrect"), ("q-a", "b", "correct"), ("q-b", "c", "correct")]
+        ("q-a", "a", "incorrect"),
+        ("q-a", "b", "correct"),
+        ("q-b", "c", "correct"),
+    ]
     assert all(item["lesson"] == 3 for item in listed)
     assert len(quiz_attempts(folder=tmp_path)) == 4
     assert quiz_attempts(5, folder=tmp_path) == []

@@ -22,14 +22,22 @@ from usvn.quiz.model import (
     shown_order,
 )
 
-COMMON = dict(objective="01-a", prompt="A question for the test?", explanation="Because the test says so.",
-              sources=("tran-2021",))
+COMMON = dict(
+    objective="01-a", prompt="A question for the test?", explanation="Because the test says so.", sources=("tran-2021",)
+)
 
 
 def choice(*correct_flags, cls=MultipleChoice, question_id="q", hints=False):
-    options = tuple(Option(chr(ord("a") + index), f"option {index}", flag, f"feedback {index}",
-                           hint=f"think about idea {index}" if hints else "")
-                    for index, flag in enumerate(correct_flags))
+    options = tuple(
+        Option(
+            chr(ord("a") + index),
+            f"option {index}",
+            flag,
+            f"feedback {index}",
+            hint=f"think about idea {index}" if hints else "",
+        )
+        for index, flag in enumerate(correct_flags)
+    )
     return cls(id=question_id, options=options, **COMMON)
 
 
@@ -83,8 +91,16 @@ class TestMultipleSelect:
 
 class TestNumeric:
     def question(self, tolerance=0.0):
-        return Numeric(id="n", answer=2007, tolerance=tolerance, unit="", feedback_low="too early",
-                       feedback_high="too late", feedback_correct="yes", **COMMON)
+        return Numeric(
+            id="n",
+            answer=2007,
+            tolerance=tolerance,
+            unit="",
+            feedback_low="too early",
+            feedback_high="too late",
+            feedback_correct="yes",
+            **COMMON,
+        )
 
     @pytest.mark.parametrize("answer", [2007, 2007.0, "2007", " 2,007 ", "2007.0"])
     def test_the_number_in_any_ordinary_spelling_is_correct(self, answer):
@@ -107,23 +123,47 @@ class TestNumeric:
 
 class TestShortText:
     def question(self, *accepted):
-        return ShortText(id="s", accepted=accepted or ("Comprehensive Strategic Partnership", "CSP"),
-                         feedback_correct="yes", feedback_wrong="no", **COMMON)
+        return ShortText(
+            id="s",
+            accepted=accepted or ("Comprehensive Strategic Partnership", "CSP"),
+            feedback_correct="yes",
+            feedback_wrong="no",
+            **COMMON,
+        )
 
-    @pytest.mark.parametrize("answer", ["csp", "  Comprehensive   strategic partnership. ", "C.S.P.", "the CSP",
-                                        "Comprehensive Strategic Partnership (CSP)", "CSP (Comprehensive Strategic "
-                                        "Partnership)", "a comprehensive strategic partnership"])
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            "csp",
+            "  Comprehensive   strategic partnership. ",
+            "C.S.P.",
+            "the CSP",
+            "Comprehensive Strategic Partnership (CSP)",
+            "CSP (Comprehensive Strategic Partnership)",
+            "a comprehensive strategic partnership",
+        ],
+    )
     def test_what_a_person_types_matches_listed_variants(self, answer):
         assert self.question().check(answer).correct, answer
 
     VGCL = ("Vietnam General Confederation of Labor (VGCL)", "Tổng Liên đoàn Lao động Việt Nam")
 
-    @pytest.mark.parametrize("answer", [
-        "the VGCL", "VGCL", "vgcl.", "Vietnam General Confederation of Labor", "the Vietnam General Confederation "
-        "of Labour", "Vietnam General Confederation of Labor (VGCL)", "Viet Nam General Confederation of Labor",
-        "Tong Lien Doan Lao Dong Viet Nam", "tổng liên đoàn lao động việt nam", "Tổng Liên Đoàn Lao Động Việt Nam",
-        "VGCL (Tổng Liên đoàn Lao động Việt Nam)",
-    ])
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            "the VGCL",
+            "VGCL",
+            "vgcl.",
+            "Vietnam General Confederation of Labor",
+            "the Vietnam General Confederation of Labour",
+            "Vietnam General Confederation of Labor (VGCL)",
+            "Viet Nam General Confederation of Labor",
+            "Tong Lien Doan Lao Dong Viet Nam",
+            "tổng liên đoàn lao động việt nam",
+            "Tổng Liên Đoàn Lao Động Việt Nam",
+            "VGCL (Tổng Liên đoàn Lao động Việt Nam)",
+        ],
+    )
     def test_the_vgcl_in_every_ordinary_spelling(self, answer):
         assert self.question(*self.VGCL).check(answer).correct, answer
 
@@ -133,16 +173,28 @@ class TestShortText:
         assert question.check("the VGCL").correct
         assert question.check("Vietnam General Confederation of Labor (ILO)").status == "incorrect"
 
-    @pytest.mark.parametrize("answer", [
-        "not the VGCL", "an independent union (VGCL)", "VGCL (an independent union)", "VGCL and ILO",
-        "Vietnam General Confederation", "independent unions outside the VGCL", "General Confederation of Labor",
-        "the ILO", "VGCL VGCL", "Confederation of Labor (VGCL)",
-    ])
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            "not the VGCL",
+            "an independent union (VGCL)",
+            "VGCL (an independent union)",
+            "VGCL and ILO",
+            "Vietnam General Confederation",
+            "independent unions outside the VGCL",
+            "General Confederation of Labor",
+            "the ILO",
+            "VGCL VGCL",
+            "Confederation of Labor (VGCL)",
+        ],
+    )
     def test_a_wrong_answer_containing_a_right_word_is_refused(self, answer):
         assert self.question(*self.VGCL).check(answer).status == "incorrect", answer
 
-    @pytest.mark.parametrize("answer", ["Strategic Partnership", "CSP (Strategic Partnership)", "partnership",
-                                        "Comprehensive Partnership (CSP)"])
+    @pytest.mark.parametrize(
+        "answer",
+        ["Strategic Partnership", "CSP (Strategic Partnership)", "partnership", "Comprehensive Partnership (CSP)"],
+    )
     def test_the_csp_is_not_the_partnership_it_replaced(self, answer):
         assert self.question("Comprehensive Strategic Partnership (CSP)").check(answer).status == "incorrect"
 
@@ -180,7 +232,9 @@ def test_each_bank_loads_and_its_key_accepts_right_and_rejects_wrong_answers(num
     assert f"Keys accepted: {len(quiz)}/{len(quiz)}. Wrong answers rejected: {len(quiz)}/{len(quiz)}." in report
 
 
-@pytest.mark.parametrize("lesson", [lesson for lesson in load_lessons() if lesson.number >= 1], ids=lambda l: l.stem)
+@pytest.mark.parametrize(
+    "lesson", [lesson for lesson in load_lessons() if lesson.number >= 1], ids=lambda lesson: lesson.stem
+)
 def test_each_lesson_quiz_has_eight_questions_covering_every_objective(lesson):
     quiz = load_quiz(lesson.number)
     assert len(quiz) >= 8
@@ -201,10 +255,13 @@ class TestShownOrder:
         assert {positions.count(position) for position in range(4)} <= set(range(70, 131))
 
     def test_pinned_options_stay_last_in_file_order(self):
-        options = [Option("a", "x", True, "feedback"), Option("b", "none of the above", False, "feedback",
-                                                              pinned_last=True),
-                   Option("c", "y", False, "feedback"), Option("d", "z", False, "feedback"),
-                   Option("e", "all of the above", False, "feedback", pinned_last=True)]
+        options = [
+            Option("a", "x", True, "feedback"),
+            Option("b", "none of the above", False, "feedback", pinned_last=True),
+            Option("c", "y", False, "feedback"),
+            Option("d", "z", False, "feedback"),
+            Option("e", "all of the above", False, "feedback", pinned_last=True),
+        ]
         for n in range(30):
             assert [option.id for option in shown_order(f"q{n}", options)][-2:] == ["b", "e"]
 
@@ -218,8 +275,10 @@ class TestShownOrder:
         assert {choice(True, False, False, False, question_id=f"q{n}").label_of("a") for n in range(20)} != {"a"}
 
     def test_a_hint_that_names_its_option_is_refused(self):
-        options = (Option("a", "The Labor Code", True, "feedback", hint="Think of the labor code."),
-                   Option("b", "x", False, "feedback"))
+        options = (
+            Option("a", "The Labor Code", True, "feedback", hint="Think of the labor code."),
+            Option("b", "x", False, "feedback"),
+        )
         with pytest.raises(DataError, match="hint repeats the option's text"):
             MultipleSelect(id="q", options=options, **COMMON)
 
@@ -238,9 +297,19 @@ def test_position_check_fails_on_file_order_and_passes_on_the_shown_order():
 
 
 def test_position_check_flags_a_pinned_correct_option_that_is_always_last():
-    bank = [MultipleChoice(id=f"q{n}", options=(
-        Option("a", "x", False, "feedback"), Option("b", "y", False, "feedback"), Option("c", "z", False, "feedback"),
-        Option("d", "none of the above", True, "feedback", pinned_last=True)), **COMMON) for n in range(10)]
+    bank = [
+        MultipleChoice(
+            id=f"q{n}",
+            options=(
+                Option("a", "x", False, "feedback"),
+                Option("b", "y", False, "feedback"),
+                Option("c", "z", False, "feedback"),
+                Option("d", "none of the above", True, "feedback", pinned_last=True),
+            ),
+            **COMMON,
+        )
+        for n in range(10)
+    ]
     assert key_position_check(bank).problems[0].startswith("position d holds 10 of 10 keys")
 
 
@@ -257,8 +326,10 @@ BANKS = {lesson.number: load_quiz(lesson.number) for lesson in load_lessons()}
 @pytest.mark.parametrize("number", sorted(BANKS))
 def test_no_shown_position_holds_more_than_a_fair_share_of_keys_in_any_bank(number):
     check = key_position_check(BANKS[number].questions)
-    assert check.problems == [], (f"quiz-{number:02d}.yaml, {check}: {'; '.join(check.problems)}. The shown order "
-                                  "is a shuffle of the file order: move some keys to other places in the file.")
+    assert check.problems == [], (
+        f"quiz-{number:02d}.yaml, {check}: {'; '.join(check.problems)}. The shown order "
+        "is a shuffle of the file order: move some keys to other places in the file."
+    )
 
 
 def test_no_shown_position_holds_more_than_a_fair_share_of_keys_overall():
@@ -277,7 +348,9 @@ def test_bank_texts_never_refer_to_options_by_letter(number):
     found = []
     for question in BANKS[number].questions:
         texts = [("explanation", question.explanation)]
-        texts += [(f"option {option.id}", f"{option.feedback} {option.hint}") for option in getattr(question, "options", ())]
+        texts += [
+            (f"option {option.id}", f"{option.feedback} {option.hint}") for option in getattr(question, "options", ())
+        ]
         found += [f"{question.id} ({where})" for where, text in texts if _LETTER.search(text)]
     assert not found, f"quiz-{number:02d}.yaml refers to options by letter in: {', '.join(found)}"
 
@@ -294,8 +367,9 @@ def _naming(question, message):
     """What of a correct option (its shown letter or its text) a feedback message gives away."""
     named = []
     for label, option in question.shown_options():
-        if option.correct and (f"({label})" in message
-                               or f" {normalize_text(option.text)} " in f" {normalize_text(message)} "):
+        if option.correct and (
+            f"({label})" in message or f" {normalize_text(option.text)} " in f" {normalize_text(message)} "
+        ):
             named.append(option.id)
     return named
 
@@ -304,7 +378,7 @@ def test_multiple_select_feedback_on_a_wrong_attempt_never_names_a_correct_optio
     for n in range(10):
         question = choice(True, False, True, False, True, cls=MultipleSelect, question_id=f"ms-{n}", hints=True)
         attempts = list(_wrong_attempts(question))
-        assert len(attempts) == 2 ** 5 - 2
+        assert len(attempts) == 2**5 - 2
         for attempt in attempts:
             message = question.check(attempt).message
             assert _naming(question, message) == [], (attempt, message)
@@ -334,7 +408,11 @@ def test_no_bank_feedback_on_a_wrong_multiple_select_attempt_names_a_correct_opt
 
 def test_lesson_one_uses_all_four_question_types():
     assert {question.kind for question in load_quiz(1).questions} == {
-        "multiple_choice", "multiple_select", "numeric", "short_text"}
+        "multiple_choice",
+        "multiple_select",
+        "numeric",
+        "short_text",
+    }
 
 
 def test_key_check_report_hides_answers_and_changes_when_the_bank_changes():
@@ -358,23 +436,29 @@ def _always_one_letter_pays(questions) -> dict[str, tuple[int, int]]:
         counts[next(index for index, option in enumerate(shown) if option.correct)] += 1
         for index in range(len(shown)):
             expected[index] += 1 / len(shown)
-    return {"abcdefgh"[index]: (counts[index], math.ceil(expected[index] - 1e-9) + 1)
-            for index in expected if counts[index] > math.ceil(expected[index] - 1e-9) + 1}
+    return {
+        "abcdefgh"[index]: (counts[index], math.ceil(expected[index] - 1e-9) + 1)
+        for index in expected
+        if counts[index] > math.ceil(expected[index] - 1e-9) + 1
+    }
 
 
 @pytest.mark.parametrize("number", sorted(BANKS))
 def test_always_picking_one_letter_earns_no_more_than_a_fair_share(number):
     assert not _always_one_letter_pays(BANKS[number].questions), (
         f"quiz-{number:02d}.yaml: a student who always picks one letter beats chance; move a key elsewhere among "
-        "its options in the file (the shown order follows the file order through a fixed shuffle)")
+        "its options in the file (the shown order follows the file order through a fixed shuffle)"
+    )
 
 
 def test_always_picking_one_letter_across_the_module_earns_no_more_than_a_fair_share():
     questions = [question for bank in BANKS.values() for question in bank.questions]
     single = [question for question in questions if isinstance(question, MultipleChoice)]
     assert len(single) >= 40, "the banks should hold dozens of single-choice questions"
-    counts = collections.Counter(next(index for index, (_, option) in enumerate(question.shown_options())
-                                      if option.correct) for question in single)
+    counts = collections.Counter(
+        next(index for index, (_, option) in enumerate(question.shown_options()) if option.correct)
+        for question in single
+    )
     assert max(counts.values()) <= math.ceil(1.2 * len(single) / 4), dict(counts)
 
 
@@ -386,7 +470,15 @@ class _FileOrder(MultipleChoice):
 
 
 def test_the_fair_share_rule_catches_keys_shown_first():
-    keys_first = [_FileOrder(id=f"keys-first-{n}", objective="00-b", prompt="A question?", explanation="Because.",
-                             sources=("s",), options=tuple(Option(c, c, c == "a", "feedback") for c in "abcd"))
-                  for n in range(12)]
+    keys_first = [
+        _FileOrder(
+            id=f"keys-first-{n}",
+            objective="00-b",
+            prompt="A question?",
+            explanation="Because.",
+            sources=("s",),
+            options=tuple(Option(c, c, c == "a", "feedback") for c in "abcd"),
+        )
+        for n in range(12)
+    ]
     assert _always_one_letter_pays(keys_first) == {"a": (12, 4)}

@@ -67,8 +67,12 @@ def _static_labels(html: str) -> list[str]:
 
 
 def test_widget_and_static_view_show_options_in_the_same_shuffled_order():
-    questions = [question for number in (1, 2, 3) for question in load_quiz(number).questions
-                 if isinstance(question, MultipleChoice | MultipleSelect)]
+    questions = [
+        question
+        for number in (1, 2, 3)
+        for question in load_quiz(number).questions
+        if isinstance(question, MultipleChoice | MultipleSelect)
+    ]
     assert len(questions) >= 10
     moved = 0
     for question in questions:
@@ -80,7 +84,8 @@ def test_widget_and_static_view_show_options_in_the_same_shuffled_order():
         expected = [f"({label}) {option.text}" for label, option in question.shown_options()]
         assert shown == expected, question.id
         assert _static_labels(view._repr_mimebundle_()["text/html"]) == [
-            f"({label}) {inline_markdown(option.text)}" for label, option in question.shown_options()], question.id
+            f"({label}) {inline_markdown(option.text)}" for label, option in question.shown_options()
+        ], question.id
         moved += [option.id for _, option in question.shown_options()] != [option.id for option in question.options]
     assert moved >= len(questions) // 2, "the shown order should differ from the file order for most questions"
 
@@ -90,17 +95,21 @@ def test_a_radio_choice_sends_the_option_id_whatever_letter_it_shows():
     view = QuestionView(question, 1)
     label = question.label_of(question.correct_answer())
     # The browser sends the index of the radio the student picked, as it is shown.
-    view.answer_control.index = next(index for index, text in enumerate(view.answer_control.labels)
-                                     if text.startswith(f"({label}) "))
+    view.answer_control.index = next(
+        index for index, text in enumerate(view.answer_control.labels) if text.startswith(f"({label}) ")
+    )
     assert view.answer == question.correct_answer() and view.check().correct
 
 
-@pytest.mark.parametrize("kind, typed, status", [
-    (Numeric, "not a number", "invalid"),
-    (Numeric, "", "invalid"),
-    (ShortText, "   ", "invalid"),
-    (ShortText, "something else entirely", "incorrect"),
-])
+@pytest.mark.parametrize(
+    "kind, typed, status",
+    [
+        (Numeric, "not a number", "invalid"),
+        (Numeric, "", "invalid"),
+        (ShortText, "   ", "invalid"),
+        (ShortText, "something else entirely", "incorrect"),
+    ],
+)
 def test_typed_answers_get_a_clear_verdict(kind, typed, status):
     view = QuestionView(first(kind), 3)
     view.answer_control.value = typed

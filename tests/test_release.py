@@ -16,28 +16,44 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT
+
 from usvn import authoring
 from usvn.authoring import PUBLIC_LINES, STUDENT_BRANCH, release
 from usvn.cli import main
 
-REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
-           ("### BEGIN MARK SCHEME", "### END MARK SCHEME"))
+REGIONS = (
+    ("### BEGIN SOLUTION", "### END SOLUTION"),
+    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+    ("### BEGIN MARK SCHEME", "### END MARK SCHEME"),
+)
 #: Lines too generic to be evidence (a table rule, a bare ``return 0.0``): under six letters and digits, a
 #: short control-flow line without an assignment, a single word, an import, or a keyword tail.
-_GENERIC = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$"
-                      r"|^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$"  # or one bare word, such as a "**Rubric**" heading
-                      r"|^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$"  # an import of the module's public tools
-                      r"|^\w+=[\w.\-]+[),]*$")  # the keyword tail of a split call: "tolerance=0.001)"
+_GENERIC = re.compile(
+    r"^(return|if|elif|else|try|except|for|while|pass|break|continue)\b[^=]{0,16}$"
+    r"|^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$"  # or one bare word, such as a "**Rubric**" heading
+    r"|^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$"  # an import of the module's public tools
+    r"|^\w+=[\w.\-]+[),]*$"
+)  # the keyword tail of a split call: "tolerance=0.001)"
 NEVER = re.compile(r"^(solutions|tests|benchmarks|\.ci)/|^docs/instructor|^docs/(grading-guide|instructor-guide)\.md$")
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
-                               "PATH": "/usr/bin:/bin", "HOME": str(cwd)}).stdout
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.invalid",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+        },
+    ).stdout
 
 
 def secrets(path: Path) -> set[str]:
@@ -60,8 +76,14 @@ def secrets(path: Path) -> set[str]:
                 continue
             (inside if depth else public).add(line.strip())
     shown = "\n".join(public)  # a line students see anyway (even as part of a longer line) is no secret
-    return {line for line in inside if line not in shown
-            and sum(char.isalnum() for char in line) >= 6 and not _GENERIC.match(line) and line not in PUBLIC_LINES}
+    return {
+        line
+        for line in inside
+        if line not in shown
+        and sum(char.isalnum() for char in line) >= 6
+        and not _GENERIC.match(line)
+        and line not in PUBLIC_LINES
+    }
 
 
 def leaks_in(files: dict[str, bytes], solutions: list[Path]) -> dict[str, list[str]]:
@@ -81,8 +103,12 @@ def leaks_in(files: dict[str, bytes], solutions: list[Path]) -> dict[str, list[s
 
 def branch_files(repo: Path, branch: str) -> dict[str, bytes]:
     names = git(repo, "ls-tree", "-r", "--name-only", branch).splitlines()
-    return {name: subprocess.run(["git", "cat-file", "blob", f"{branch}:{name}"], cwd=repo, check=True,
-                                 capture_output=True).stdout for name in names}
+    return {
+        name: subprocess.run(
+            ["git", "cat-file", "blob", f"{branch}:{name}"], cwd=repo, check=True, capture_output=True
+        ).stdout
+        for name in names
+    }
 
 
 @pytest.fixture
@@ -101,8 +127,11 @@ def test_the_key_is_found_in_every_solution_notebook():
 
 
 def test_each_line_exempted_as_public_is_in_the_package_students_get():
-    package = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "usvn").rglob("*.py")
-                        if path.name != "authoring.py")
+    package = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (ROOT / "src" / "usvn").rglob("*.py")
+        if path.name != "authoring.py"
+    )
     for line in PUBLIC_LINES:
         assert line in package, f"{line!r} is exempted as public text of the package, but the package lacks it"
 
@@ -116,9 +145,19 @@ def test_the_student_branch_holds_the_module_and_no_answer_key(clone):
     exercises = [name for name in names if re.fullmatch(r"exercises/\d\d-.*\.ipynb", name)]
     solutions = sorted((clone / "solutions").glob("[0-9][0-9]-*.ipynb"))
     assert lessons and len(exercises) == len(solutions) > 0
-    for needed in ("README.md", "environment.yml", "postBuild", "pyproject.toml", "requirements.txt",
-                   "LICENSE-CODE", "LICENSE-CONTENT", "src/usvn/__init__.py", "src/usvn/data/sources.yaml",
-                   "src/usvn/data/schemas/quiz.schema.json", "docs/self-study.md"):
+    for needed in (
+        "README.md",
+        "environment.yml",
+        "postBuild",
+        "pyproject.toml",
+        "requirements.txt",
+        "LICENSE-CODE",
+        "LICENSE-CONTENT",
+        "src/usvn/__init__.py",
+        "src/usvn/data/sources.yaml",
+        "src/usvn/data/schemas/quiz.schema.json",
+        "docs/self-study.md",
+    ):
         assert needed in files, f"the student tree lacks {needed}"
     assert "100755" in git(clone, "ls-tree", STUDENT_BRANCH, "postBuild"), "postBuild must stay executable"
     assert not [name for name in names if NEVER.search(name)], [name for name in names if NEVER.search(name)]
@@ -165,8 +204,11 @@ def test_the_folder_and_the_zip_hold_the_same_files_as_the_branch(clone, tmp_pat
     release(clone, branch=STUDENT_BRANCH)
     branch = branch_files(clone, STUDENT_BRANCH)
     assert main(["release", str(tmp_path / "folder"), "--root", str(clone)]) == 0
-    folder = {path.relative_to(tmp_path / "folder").as_posix(): path.read_bytes()
-              for path in (tmp_path / "folder").rglob("*") if path.is_file()}
+    folder = {
+        path.relative_to(tmp_path / "folder").as_posix(): path.read_bytes()
+        for path in (tmp_path / "folder").rglob("*")
+        if path.is_file()
+    }
     assert main(["release", str(tmp_path / "student.zip"), "--root", str(clone)]) == 0
     with zipfile.ZipFile(tmp_path / "student.zip") as archive:
         zipped = {name.removeprefix("usvn-student/"): archive.read(name) for name in archive.namelist()}

@@ -100,6 +100,7 @@ def test_the_memo_exercise_grades_with_the_same_rubric_as_the_data_file():
     # The instructor's manual-grading sheet shows each written answer beside the rubric in its solution cell;
     # for the memo that must be the rubric students self-check against in lesson 05.
     from conftest import ROOT
+
     from usvn.grading.source import read_source
 
     spec = read_source(ROOT / "solutions" / "05-write-a-policy-memo.ipynb")

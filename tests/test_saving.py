@@ -6,8 +6,9 @@ A "fresh kernel" here is a new widget instance reading the same folder: nothing 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import traitlets
@@ -21,8 +22,10 @@ from usvn.widgets.claims import claim_views
 from usvn.widgets.leverage import ArgumentBuilder, CaseExplorer, RateExplorer
 from usvn.widgets.memo import RubricSelfCheck
 
-LONG_TEXT = ("The partnership upgrade shows that Hanoi weighs security and trade together, and the dates matter "
-             "because each claim describes its own moment rather than a settled trend in the relationship.")
+LONG_TEXT = (
+    "The partnership upgrade shows that Hanoi weighs security and trade together, and the dates matter "
+    "because each claim describes its own moment rather than a settled trend in the relationship."
+)
 
 
 def _question(kind):
@@ -85,34 +88,102 @@ def _rubric_fill(check):
 
 
 CASES = [
-    Case("quiz choice", _quiz(MultipleChoice), lambda v: setattr(v, "answer", v.question.wrong_answer()),
-         lambda v: v.answer, "*-quiz-", lambda v: v.feedback),
-    Case("quiz select", _quiz(MultipleSelect), lambda v: setattr(v, "answer", v.question.correct_answer()),
-         lambda v: sorted(v.answer), "*-quiz-", lambda v: v.feedback),
-    Case("quiz number", _quiz(Numeric), lambda v: setattr(v, "answer", "1234"), lambda v: v.answer, "*-quiz-",
-         lambda v: v.feedback),
-    Case("claim", _first_claim,
-         lambda v: (setattr(v.kind, "value", v.kind.values[1]), setattr(v.rating, "value", v.rating.values[0])),
-         lambda v: (v.kind.value, v.rating.value), "02-claim-", lambda v: v.feedback),
-    Case("cases", lambda folder: CaseExplorer(notes_folder=folder),
-         lambda v: v.code(v.cases[0].id, "multilateral", v.outcome_menus[v.cases[0].id].values[0]),
-         lambda v: v.codings, "03-cases", lambda v: v.message),
-    Case("argument", lambda folder: ArgumentBuilder("ratify-c87", notes_folder=folder), _fill_argument,
-         lambda v: (v.channel.value, v.supporting, v.counter, v.justification.value), "03-argument-",
-         lambda v: v.feedback),
-    Case("rates", lambda folder: RateExplorer(notes_folder=folder), lambda v: v.use_original(),
-         lambda v: v._saved_state(), "03-rates", lambda v: v.message),
-    Case("scorecard", lambda folder: EvidenceScorecard(notes_folder=folder), _fill_scorecard,
-         lambda v: v._saved_state(), "04-scorecard", lambda v: v.output),
-    Case("margin", lambda folder: MarginCalculator(notes_folder=folder), _fill_margin,
-         lambda v: (v.export_price.value, v.surrogate.value), "04-margin", lambda v: v.output),
-    Case("reflection", lambda folder: ReflectionPrompt("tran-2021-strategic-partnership", notes_folder=folder),
-         lambda v: setattr(v.text, "value", LONG_TEXT), lambda v: v.text.value, "01-reflection-",
-         lambda v: v.feedback),
-    Case("rubric", lambda folder: RubricSelfCheck("memo", notes_folder=folder), _rubric_fill,
-         lambda v: {key: control.value for key, control in v.choices.items()}, "05-rubric-", lambda v: v.output),
-    Case("timeline", lambda folder: TimelineExplorer(notes_folder=folder), _fill_timeline,
-         lambda v: (v.selected_themes, v.years.value), "01-timeline", lambda v: v.status),
+    Case(
+        "quiz choice",
+        _quiz(MultipleChoice),
+        lambda v: setattr(v, "answer", v.question.wrong_answer()),
+        lambda v: v.answer,
+        "*-quiz-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "quiz select",
+        _quiz(MultipleSelect),
+        lambda v: setattr(v, "answer", v.question.correct_answer()),
+        lambda v: sorted(v.answer),
+        "*-quiz-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "quiz number",
+        _quiz(Numeric),
+        lambda v: setattr(v, "answer", "1234"),
+        lambda v: v.answer,
+        "*-quiz-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "claim",
+        _first_claim,
+        lambda v: (setattr(v.kind, "value", v.kind.values[1]), setattr(v.rating, "value", v.rating.values[0])),
+        lambda v: (v.kind.value, v.rating.value),
+        "02-claim-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "cases",
+        lambda folder: CaseExplorer(notes_folder=folder),
+        lambda v: v.code(v.cases[0].id, "multilateral", v.outcome_menus[v.cases[0].id].values[0]),
+        lambda v: v.codings,
+        "03-cases",
+        lambda v: v.message,
+    ),
+    Case(
+        "argument",
+        lambda folder: ArgumentBuilder("ratify-c87", notes_folder=folder),
+        _fill_argument,
+        lambda v: (v.channel.value, v.supporting, v.counter, v.justification.value),
+        "03-argument-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "rates",
+        lambda folder: RateExplorer(notes_folder=folder),
+        lambda v: v.use_original(),
+        lambda v: v._saved_state(),
+        "03-rates",
+        lambda v: v.message,
+    ),
+    Case(
+        "scorecard",
+        lambda folder: EvidenceScorecard(notes_folder=folder),
+        _fill_scorecard,
+        lambda v: v._saved_state(),
+        "04-scorecard",
+        lambda v: v.output,
+    ),
+    Case(
+        "margin",
+        lambda folder: MarginCalculator(notes_folder=folder),
+        _fill_margin,
+        lambda v: (v.export_price.value, v.surrogate.value),
+        "04-margin",
+        lambda v: v.output,
+    ),
+    Case(
+        "reflection",
+        lambda folder: ReflectionPrompt("tran-2021-strategic-partnership", notes_folder=folder),
+        lambda v: setattr(v.text, "value", LONG_TEXT),
+        lambda v: v.text.value,
+        "01-reflection-",
+        lambda v: v.feedback,
+    ),
+    Case(
+        "rubric",
+        lambda folder: RubricSelfCheck("memo", notes_folder=folder),
+        _rubric_fill,
+        lambda v: {key: control.value for key, control in v.choices.items()},
+        "05-rubric-",
+        lambda v: v.output,
+    ),
+    Case(
+        "timeline",
+        lambda folder: TimelineExplorer(notes_folder=folder),
+        _fill_timeline,
+        lambda v: (v.selected_themes, v.years.value),
+        "01-timeline",
+        lambda v: v.status,
+    ),
 ]
 
 
@@ -171,7 +242,9 @@ def test_quiz_attempts_are_kept_with_answer_verdict_and_time(tmp_path):
     view.check()
     attempts = notes.quiz_attempts(lesson, folder=tmp_path)
     assert [(item["answer"], item["verdict"]) for item in attempts] == [
-        (question.wrong_answer(), "incorrect"), (question.correct_answer(), "correct")]
+        (question.wrong_answer(), "incorrect"),
+        (question.correct_answer(), "correct"),
+    ]
     assert all(item["question"] == question.id and item["time"] for item in attempts)
     again = QuestionView(question, number, lesson, tmp_path)
     assert again.attempts == 2 and not again.explain_button.disabled and again.answer == question.correct_answer()
@@ -198,8 +271,9 @@ def test_the_reflection_says_where_it_saved_on_compare(tmp_path):
 
 
 def test_a_saved_value_the_widget_no_longer_offers_is_skipped(tmp_path):
-    notes.NoteFile("04-margin", "margin", tmp_path).save({"export_price": "39.00", "surrogate": "gone",
-                                                          "quantities": {"nonexistent": "1"}})
+    notes.NoteFile("04-margin", "margin", tmp_path).save(
+        {"export_price": "39.00", "surrogate": "gone", "quantities": {"nonexistent": "1"}}
+    )
     calculator = MarginCalculator(notes_folder=tmp_path)
     assert calculator.export_price.value == "39.00" and calculator.surrogate.value in calculator.surrogate.values
 

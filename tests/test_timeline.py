@@ -23,24 +23,30 @@ EVENTS = (
 )
 
 
-@pytest.mark.parametrize("themes, years, expected", [
-    ({"diplomacy"}, (1990, 2030), ["a", "c"]),
-    ({"security"}, (1990, 2030), ["c"]),
-    ({"trade", "rights"}, (2000, 2023), ["b", "d"]),
-    ({"diplomacy", "trade", "security", "rights"}, (1996, 2016), ["b", "c"]),
-    ({"rights"}, (1995, 2022), []),
-    (set(), (1990, 2030), []),
-])
+@pytest.mark.parametrize(
+    "themes, years, expected",
+    [
+        ({"diplomacy"}, (1990, 2030), ["a", "c"]),
+        ({"security"}, (1990, 2030), ["c"]),
+        ({"trade", "rights"}, (2000, 2023), ["b", "d"]),
+        ({"diplomacy", "trade", "security", "rights"}, (1996, 2016), ["b", "c"]),
+        ({"rights"}, (1995, 2022), []),
+        (set(), (1990, 2030), []),
+    ],
+)
 def test_filter_by_theme_and_inclusive_years(themes, years, expected):
     assert [item.id for item in filter_events(EVENTS, themes, years)] == expected
 
 
-@pytest.mark.parametrize("themes, years, message", [
-    ({"sport"}, (1995, 2000), "Unknown theme"),
-    ({"trade"}, (2001, 2000), "comes after"),
-    ({"trade"}, ("x", 2000), "whole numbers"),
-    ({"trade"}, None, "whole numbers"),
-])
+@pytest.mark.parametrize(
+    "themes, years, message",
+    [
+        ({"sport"}, (1995, 2000), "Unknown theme"),
+        ({"trade"}, (2001, 2000), "comes after"),
+        ({"trade"}, ("x", 2000), "whole numbers"),
+        ({"trade"}, None, "whole numbers"),
+    ],
+)
 def test_bad_filters_raise_a_helpful_message(themes, years, message):
     with pytest.raises(ValueError, match=message):
         filter_events(EVENTS, themes, years)
@@ -98,17 +104,33 @@ def test_every_event_carries_a_checked_stamp_no_earlier_than_its_event_or_source
     assert load_data("timeline.yaml")["as_of"] == timeline_as_of()
 
 
-@pytest.mark.parametrize("date, words", [("2026-04-07", "7 April 2026"), ("2003-11", "November 2003"), ("1994", "1994")])
+@pytest.mark.parametrize(
+    "date, words", [("2026-04-07", "7 April 2026"), ("2003-11", "November 2003"), ("1994", "1994")]
+)
 def test_dates_read_with_their_own_precision(date, words):
     assert format_date(date) == words
 
 
 def test_coverage_note_names_the_last_event_and_the_checking_dates():
     stamped = (
-        Event(id="a", date="1995-07-11", title="First", summary="A summary long enough.", themes=("diplomacy",),
-              sources=("tran-2021",), checked="2026-11-25"),
-        Event(id="b", date="2024-08", title="Last one", summary="A summary long enough.", themes=("rights",),
-              sources=("tran-2021",), checked="2026-11-30"),
+        Event(
+            id="a",
+            date="1995-07-11",
+            title="First",
+            summary="A summary long enough.",
+            themes=("diplomacy",),
+            sources=("tran-2021",),
+            checked="2026-11-25",
+        ),
+        Event(
+            id="b",
+            date="2024-08",
+            title="Last one",
+            summary="A summary long enough.",
+            themes=("rights",),
+            sources=("tran-2021",),
+            checked="2026-11-30",
+        ),
     )
     note = coverage_note(stamped, as_of="2026-12-01")
     assert "2 events, from 11 July 1995 to August 2024 (Last one)" in note
@@ -165,26 +187,32 @@ def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_rang
 
 
 # The exercise's alt-text question checks that the alt text states how many events the chart shows.
-@pytest.mark.parametrize("text, count", [
-    ("Timeline chart of eleven events from 2003 to 2023.", 11),
-    ("Eleven security events, 2003-2023, by theme.", 11),
-    ("A chart of 9 numbered security events from 2003 to 2023.", 9),
-    ("Twenty-one events on a timeline from 1994 to 2026.", 21),
-    ("Security events: 9, from 2003 to 2023.", 9),
-])
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        ("Timeline chart of eleven events from 2003 to 2023.", 11),
+        ("Eleven security events, 2003-2023, by theme.", 11),
+        ("A chart of 9 numbered security events from 2003 to 2023.", 9),
+        ("Twenty-one events on a timeline from 1994 to 2026.", 21),
+        ("Security events: 9, from 2003 to 2023.", 9),
+    ],
+)
 def test_alt_text_count_is_read_as_a_number_or_in_words(text, count):
     from usvn.grading.checks import states_count
 
     states_count(text, count, "alt", noun="event")
 
 
-@pytest.mark.parametrize("text, count", [
-    ("Security events from 2011 to 2023.", 11),   # the digits are part of a year
-    ("A chart of 19 security events.", 9),         # the digits are part of another number
-    ("A chart of security events in nine rows.", 9),  # a count of something else
-    ("A chart of 9.5 events.", 9),
-    ("", 9),
-])
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        ("Security events from 2011 to 2023.", 11),  # the digits are part of a year
+        ("A chart of 19 security events.", 9),  # the digits are part of another number
+        ("A chart of security events in nine rows.", 9),  # a count of something else
+        ("A chart of 9.5 events.", 9),
+        ("", 9),
+    ],
+)
 def test_alt_text_that_merely_contains_the_digits_is_refused(text, count):
     from usvn.grading.checks import states_count
 

@@ -39,6 +39,8 @@ from usvn.grading.source import (
 __all__ = ["generate_exercises", "leaks", "student_version"]
 
 MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN, BEGIN_MARK_SCHEME, END_MARK_SCHEME)
+
+
 def check_cells(stem: str) -> list[NotebookNode]:
     """The generated closing cells: how to check, and the check itself."""
     text = new_markdown_cell(
@@ -66,8 +68,7 @@ def student_version(source: NotebookNode, stem: str) -> NotebookNode:
         if role in ("answer", "manual"):
             has_region = any(BEGIN_SOLUTION in line for line in cell.source.split("\n"))
             stub = CODE_STUB if cell.cell_type == "code" else TEXT_STUB
-            cell.source = strip_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, stub, where) if has_region \
-                else stub
+            cell.source = strip_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, stub, where) if has_region else stub
             if role == "manual" and cell.cell_type == "markdown":
                 cell.source = TEXT_STUB
         elif role == "test":
@@ -79,19 +80,22 @@ def student_version(source: NotebookNode, stem: str) -> NotebookNode:
             cell.execution_count = None
         cell.metadata.pop("execution", None)
         cells.append(cell)
-    closing = [cell for cell in cells if cell.get("metadata", {}).get("usvn", {}).get("generated")
-               in ("sources", "navigation")]
+    closing = [
+        cell for cell in cells if cell.get("metadata", {}).get("usvn", {}).get("generated") in ("sources", "navigation")
+    ]
     for cell in closing:
         if cell.metadata["usvn"]["generated"] == "navigation":  # links between lessons point into notebooks/
             from usvn.data import load_lessons
 
-            title = next((f"{lesson.number:02d} {lesson.title}" for lesson in load_lessons() if lesson.stem == stem),
-                         stem)
+            title = next(
+                (f"{lesson.number:02d} {lesson.title}" for lesson in load_lessons() if lesson.stem == stem), stem
+            )
             cell.source = f"Back to the lesson: [{title}](../notebooks/{stem}.ipynb)"
     body = [cell for cell in cells if not any(cell is other for other in closing)]
     notebook.cells = body + check_cells(stem) + closing
-    notebook.metadata = {key: notebook.metadata[key] for key in ("kernelspec", "language_info")
-                         if key in notebook.metadata}
+    notebook.metadata = {
+        key: notebook.metadata[key] for key in ("kernelspec", "language_info") if key in notebook.metadata
+    }
     problems = leaks(source, nbformat.writes(notebook))
     if problems:
         raise ValueError(f"{stem}: the student version would leak: {'; '.join(problems[:3])}")
@@ -106,8 +110,11 @@ def _secret_lines(source: NotebookNode) -> set[str]:
         pieces: list[tuple[str, bool]] = [(cell.source, False)]
         if role in ("answer", "manual"):
             has_region = any(BEGIN_SOLUTION in line for line in cell.source.split("\n"))
-            pieces = split_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, "cell") if has_region else \
-                [(cell.source, True)]
+            pieces = (
+                split_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, "cell")
+                if has_region
+                else [(cell.source, True)]
+            )
         elif role == "test":
             pieces = split_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, "cell")
         elif role == "task":

@@ -98,7 +98,11 @@ def notebook_from_percent(text: str) -> NotebookNode:
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index:03d}"
     notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
 
@@ -114,8 +118,13 @@ def execute(notebook: NotebookNode, working_dir: Path, timeout: int = 120) -> No
 
     from usvn.notes import FOLDER_VARIABLE
 
-    client = NotebookClient(notebook, timeout=timeout, kernel_name=KERNEL_NAME, record_timing=False,
-                            resources={"metadata": {"path": str(working_dir)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        record_timing=False,
+        resources={"metadata": {"path": str(working_dir)}},
+    )
     before = os.environ.get(FOLDER_VARIABLE)
     with tempfile.TemporaryDirectory(prefix="usvn-notes-") as notes:
         os.environ[FOLDER_VARIABLE] = notes  # the kernel inherits the environment it is started in
@@ -245,11 +254,13 @@ def label_citations(markdown: str) -> str:
     return _CITATION_LINK.sub(relabel, markdown)
 
 
-DOWNLOAD_SOURCE = "from usvn.download import download_button\ndownload_button()"
+DOWNLOAD_SOURCE = "from usvn.download import download_button\n\ndownload_button()"
 _KEY_CHECK = re.compile(r"\.key_check\(\)")
 _LABEL = re.compile(r"\bfor instructors\b", re.I)
-INSTRUCTOR_LABEL = ("For instructors: the folded cell below checks the quiz's answer key without showing any "
-                    "answer. Students can skip it.")
+INSTRUCTOR_LABEL = (
+    "For instructors: the folded cell below checks the quiz's answer key without showing any "
+    "answer. Students can skip it."
+)
 
 
 def download_cell() -> NotebookNode:
@@ -349,12 +360,24 @@ def refresh(paths: Iterable[Path], *, progress: Callable[[str], None] = print) -
 # --------------------------------------------------------------------------- the student tree
 
 #: Top-level files students get as they are (Binder reads environment.yml and postBuild; pip reads pyproject.toml).
-STUDENT_FILES = ("pyproject.toml", "requirements.txt", "environment.yml", "postBuild", "Makefile", "LICENSE-CODE",
-                 "LICENSE-CONTENT", "CITATION.cff", ".gitignore", "docs/self-study.md")
+STUDENT_FILES = (
+    "pyproject.toml",
+    "requirements.txt",
+    "environment.yml",
+    "postBuild",
+    "Makefile",
+    "LICENSE-CODE",
+    "LICENSE-CONTENT",
+    "CITATION.cff",
+    ".gitignore",
+    "docs/self-study.md",
+)
 #: Folders taken whole (tracked files only); the package carries the data files and their schemas.
 STUDENT_FOLDERS = ("src/usvn",)
-_NEVER = re.compile(r"(^|/)(solutions|tests|benchmarks|\.ci|docs/instructor[^/]*|__pycache__)(/|$)|"
-                    r"(^|/)docs/(grading-guide|instructor-guide|deployment)\.md$|\.pyc$")
+_NEVER = re.compile(
+    r"(^|/)(solutions|tests|benchmarks|\.ci|docs/instructor[^/]*|__pycache__)(/|$)|"
+    r"(^|/)docs/(grading-guide|instructor-guide|deployment)\.md$|\.pyc$"
+)
 STUDENT_README = """# US–Vietnam relations, leverage and market-economy status
 
 Interactive lessons on US–Vietnam relations since 1995, on when multilateral or bilateral leverage moved
@@ -393,8 +416,7 @@ Passages drawn from Project88's 2024 report are used under Project88's non-comme
 #: is no leak: each is named with where it is public. Anything else from a solution region stops a release.
 PUBLIC_LINES = {
     "counts = evidence_counts(claims)": "the usage example in usvn.claims",
-    "| Criterion | Beginning (1) | Developing (2) | Proficient (3) | Exemplary (4) |":
-        "the memo rubric's table head (usvn.rubrics), which students use for their self-check",
+    "| Criterion | Beginning (1) | Developing (2) | Proficient (3) | Exemplary (4) |": "the memo rubric's table head (usvn.rubrics), which students use for their self-check",
 }
 _MIN_ALNUM = 6
 _LABEL_ONLY = re.compile(r"^[*_#\s]*[A-Za-z]+[.:]?[*_\s]*$")  # one bare word, such as a "**Rubric**" heading
@@ -403,16 +425,26 @@ _CONTROL = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|co
 _IMPORT = re.compile(r"^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$")
 #: The tail of a call split over lines ("tolerance=0.001)"): a keyword and a number or a name, nothing to leak.
 _ARGUMENT_TAIL = re.compile(r"^\w+=[\w.\-]+[),]*$")
+#: One element of a list split over lines ('"02:c87-delayed",'): a single token, such as a record id from the
+#: package's data, which students have anyway; an answer sentence has spaces and still counts.
+_BARE_ELEMENT = re.compile(r"""^(["'])[^\s"']+\1,?$""")
 
 
 def key_lines(source: NotebookNode) -> list[str]:
     """The lines of ``source`` whose presence in a student file is a leak (see :func:`tree_leaks`)."""
     from usvn.assignments import _secret_lines
 
-    return [line for line in sorted(_secret_lines(source))
-            if sum(char.isalnum() for char in line) >= _MIN_ALNUM and line not in PUBLIC_LINES
-            and not _CONTROL.match(line) and not _LABEL_ONLY.match(line) and not _IMPORT.match(line)
-            and not _ARGUMENT_TAIL.match(line)]
+    return [
+        line
+        for line in sorted(_secret_lines(source))
+        if sum(char.isalnum() for char in line) >= _MIN_ALNUM
+        and line not in PUBLIC_LINES
+        and not _CONTROL.match(line)
+        and not _LABEL_ONLY.match(line)
+        and not _IMPORT.match(line)
+        and not _ARGUMENT_TAIL.match(line)
+        and not _BARE_ELEMENT.match(line)
+    ]
 
 
 def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | None = None) -> list[str]:
@@ -420,7 +452,7 @@ def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | No
 
     Lines with fewer than six letters or digits (a table rule), a single bare word (a ``**Rubric**`` heading),
     short control-flow lines (a bare return or ``if`` test), imports, the keyword tail of a split call
-    (``tolerance=0.001)``) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in
+    (``tolerance=0.001)``), a one-token element of a split list (a data id) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in
     a notebook.
     ``lines`` is :func:`key_lines` of ``source``, when already computed.
     """
@@ -439,8 +471,9 @@ def _git(root: Path, *args: str, env: dict | None = None, data: bytes | None = N
     import os
     import subprocess
 
-    done = subprocess.run(["git", *args], cwd=root, input=data, capture_output=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    done = subprocess.run(
+        ["git", *args], cwd=root, input=data, capture_output=True, env={**os.environ, **(env or {})}, timeout=120
+    )
     if done.returncode:
         raise RuntimeError(f"git {' '.join(args)} failed in {root}: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout.decode()
@@ -454,10 +487,13 @@ def _tracked(root: Path) -> list[str]:
 
 def _student_readme() -> str:
     rows = ["| No. | Lesson | Minutes |", "|---|---|---|"]
-    rows += [f"| {lesson.number:02d} | [{lesson.title}](notebooks/{lesson.notebook}) | {lesson.minutes} |"
-             for lesson in load_lessons()]
-    return STUDENT_README.format(binder=binder_url("notebooks/00-how-to-use-this-module.ipynb"),
-                                 lessons="\n".join(rows))
+    rows += [
+        f"| {lesson.number:02d} | [{lesson.title}](notebooks/{lesson.notebook}) | {lesson.minutes} |"
+        for lesson in load_lessons()
+    ]
+    return STUDENT_README.format(
+        binder=binder_url("notebooks/00-how-to-use-this-module.ipynb"), lessons="\n".join(rows)
+    )
 
 
 def student_tree(root: Path) -> dict[str, bytes]:
@@ -474,8 +510,11 @@ def student_tree(root: Path) -> dict[str, bytes]:
     from usvn.assignments import student_version
 
     root = Path(root)
-    tracked = _tracked(root) if (root / ".git").exists() else sorted(
-        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    tracked = (
+        _tracked(root)
+        if (root / ".git").exists()
+        else sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    )
     files: dict[str, bytes] = {}
     lessons = [name for name in tracked if re.fullmatch(r"notebooks/\d\d-[^/]+\.ipynb", name)]
     if not lessons:
@@ -503,8 +542,10 @@ def student_tree(root: Path) -> dict[str, bytes]:
         for solution, source in sources.items():
             problems = tree_leaks(source, name, text, keys[solution])
             if problems:
-                raise ValueError(f"The student tree would leak solutions/{solution} in {name}: "
-                                 f"{'; '.join(problems[:3])}. Nothing was written.")
+                raise ValueError(
+                    f"The student tree would leak solutions/{solution} in {name}: "
+                    f"{'; '.join(problems[:3])}. Nothing was written."
+                )
     return files
 
 
@@ -532,10 +573,12 @@ def _commit_branch(root: Path, branch: str, files: dict[str, bytes], message: st
         _git(root, "var", "GIT_COMMITTER_IDENT")
         identity = None
     except RuntimeError:  # no user.name / user.email configured: sign as the release tool
-        identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
-                    for what, value in (("NAME", "usvn release"), ("EMAIL", "release@usvn.invalid"))}
-    commit = _git(root, "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message,
-                  env=identity).strip()
+        identity = {
+            f"GIT_{who}_{what}": value
+            for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", "usvn release"), ("EMAIL", "release@usvn.invalid"))
+        }
+    commit = _git(root, "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message, env=identity).strip()
     _git(root, "update-ref", f"refs/heads/{branch}", commit, *([parent] if parent else []))
     return commit
 
@@ -560,10 +603,15 @@ def release(root: Path, *, branch: str | None = None, out: Path | None = None) -
         if not (root / ".git").exists():
             raise ValueError(f"{root} is not a git checkout; give a folder or .zip to write to instead.")
         head = _git(root, "rev-parse", "--short", "HEAD").strip()
-        dirty = " (with uncommitted changes)" if _git(root, "status", "--porcelain", "--untracked-files=no").strip() \
-            else ""
-        commit = _commit_branch(root, branch, files, f"Student release from {head}{dirty}: lessons, exercises, "
-                                                     "data and the package; no solutions")
+        dirty = (
+            " (with uncommitted changes)" if _git(root, "status", "--porcelain", "--untracked-files=no").strip() else ""
+        )
+        commit = _commit_branch(
+            root,
+            branch,
+            files,
+            f"Student release from {head}{dirty}: lessons, exercises, data and the package; no solutions",
+        )
         if commit is None:
             return f"branch {branch} already holds this student tree ({len(files)} files); nothing to commit"
         return f"branch {branch} at {commit[:10]}: {len(files)} files; publish it with `git push origin {branch}`"

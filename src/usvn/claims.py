@@ -21,8 +21,18 @@ from matplotlib.figure import Figure
 
 from usvn.data import DataError, check_citations, load_data, load_sources
 
-__all__ = ["EVIDENCE_KINDS", "RATINGS", "Alternative", "Claim", "Comparison", "evidence_alt_text", "evidence_counts",
-           "evidence_figure", "load_claims", "source_context"]
+__all__ = [
+    "EVIDENCE_KINDS",
+    "RATINGS",
+    "Alternative",
+    "Claim",
+    "Comparison",
+    "evidence_alt_text",
+    "evidence_counts",
+    "evidence_figure",
+    "load_claims",
+    "source_context",
+]
 
 #: The kinds of evidence a claim can rest on, with the definition the lesson teaches.
 EVIDENCE_KINDS: dict[str, str] = {
@@ -39,7 +49,7 @@ RATINGS: tuple[str, ...] = ("well supported", "partly supported", "weakly suppor
 #: What each seed text is, for the heading of its claims.
 _SOURCE_CONTEXT = {
     "tran-2021": "a 2021 policy essay by a researcher, published by Air University (US Air Force); "
-                 "the views are the author's own",
+    "the views are the author's own",
     "project88-2024": "a May 2024 report by Project88, a human rights advocacy group; it argues a case",
 }
 
@@ -51,8 +61,9 @@ def source_context(source_id: str) -> str:
     try:
         return _SOURCE_CONTEXT[source_id]
     except KeyError:
-        raise DataError(f"'{source_id}' is not one of the texts read closely here "
-                        f"({', '.join(_SOURCE_CONTEXT)}).") from None
+        raise DataError(
+            f"'{source_id}' is not one of the texts read closely here ({', '.join(_SOURCE_CONTEXT)})."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -109,21 +120,29 @@ class Claim:
             notes.append(f"Evidence: you and the module both tagged it '{kind}'. {self.kind_reason}")
         elif alternative is not None:
             verdict = "defensible"
-            notes.append(f"Evidence: you tagged it '{kind}'; the module tags it '{self.evidence_kind}', "
-                         f"but yours is defensible: {alternative.reason} The module's reason: {self.kind_reason}")
+            notes.append(
+                f"Evidence: you tagged it '{kind}'; the module tags it '{self.evidence_kind}', "
+                f"but yours is defensible: {alternative.reason} The module's reason: {self.kind_reason}"
+            )
         else:
             verdict = "different"
-            notes.append(f"Evidence: you tagged it '{kind}'; the module tags it '{self.evidence_kind}'. "
-                         f"{self.kind_reason}")
+            notes.append(
+                f"Evidence: you tagged it '{kind}'; the module tags it '{self.evidence_kind}'. {self.kind_reason}"
+            )
         gap = abs(RATINGS.index(rating) - RATINGS.index(self.rating))
         if gap == 0:
             notes.append(f"Support: you and the module both rate it '{rating}'.")
         else:
             distance = "one step apart" if gap == 1 else "far apart"
-            notes.append(f"Support: you rate it '{rating}'; the module rates it '{self.rating}' ({distance}). "
-                         "Read the module's reasons below and decide whether they change your mind.")
-        summary = {"same": "Your tag matches the module's.", "defensible": "Your tag differs but is defensible.",
-                   "different": "Your tag differs from the module's."}[verdict]
+            notes.append(
+                f"Support: you rate it '{rating}'; the module rates it '{self.rating}' ({distance}). "
+                "Read the module's reasons below and decide whether they change your mind."
+            )
+        summary = {
+            "same": "Your tag matches the module's.",
+            "defensible": "Your tag differs but is defensible.",
+            "different": "Your tag differs from the module's.",
+        }[verdict]
         return Comparison(True, summary, verdict, gap, tuple(notes))
 
 

@@ -57,7 +57,9 @@ def _guide(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     if not (root / "docs").is_dir():
-        raise SystemExit(f"usvn: no docs/ folder in {root.resolve()}; run this in the module's top folder or pass --root")
+        raise SystemExit(
+            f"usvn: no docs/ folder in {root.resolve()}; run this in the module's top folder or pass --root"
+        )
     report = refresh_docs(root, check=args.check)
     for line in report.changed:
         print(line)
@@ -102,8 +104,9 @@ def _release(args: argparse.Namespace) -> int:
 def _limits(args: argparse.Namespace):
     from usvn.grading.sandbox import Limits
 
-    return Limits(cell_timeout=args.cell_timeout, submission_timeout=args.timeout, memory_mb=args.memory,
-                  cpu_seconds=args.cpu)
+    return Limits(
+        cell_timeout=args.cell_timeout, submission_timeout=args.timeout, memory_mb=args.memory, cpu_seconds=args.cpu
+    )
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -114,9 +117,17 @@ def _grade(args: argparse.Namespace) -> int:
     try:
         spec = load_source(args.source, Path(args.solutions) if args.solutions else None)
         out = Path(args.out)
-        results = grade_batch(spec, Path(args.submissions), out, jobs=args.jobs, limits=_limits(args),
-                              isolation=args.isolation, scratch=Path(args.scratch) if args.scratch else None,
-                              keep_scratch=args.keep_scratch, feedback=Path(args.feedback) if args.feedback else None)
+        results = grade_batch(
+            spec,
+            Path(args.submissions),
+            out,
+            jobs=args.jobs,
+            limits=_limits(args),
+            isolation=args.isolation,
+            scratch=Path(args.scratch) if args.scratch else None,
+            keep_scratch=args.keep_scratch,
+            feedback=Path(args.feedback) if args.feedback else None,
+        )
     except (SourceError, FileNotFoundError, RuntimeError, ValueError) as error:
         raise SystemExit(f"usvn grade: {error}") from None
     pending = sum(1 for result in results for item in result.items if item.points is None)
@@ -140,7 +151,9 @@ def _merge_manual(args: argparse.Namespace) -> int:
         raise SystemExit("usvn merge-manual: give --source (the grading run left no run.json)")
     feedback = args.feedback or run.get("feedback")
     try:
-        applied, problems = merge_manual(load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None)
+        applied, problems = merge_manual(
+            load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None
+        )
     except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise SystemExit(f"usvn merge-manual: {error}") from None
     for problem in problems:
@@ -155,7 +168,6 @@ def _check_work(args: argparse.Namespace) -> int:
     report, passed = check_report(Path(args.notebook), isolation=args.isolation)
     print(report)
     return 0 if passed else 1
-
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -174,8 +186,10 @@ def _report(args: argparse.Namespace) -> int:
         path, analysis = write_report(Path(args.gradebook), Path(args.out) if args.out else None)
     except GradebookError as error:
         raise SystemExit(f"usvn report: {error}") from None
-    print(f"item analysis of {analysis.students} students, {len(analysis.items)} items: {path} "
-          f"(numbers in {path.with_name('item-analysis.csv')})")
+    print(
+        f"item analysis of {analysis.students} students, {len(analysis.items)} items: {path} "
+        f"(numbers in {path.with_name('item-analysis.csv')})"
+    )
     if analysis.small_class:
         print(f"note: fewer than {SMALL_CLASS} students, so the discrimination figures are rough (see the report)")
     for flag in ("possibly mis-keyed", "nobody scored", "everybody full marks"):
@@ -204,30 +218,45 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--branch", help="the branch students pull (default: student, written by usvn release)")
     links.set_defaults(run=_links)
 
-    generate = commands.add_parser("generate", help="generate exercises/ from solutions/ (solutions and hidden tests removed)")
+    generate = commands.add_parser(
+        "generate", help="generate exercises/ from solutions/ (solutions and hidden tests removed)"
+    )
     generate.add_argument("--solutions", default="solutions", help="folder of NN-*.ipynb solution notebooks")
     generate.add_argument("--exercises", default="exercises", help="folder to write the exercise notebooks to")
     generate.set_defaults(run=_generate)
-    release = commands.add_parser("release", help="write the student tree (lessons, exercises, data, package; "
-                                  "no solutions) as a git branch, a folder or a zip")
+    release = commands.add_parser(
+        "release",
+        help="write the student tree (lessons, exercises, data, package; "
+        "no solutions) as a git branch, a folder or a zip",
+    )
     release.add_argument("out", nargs="?", help="a folder, or a file ending in .zip")
-    release.add_argument("--branch", help="commit the student tree on this branch instead (e.g. student), "
-                         "then publish it with `git push origin student`")
+    release.add_argument(
+        "--branch",
+        help="commit the student tree on this branch instead (e.g. student), "
+        "then publish it with `git push origin student`",
+    )
     release.add_argument("--root", default=".", help="the module's top folder (default: here)")
     release.set_defaults(run=_release)
 
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks")
     grade.add_argument("submissions", help="folder from the LMS or JupyterHub: one file or one folder per student")
     grade.add_argument("--out", required=True, help="folder for gradebook.csv, results/, feedback/, manual-grading.csv")
-    grade.add_argument("--source", required=True,
-                       help="lesson number (this module's solutions/NN-*.ipynb) or path of an nbgrader source notebook")
+    grade.add_argument(
+        "--source",
+        required=True,
+        help="lesson number (this module's solutions/NN-*.ipynb) or path of an nbgrader source notebook",
+    )
     grade.add_argument("--solutions", help="folder of solution notebooks (default: ./solutions)")
     grade.add_argument("--feedback", help="folder for the per-student HTML feedback (default: OUT/feedback)")
     grade.add_argument("--scratch", help="folder for the per-submission scratch areas (default: system temp)")
     grade.add_argument("--keep-scratch", action="store_true", help="keep scratch areas for inspection")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores + 1)")
-    grade.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "unshare", "rlimits"],
-                       help="auto picks the strongest the machine allows")
+    grade.add_argument(
+        "--isolation",
+        default="auto",
+        choices=["auto", "bwrap", "unshare", "rlimits"],
+        help="auto picks the strongest the machine allows",
+    )
     grade.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell (default 30)")
     grade.add_argument("--timeout", type=float, default=180.0, help="seconds per submission (default 180)")
     grade.add_argument("--memory", type=int, default=2048, help="MiB of memory per kernel (default 2048)")
@@ -246,8 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     check_work.add_argument("--isolation", default="rlimits", choices=["auto", "bwrap", "unshare", "rlimits"])
     check_work.set_defaults(run=_check_work)
 
-    site = commands.add_parser("site", help="build the static HTML site (lessons and an index) for readers without a kernel")
-    site.add_argument("notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)")
+    site = commands.add_parser(
+        "site", help="build the static HTML site (lessons and an index) for readers without a kernel"
+    )
+    site.add_argument(
+        "notebooks", nargs="?", default="notebooks", help="folder of lesson notebooks (default: notebooks)"
+    )
     site.add_argument("--out", default="_site", help="folder to write the pages into (default: _site)")
     site.set_defaults(run=_site)
 

@@ -13,13 +13,15 @@ __all__ = ["learning_path_html", "learning_path_markdown", "show_learning_path"]
 
 def learning_path_html() -> str:
     rows = "".join(
-        f"<tr><td>{lesson.number:02d}</td><td><a href=\"{lesson.stem}.ipynb\">{escape(lesson.title)}</a></td>"
+        f'<tr><td>{lesson.number:02d}</td><td><a href="{lesson.stem}.ipynb">{escape(lesson.title)}</a></td>'
         f"<td>{lesson.minutes} min</td><td>{escape(lesson.summary)}</td></tr>"
         for lesson in load_lessons()
     )
-    return ("<table><caption>The learning path</caption><thead><tr><th scope=\"col\">No.</th>"
-            "<th scope=\"col\">Lesson</th><th scope=\"col\">Time</th><th scope=\"col\">What you do</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return (
+        '<table><caption>The learning path</caption><thead><tr><th scope="col">No.</th>'
+        '<th scope="col">Lesson</th><th scope="col">Time</th><th scope="col">What you do</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def learning_path_markdown(link_prefix: str = "notebooks/") -> str:
@@ -31,8 +33,10 @@ def learning_path_markdown(link_prefix: str = "notebooks/") -> str:
     lines = ["| No. | Lesson | Time | Objectives |", "|---|---|---|---|"]
     for lesson in load_lessons():
         objectives = "<br>".join(objective.text for objective in lesson.objectives)
-        lines.append(f"| {lesson.number:02d} | [{lesson.title}]({link_prefix}{lesson.stem}.ipynb) "
-                     f"| {lesson.minutes} min | {objectives} |")
+        lines.append(
+            f"| {lesson.number:02d} | [{lesson.title}]({link_prefix}{lesson.stem}.ipynb) "
+            f"| {lesson.minutes} min | {objectives} |"
+        )
     return "\n".join(lines)
 
 

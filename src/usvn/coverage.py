@@ -166,8 +166,10 @@ def _label_problems(notebook: NotebookNode) -> list[str]:
         meta = grade_meta(cell)
         usvn = cell.get("metadata", {}).get("usvn")
         if meta.get("grade") and isinstance(usvn, dict) and usvn.get("track") == "data-skills" and not labelled:
-            problems.append(f"graded item {meta.get('grade_id')}: a data-skills item, but no cell before it says "
-                            f"\"{DATA_SKILLS_LABEL}\"")
+            problems.append(
+                f"graded item {meta.get('grade_id')}: a data-skills item, but no cell before it says "
+                f'"{DATA_SKILLS_LABEL}"'
+            )
     return problems
 
 
@@ -251,13 +253,17 @@ def core_code_problems(notebook: NotebookNode) -> list[str]:
         else:
             read_by = set().union(*(readers.get(name, set()) for name in _assigned(tree)))
             if not read_by:
-                problems.append(f"answer cell {grade_id}: no graded test reads what it sets, so its track is "
-                                "unknown (give it a test, or usvn metadata with a track)")
+                problems.append(
+                    f"answer cell {grade_id}: no graded test reads what it sets, so its track is "
+                    "unknown (give it a test, or usvn metadata with a track)"
+                )
                 continue
             track = "core" if "core" in read_by else "data-skills"
         if track == "core":
-            problems += [f"answer cell {grade_id} (core): {found}; core items ask for values, not programs"
-                         for found in _programming(tree)]
+            problems += [
+                f"answer cell {grade_id} (core): {found}; core items ask for values, not programs"
+                for found in _programming(tree)
+            ]
     return problems
 
 

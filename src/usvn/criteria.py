@@ -157,39 +157,91 @@ def load_criteria() -> Criteria:
     speakers = data["speakers"]
     factors = tuple(
         Factor(
-            id=record["id"], number=record["number"], name=record["name"], plain=record["plain"],
+            id=record["id"],
+            number=record["number"],
+            name=record["name"],
+            plain=record["plain"],
             link=record.get("link"),
-            commerce=Finding(record["commerce"]["reading"], record["commerce"]["text"],
-                             tuple(record["commerce"]["sources"])),
-            cards=tuple(Card(card["id"], card["speaker"], speakers[card["speaker"]], card["who"], card["text"],
-                             tuple(card["sources"])) for card in record["cards"]),
+            commerce=Finding(
+                record["commerce"]["reading"], record["commerce"]["text"], tuple(record["commerce"]["sources"])
+            ),
+            cards=tuple(
+                Card(
+                    card["id"],
+                    card["speaker"],
+                    speakers[card["speaker"]],
+                    card["who"],
+                    card["text"],
+                    tuple(card["sources"]),
+                )
+                for card in record["cards"]
+            ),
         )
         for record in data["factors"]
     )
     statute, nme, decision, history = data["statute"], data["nme_list"], data["decision"], data["history"]
-    events = tuple(HistoryEvent(event["id"], event["when"], event["title"], event["text"], tuple(event["sources"]),
-                                event.get("account") == "hanoi") for event in history["events"])
+    events = tuple(
+        HistoryEvent(
+            event["id"],
+            event["when"],
+            event["title"],
+            event["text"],
+            tuple(event["sources"]),
+            event.get("account") == "hanoi",
+        )
+        for event in history["events"]
+    )
     return Criteria(
-        citation=statute["citation"], definition=statute["definition"]["text"],
+        citation=statute["citation"],
+        definition=statute["definition"]["text"],
         definition_sources=tuple(statute["definition"]["sources"]),
         rules=tuple(Rule(rule["id"], rule["text"], tuple(rule["sources"])) for rule in statute["rules"]),
-        factors=factors, nme_as_of=nme["as_of"], nme_note=nme["note"], nme_sources=tuple(nme["sources"]),
+        factors=factors,
+        nme_as_of=nme["as_of"],
+        nme_note=nme["note"],
+        nme_sources=tuple(nme["sources"]),
         nme_countries=tuple((country["name"], country["notice"]) for country in nme["countries"]),
-        decision_date=decision["date"], decision_scope=decision["scope"], decision_sources=tuple(decision["sources"]),
-        history=events, history_as_of=history["as_of"], history_coverage=history["coverage"],
+        decision_date=decision["date"],
+        decision_scope=decision["scope"],
+        decision_sources=tuple(decision["sources"]),
+        history=events,
+        history_as_of=history["as_of"],
+        history_coverage=history["coverage"],
     )
 
 
-_NOT_EVIDENCE = frozenset("""
+_NOT_EVIDENCE = frozenset(
+    """
 the and for with from this that its about after before into under over than who whose what when which while
 vietnam vietnam's vietnamese viet nam united states american january february march april may june july
 august september october november december head minister president secretary rep led two dozen news
-""".split())
+""".split()
+)
 
 #: Words that name whose evidence a reason rests on, for every factor.
-_SPEAKER_WORDS = frozenset({"commerce", "hanoi", "moit", "ministry", "minister", "request", "lawmakers",
-                            "congress", "advocacy", "advocates", "analyst", "lawyers", "business", "businesses",
-                            "oecd", "ilo", "finding", "findings", "record"})
+_SPEAKER_WORDS = frozenset(
+    {
+        "commerce",
+        "hanoi",
+        "moit",
+        "ministry",
+        "minister",
+        "request",
+        "lawmakers",
+        "congress",
+        "advocacy",
+        "advocates",
+        "analyst",
+        "lawyers",
+        "business",
+        "businesses",
+        "oecd",
+        "ilo",
+        "finding",
+        "findings",
+        "record",
+    }
+)
 
 
 def evidence_terms(factor: Factor) -> frozenset[str]:
@@ -249,9 +301,11 @@ class ScorecardResult:
     def summary(self) -> str:
         if not self.ok:
             return "Not yet. " + " ".join(self.problems)
-        return (f"Your weighted average is {self.weighted_average:.1f} on the 1-5 scale: on your ratings and "
-                f"weights, the evidence {self.reading}. Commerce weighs the factors together with no formula, "
-                "so treat this number as a summary of your own judgement, not as the legal test.")
+        return (
+            f"Your weighted average is {self.weighted_average:.1f} on the 1-5 scale: on your ratings and "
+            f"weights, the evidence {self.reading}. Commerce weighs the factors together with no formula, "
+            "so treat this number as a summary of your own judgement, not as the legal test."
+        )
 
 
 def _names(factors: Sequence[Factor]) -> str:
@@ -273,8 +327,12 @@ def _rating(value: object) -> int | None | str:
     return int(number)
 
 
-def assess(factors: Sequence[Factor], ratings: Mapping[str, object], weights: Mapping[str, object],
-           justifications: Mapping[str, object]) -> ScorecardResult:
+def assess(
+    factors: Sequence[Factor],
+    ratings: Mapping[str, object],
+    weights: Mapping[str, object],
+    justifications: Mapping[str, object],
+) -> ScorecardResult:
     """Check a scorecard and, if it is complete, compute the weighted average.
 
     A missing weight counts as 1. Every problem is reported at once, so the student can fix them together.
@@ -313,13 +371,15 @@ def assess(factors: Sequence[Factor], ratings: Mapping[str, object], weights: Ma
     if bad_weights:
         problems.append(f"Weights must be numbers from 0 to {MAX_WEIGHT}; check {', '.join(bad_weights)}.")
     elif not unrated and not bad_ratings and sum(row.weight for row in rows) == 0:
-        problems.append("Your weights add up to zero, so there is nothing to average: give at least one factor a "
-                        "weight above zero.")
+        problems.append(
+            "Your weights add up to zero, so there is nothing to average: give at least one factor a weight above zero."
+        )
     if unjustified:
         problems.append(f"Write a one-line justification for: {_names(unjustified)}.")
     if too_long:
-        problems.append(f"Keep each justification to one line of at most {MAX_JUSTIFICATION} characters: "
-                        f"{_names(too_long)}.")
+        problems.append(
+            f"Keep each justification to one line of at most {MAX_JUSTIFICATION} characters: {_names(too_long)}."
+        )
     if problems:
         return ScorecardResult(False, tuple(problems))
     total = sum(row.weight for row in rows)
@@ -332,11 +392,16 @@ def scorecard_alt_text(result: ScorecardResult) -> str:
     parts = []
     for row in result.rows:
         style = RATING_STYLE[rating_band(row.rating)]
-        parts.append(f"{row.factor.title}: {row.rating} ({RATING_SCALE[row.rating].lower()}; {style.marker_name}, "
-                     f"{style.hatch_name}), weight {row.weight:g}")
-    return (f"Horizontal bar chart of your ratings of the six factors on a scale from 1 (clearly state-directed) "
-            f"to 5 (clearly market-based). " + "; ".join(parts) +
-            f". A dashed line marks your weighted average, {result.weighted_average:.1f}.")
+        parts.append(
+            f"{row.factor.title}: {row.rating} ({RATING_SCALE[row.rating].lower()}; {style.marker_name}, "
+            f"{style.hatch_name}), weight {row.weight:g}"
+        )
+    return (
+        "Horizontal bar chart of your ratings of the six factors on a scale from 1 (clearly state-directed) "
+        "to 5 (clearly market-based). "
+        + "; ".join(parts)
+        + f". A dashed line marks your weighted average, {result.weighted_average:.1f}."
+    )
 
 
 def scorecard_figure(result: ScorecardResult) -> Figure:
@@ -348,14 +413,33 @@ def scorecard_figure(result: ScorecardResult) -> Figure:
     for position, row in zip(positions, rows):
         band = rating_band(row.rating)
         style = RATING_STYLE[band]
-        axes.barh(position, row.rating, color=style.colour, hatch=style.hatch, edgecolor="black", linewidth=0.8,
-                  height=0.6, label=style.label)
+        axes.barh(
+            position,
+            row.rating,
+            color=style.colour,
+            hatch=style.hatch,
+            edgecolor="black",
+            linewidth=0.8,
+            height=0.6,
+            label=style.label,
+        )
         axes.plot(row.rating, position, marker=style.marker, color="black", markersize=8, linestyle="none")
-        axes.annotate(f"{row.rating} {RATING_SCALE[row.rating].lower()} (weight {row.weight:g})",
-                      (row.rating, position), xytext=(12, 0), textcoords="offset points", va="center", fontsize=8)
+        axes.annotate(
+            f"{row.rating} {RATING_SCALE[row.rating].lower()} (weight {row.weight:g})",
+            (row.rating, position),
+            xytext=(12, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     axes.axvline(result.weighted_average, color="black", linestyle="--", linewidth=1)
-    axes.annotate(f"weighted average {result.weighted_average:.1f}", (result.weighted_average, len(rows) - 0.4),
-                  xytext=(3, 0), textcoords="offset points", fontsize=8)
+    axes.annotate(
+        f"weighted average {result.weighted_average:.1f}",
+        (result.weighted_average, len(rows) - 0.4),
+        xytext=(3, 0),
+        textcoords="offset points",
+        fontsize=8,
+    )
     axes.set_yticks(positions, [textwrap.fill(row.factor.title, 28) for row in rows])
     axes.set_xlim(0, 9.5)
     axes.set_xticks([1, 2, 3, 4, 5])
@@ -363,8 +447,15 @@ def scorecard_figure(result: ScorecardResult) -> Figure:
     axes.set_xlabel("1 = clearly state-directed ... 5 = clearly market-based")
     handles, labels = axes.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    axes.legend(unique.values(), unique.keys(), loc="upper center", bbox_to_anchor=(0.45, -0.28), ncol=3,
-                fontsize=8, frameon=False)
+    axes.legend(
+        unique.values(),
+        unique.keys(),
+        loc="upper center",
+        bbox_to_anchor=(0.45, -0.28),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     axes.set_title("Your evidence scorecard", loc="left", fontsize=11)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

@@ -26,8 +26,9 @@ def figure_png(figure: Figure, *, tight: bool = True) -> bytes:
     change set their margins once and pass ``tight=False``.
     """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight" if tight else None,
-                   pil_kwargs={"compress_level": 1})
+    figure.savefig(
+        buffer, format="png", dpi=_DPI, bbox_inches="tight" if tight else None, pil_kwargs={"compress_level": 1}
+    )
     return buffer.getvalue()
 
 

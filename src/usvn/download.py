@@ -29,14 +29,22 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-__all__ = ["WORK_ZIP", "DownloadWork", "WorkZip", "build_work_zip", "collect_work", "download_button",
-           "find_module_root"]
+__all__ = [
+    "WORK_ZIP",
+    "DownloadWork",
+    "WorkZip",
+    "build_work_zip",
+    "collect_work",
+    "download_button",
+    "find_module_root",
+]
 
 #: The file each click writes beside the notebook.
 WORK_ZIP = "usvn-my-work.zip"
 NOTES_FOLDER = "my-notes"
-SKIPPED_FOLDERS = frozenset({".git", ".ipynb_checkpoints", ".venv", "venv", "__pycache__", "node_modules",
-                             "site-packages", "_site", "build"})
+SKIPPED_FOLDERS = frozenset(
+    {".git", ".ipynb_checkpoints", ".venv", "venv", "__pycache__", "node_modules", "site-packages", "_site", "build"}
+)
 #: Files larger than this are left out (and named): a zip offered in a browser should stay small.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -74,8 +82,7 @@ def collect_work(root: Path) -> list[Path]:
     root = Path(root)
     found: list[Path] = []
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders
-                               if name not in SKIPPED_FOLDERS and not name.startswith("."))
+        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS and not name.startswith("."))
         in_notes = NOTES_FOLDER in Path(folder).relative_to(root).parts
         for name in sorted(files):
             if name.startswith(".") or name == WORK_ZIP or name.endswith(".partial"):
@@ -86,9 +93,13 @@ def collect_work(root: Path) -> list[Path]:
 
 
 def _about(result: WorkZip, when: datetime) -> str:
-    lines = [f"Your work from the US-Vietnam module, zipped on {when:%Y-%m-%d at %H:%M}.", "",
-             "To carry on in a new session, upload these files into the same folders of the module",
-             "(notebooks beside the lessons, notes into a my-notes folder).", ""]
+    lines = [
+        f"Your work from the US-Vietnam module, zipped on {when:%Y-%m-%d at %H:%M}.",
+        "",
+        "To carry on in a new session, upload these files into the same folders of the module",
+        "(notebooks beside the lessons, notes into a my-notes folder).",
+        "",
+    ]
     lines += [f"Notebooks ({len(result.notebooks)}):"] + [f"  {name}" for name in result.notebooks]
     lines += [f"Notes from my-notes/ ({len(result.notes)}):"] + [f"  {name}" for name in result.notes]
     if not result.notes:
@@ -121,11 +132,11 @@ def build_work_zip(root: Path, out: Path, *, now: datetime | None = None) -> Wor
                 except OSError as error:
                     result.skipped.append((name, error.strerror or type(error).__name__))
                     continue
-                archive.writestr(zipfile.ZipInfo(name, date_time=when.timetuple()[:6]), data,
-                                 zipfile.ZIP_DEFLATED)
+                archive.writestr(zipfile.ZipInfo(name, date_time=when.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
                 result.included.append(name)
-            archive.writestr(zipfile.ZipInfo("ABOUT-THIS-ZIP.txt", date_time=when.timetuple()[:6]),
-                             _about(result, when))
+            archive.writestr(
+                zipfile.ZipInfo("ABOUT-THIS-ZIP.txt", date_time=when.timetuple()[:6]), _about(result, when)
+            )
         os.replace(temporary, out)
     finally:
         if os.path.exists(temporary):
@@ -140,8 +151,10 @@ def summary(result: WorkZip) -> str:
     'Your zip is ready: 1 notebook and 1 file from my-notes. Left out, could not be read: b.md (x).'
     """
     notebooks, notes = len(result.notebooks), len(result.notes)
-    text = (f"Your zip is ready: {notebooks} notebook{'s' if notebooks != 1 else ''} and "
-            f"{notes} file{'s' if notes != 1 else ''} from my-notes.")
+    text = (
+        f"Your zip is ready: {notebooks} notebook{'s' if notebooks != 1 else ''} and "
+        f"{notes} file{'s' if notes != 1 else ''} from my-notes."
+    )
     if not notes:
         text += " Nothing is saved in my-notes yet."
     if result.skipped:
@@ -158,19 +171,28 @@ class DownloadWork:
 
         self.folder = Path(folder or Path.cwd())
         self.root = Path(root) if root else find_module_root(self.folder)
-        self.button = widgets.Button(description="Download my work", icon="download", button_style="primary",
-                                     tooltip="Zip your notes and notebooks and offer the zip as a download",
-                                     layout=widgets.Layout(width="auto"))
+        self.button = widgets.Button(
+            description="Download my work",
+            icon="download",
+            button_style="primary",
+            tooltip="Zip your notes and notebooks and offer the zip as a download",
+            layout=widgets.Layout(width="auto"),
+        )
         self.feedback = widgets.Output()
         self.result: WorkZip | None = None
         self.button.on_click(lambda _: self.build())
-        self.widget = widgets.VBox([
-            widgets.HTML("<p><strong>Download my work.</strong> Save your notebook first (Ctrl+S). The button "
-                         "zips your saved notebooks and your <code>my-notes</code> files; then follow the link "
-                         "to save the zip. On Binder, do this before you leave: the session and its files are "
-                         "deleted when it ends.</p>"),
-            self.button, self.feedback,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<p><strong>Download my work.</strong> Save your notebook first (Ctrl+S). The button "
+                    "zips your saved notebooks and your <code>my-notes</code> files; then follow the link "
+                    "to save the zip. On Binder, do this before you leave: the session and its files are "
+                    "deleted when it ends.</p>"
+                ),
+                self.button,
+                self.feedback,
+            ]
+        )
 
     def build(self, now: datetime | None = None) -> WorkZip | None:
         """Build the zip and announce the link; says so (and keeps what is on disk) if it cannot be written."""
@@ -180,22 +202,30 @@ class DownloadWork:
         try:
             self.result = build_work_zip(self.root, self.folder / WORK_ZIP, now=when)
         except OSError as error:
-            announce(self.feedback, f"Could not write the zip in {self.folder}: {error.strerror or error}. "
-                     "Download your notebooks one by one (File, then Download).")
+            announce(
+                self.feedback,
+                f"Could not write the zip in {self.folder}: {error.strerror or error}. "
+                "Download your notebooks one by one (File, then Download).",
+            )
             return None
         saved_as = f"usvn-my-work-{when:%Y-%m-%d-%H%M}.zip"
-        link = (f'<p><a class="usvn-download-link" href="{escape(WORK_ZIP)}" download="{escape(saved_as)}">'
-                f"Save {escape(saved_as)}</a> ({self.result.path.stat().st_size // 1024 + 1} KB)</p>")
+        link = (
+            f'<p><a class="usvn-download-link" href="{escape(WORK_ZIP)}" download="{escape(saved_as)}">'
+            f"Save {escape(saved_as)}</a> ({self.result.path.stat().st_size // 1024 + 1} KB)</p>"
+        )
         announce(self.feedback, summary(self.result), link)
         return self.result
 
     def _repr_mimebundle_(self, **kwargs):
         from usvn.display import WithStaticFallback
 
-        static = ("<p><strong>Download my work.</strong> In JupyterLab or on Binder, this cell shows a button that "
-                  "zips your notebooks and your <code>my-notes</code> files for you to download.</p>")
-        return WithStaticFallback(self.widget, static, "[Download my work: run this cell for the button]") \
-            ._repr_mimebundle_(**kwargs)
+        static = (
+            "<p><strong>Download my work.</strong> In JupyterLab or on Binder, this cell shows a button that "
+            "zips your notebooks and your <code>my-notes</code> files for you to download.</p>"
+        )
+        return WithStaticFallback(
+            self.widget, static, "[Download my work: run this cell for the button]"
+        )._repr_mimebundle_(**kwargs)
 
 
 def download_button(folder: Path | None = None) -> DownloadWork:

@@ -63,12 +63,17 @@ LESSON_SECTIONS = (
 )
 PLACEHOLDER = "TO WRITE:"
 
-_BLOCK = re.compile(r"<!-- usvn:(?P<name>[a-z-]+)(?: (?P<arg>[0-9]{2}))? -->\n(?P<body>.*?)<!-- /usvn:(?P=name) -->",
-                    re.S)
+_BLOCK = re.compile(
+    r"<!-- usvn:(?P<name>[a-z-]+)(?: (?P<arg>[0-9]{2}))? -->\n(?P<body>.*?)<!-- /usvn:(?P=name) -->", re.S
+)
 _CITATION = re.compile(r"\(#src-([a-z0-9]+(?:-[a-z0-9]+)*)\)")
 _TASK = re.compile(r"^## [0-9]+\. ")
-_TYPES = {"multiple_choice": "multiple choice", "multiple_select": "multiple select", "numeric": "number",
-          "short_text": "short answer"}
+_TYPES = {
+    "multiple_choice": "multiple choice",
+    "multiple_select": "multiple select",
+    "numeric": "number",
+    "short_text": "short answer",
+}
 
 
 def _relative(page: PurePosixPath, target: str) -> str:
@@ -112,14 +117,20 @@ def _exercise(lesson: Lesson, page: PurePosixPath, root: Path) -> list[str]:
     if not solution.is_file():
         return []
     notebook = nbformat.read(solution, as_version=4)
-    tasks = [cell.source.splitlines()[0][3:] for cell in notebook.cells
-             if cell.cell_type == "markdown" and _TASK.match(cell.source)]
+    tasks = [
+        cell.source.splitlines()[0][3:]
+        for cell in notebook.cells
+        if cell.cell_type == "markdown" and _TASK.match(cell.source)
+    ]
     graded = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")]
     points = sum(cell.metadata["nbgrader"].get("points", 0) for cell in graded)
     by_hand = sum(cell.metadata["nbgrader"].get("points", 0) for cell in graded if cell.cell_type == "markdown")
     link = f"[exercises/{lesson.notebook}]({_relative(page, f'exercises/{lesson.notebook}')})"
-    lines = [f"Graded exercise: {link}, {len(tasks)} tasks, {points:g} points ({by_hand:g} graded by hand); "
-             f"how to grade it: [grading guide]({_relative(page, 'docs/grading-guide.md')}).", ""]
+    lines = [
+        f"Graded exercise: {link}, {len(tasks)} tasks, {points:g} points ({by_hand:g} graded by hand); "
+        f"how to grade it: [grading guide]({_relative(page, 'docs/grading-guide.md')}).",
+        "",
+    ]
     return lines + [f"- {task}" for task in tasks]
 
 
@@ -131,34 +142,51 @@ def _item_label(item) -> str:
 def _assessment_map(lesson: Lesson, page: PurePosixPath, root: Path) -> str:
     quiz_file = f"quiz-{lesson.number:02d}.yaml"
     questions = load_data(quiz_file)["questions"] if quiz_file in data_files() else []
-    reflections = [record for record in load_data("reflections.yaml")["reflections"]
-                   if record["lesson"] == lesson.number] if "reflections.yaml" in data_files() else []
+    reflections = (
+        [record for record in load_data("reflections.yaml")["reflections"] if record["lesson"] == lesson.number]
+        if "reflections.yaml" in data_files()
+        else []
+    )
     exercise = _exercise(lesson, page, root)
     coverage = module_coverage(lesson, root)
     items = {item.grade_id: item for item in coverage.items}
-    lines = [f"| Objective | Self-check quiz (`{quiz_file}`, not graded) | Graded exercise, core track | "
-             "Graded exercise, data-skills track (optional) |", "|---|---|---|---|"]
+    lines = [
+        f"| Objective | Self-check quiz (`{quiz_file}`, not graded) | Graded exercise, core track | "
+        "Graded exercise, data-skills track (optional) |",
+        "|---|---|---|---|",
+    ]
     for entry in coverage.objectives:
         objective = entry.objective
-        mine = [f"`{record['id']}` ({_TYPES.get(record['type'], record['type'])})"
-                for record in questions if record["objective"] == objective.id]
+        mine = [
+            f"`{record['id']}` ({_TYPES.get(record['type'], record['type'])})"
+            for record in questions
+            if record["objective"] == objective.id
+        ]
         core = [_item_label(items[grade_id]) for grade_id in entry.core]
         extra = [_item_label(items[grade_id]) for grade_id in entry.data_skills]
         gaps = "".join(f"<br>**Gap:** {gap}" for gap in entry.gaps)
-        lines.append(f"| **{objective.id}** {objective.text}{gaps} | "
-                     f"{'<br>'.join(mine) if mine else 'none'} | {'<br>'.join(core) if core else 'none'} | "
-                     f"{'<br>'.join(extra) if extra else 'none'} |")
+        lines.append(
+            f"| **{objective.id}** {objective.text}{gaps} | "
+            f"{'<br>'.join(mine) if mine else 'none'} | {'<br>'.join(core) if core else 'none'} | "
+            f"{'<br>'.join(extra) if extra else 'none'} |"
+        )
     lines.append("")
     flagged = {f"{entry.objective.id}: {gap}" for entry in coverage.objectives for gap in entry.gaps}
     others = [problem for problem in lesson_problems(lesson, root) if problem not in flagged]
     if flagged:
-        lines.append(f"**Gaps** are flagged in the table: each objective needs at least {MIN_QUIZ} quiz questions "
-                     f"and {MIN_CORE} core graded item.")
+        lines.append(
+            f"**Gaps** are flagged in the table: each objective needs at least {MIN_QUIZ} quiz questions "
+            f"and {MIN_CORE} core graded item."
+        )
     else:
         lines.append(f"Every objective has at least {MIN_QUIZ} quiz questions and {MIN_CORE} core graded item.")
     if others:
-        lines += ["", "**Also to fix** in the graded exercise (graded cells name their objectives and track in "
-                      "`usvn` metadata; core items ask for no programming; see `src/usvn/coverage.py`):", ""]
+        lines += [
+            "",
+            "**Also to fix** in the graded exercise (graded cells name their objectives and track in "
+            "`usvn` metadata; core items ask for no programming; see `src/usvn/coverage.py`):",
+            "",
+        ]
         lines += [f"- {problem}" for problem in others]
     lines.append("")
     if reflections:
@@ -176,11 +204,16 @@ def _lesson_index(page: PurePosixPath) -> str:
     lessons = load_lessons()
     lines = ["| No. | Lesson | Minutes | Instructor notes | Notebook |", "|---|---|---|---|---|"]
     for lesson in lessons:
-        lines.append(f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} | "
-                     f"[notes]({_relative(page, str(lesson_page(lesson)))}) | "
-                     f"[{lesson.notebook}]({_relative(page, f'notebooks/{lesson.notebook}')}) |")
-    lines += ["", f"Total: about {sum(lesson.minutes for lesson in lessons)} minutes of lessons "
-                  f"({len(lessons)} notebooks), before exercises and discussion."]
+        lines.append(
+            f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} | "
+            f"[notes]({_relative(page, str(lesson_page(lesson)))}) | "
+            f"[{lesson.notebook}]({_relative(page, f'notebooks/{lesson.notebook}')}) |"
+        )
+    lines += [
+        "",
+        f"Total: about {sum(lesson.minutes for lesson in lessons)} minutes of lessons "
+        f"({len(lessons)} notebooks), before exercises and discussion.",
+    ]
     return "\n".join(lines)
 
 
@@ -188,11 +221,16 @@ def _self_study_path() -> str:
     lessons = load_lessons()
     lines = ["| No. | Lesson | About | What you do | Open it |", "|---|---|---|---|---|"]
     for lesson in lessons:
-        lines.append(f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} min | {lesson.summary} | "
-                     f"[on Binder]({binder_url(f'notebooks/{lesson.notebook}')}) |")
+        lines.append(
+            f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} min | {lesson.summary} | "
+            f"[on Binder]({binder_url(f'notebooks/{lesson.notebook}')}) |"
+        )
     total = sum(lesson.minutes for lesson in lessons)
-    lines += ["", f"All {len(lessons)} lessons take about {total} minutes ({total / 60:.1f} hours) of reading, "
-                  "running and quizzes; graded exercises take longer."]
+    lines += [
+        "",
+        f"All {len(lessons)} lessons take about {total} minutes ({total / 60:.1f} hours) of reading, "
+        "running and quizzes; graded exercises take longer.",
+    ]
     return "\n".join(lines)
 
 
@@ -221,7 +259,10 @@ def _render(name: str, arg: str | None, page: PurePosixPath, root: Path, cited: 
     raise DataError(f"{page}: unknown block usvn:{name}.")
 
 
-def refresh_text(text: str, page: PurePosixPath = PurePosixPath("docs/page.md"), root: Path | None = None) -> str:
+DEFAULT_PAGE = PurePosixPath("docs/page.md")
+
+
+def refresh_text(text: str, page: PurePosixPath = DEFAULT_PAGE, root: Path | None = None) -> str:
     """Relabel citations and regenerate every block of one page's text."""
     root = root or Path.cwd()
     outside = _BLOCK.sub("", text)
@@ -229,7 +270,7 @@ def refresh_text(text: str, page: PurePosixPath = PurePosixPath("docs/page.md"),
     cited = _CITATION.findall(outside)
     parts, position = [], 0
     for match in _BLOCK.finditer(text):
-        parts.append(label_citations(text[position:match.start()]))
+        parts.append(label_citations(text[position : match.start()]))
         body = _render(match["name"], match["arg"], page, root, cited).rstrip("\n")
         arg = f" {match['arg']}" if match["arg"] else ""
         parts.append(f"<!-- usvn:{match['name']}{arg} -->\n{body}\n<!-- /usvn:{match['name']} -->")
@@ -255,13 +296,15 @@ def lesson_page_template(lesson: Lesson) -> str:
     """A new lesson's instructor page: generated blocks filled, hand-written sections marked to write."""
     sections = []
     for title in LESSON_SECTIONS:
-        sections.append(f"## {title}\n\n{PLACEHOLDER} see docs/instructor-guide.md, \"Adding a lesson\".\n")
+        sections.append(f'## {title}\n\n{PLACEHOLDER} see docs/instructor-guide.md, "Adding a lesson".\n')
         if title == LESSON_SECTIONS[-1]:
             sections.append(f"<!-- usvn:assessment-map {lesson.number:02d} -->\n<!-- /usvn:assessment-map -->\n")
-    return (f"# Lesson {lesson.number:02d}: {lesson.title}\n\n"
-            f"<!-- usvn:lesson-facts {lesson.number:02d} -->\n<!-- /usvn:lesson-facts -->\n\n"
-            + "\n".join(sections)
-            + "\n## Sources\n\n<!-- usvn:sources -->\n<!-- /usvn:sources -->\n")
+    return (
+        f"# Lesson {lesson.number:02d}: {lesson.title}\n\n"
+        f"<!-- usvn:lesson-facts {lesson.number:02d} -->\n<!-- /usvn:lesson-facts -->\n\n"
+        + "\n".join(sections)
+        + "\n## Sources\n\n<!-- usvn:sources -->\n<!-- /usvn:sources -->\n"
+    )
 
 
 def lesson_page_problems(text: str, lesson: Lesson) -> list[str]:

@@ -104,8 +104,9 @@ def default_proxy_command() -> Path:
 
 
 def _git(*args: str, cwd: Path) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, **_GIT_IDENTITY}, timeout=120)
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **_GIT_IDENTITY}, timeout=120
+    )
     if result.returncode:
         raise HubError(f"git {' '.join(args)} failed in {cwd}:\n{result.stderr.strip()}")
     return result.stdout
@@ -148,8 +149,9 @@ def _release_student_branch(work: Path, branch: str) -> None:
         raise HubError(f"usvn release --branch {branch} failed in {work}: {error}") from None
 
 
-def publish_snapshot(source: Path, destination: Path, name: str = "usvn", student_branch: str | None = "student") \
-        -> Remote:
+def publish_snapshot(
+    source: Path, destination: Path, name: str = "usvn", student_branch: str | None = "student"
+) -> Remote:
     """Publish the working tree of the git checkout at ``source`` as ``destination/name`` (bare, ``main``), with
     the student branch ``usvn release --branch student`` makes from it (none when ``student_branch`` is None).
 
@@ -183,9 +185,17 @@ def publish_snapshot(source: Path, destination: Path, name: str = "usvn", studen
 class LocalHub:
     """JupyterHub + configurable-http-proxy on 127.0.0.1 for ``users``; use it as a context manager."""
 
-    def __init__(self, workdir: Path, users: list[str], *, proxy_command: Path | None = None,
-                 bin_dir: Path | None = None, timeout: float = 90.0, extra_config: str = "",
-                 disabled_server_extensions: tuple[str, ...] = DEV_ONLY_SERVER_EXTENSIONS) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        users: list[str],
+        *,
+        proxy_command: Path | None = None,
+        bin_dir: Path | None = None,
+        timeout: float = 90.0,
+        extra_config: str = "",
+        disabled_server_extensions: tuple[str, ...] = DEV_ONLY_SERVER_EXTENSIONS,
+    ) -> None:
         self.workdir = Path(workdir).resolve()
         self.users = list(users)
         self.proxy_command = Path(proxy_command or default_proxy_command())
@@ -198,12 +208,16 @@ class LocalHub:
         self.log_path = self.workdir / "jupyterhub.log"
         for tool in ("jupyterhub", "jupyterhub-singleuser"):
             if not (self.bin_dir / tool).is_file():
-                raise HubError(f"{self.bin_dir / tool} is missing: install the pinned tools with "
-                               "`make test` (requirements-dev.txt).")
+                raise HubError(
+                    f"{self.bin_dir / tool} is missing: install the pinned tools with "
+                    "`make test` (requirements-dev.txt)."
+                )
         if not self.proxy_command.is_file():
-            raise HubError(f"configurable-http-proxy is missing at {self.proxy_command}: it comes from npm. "
-                           "Install Node.js and npm (apt-get install -y nodejs npm), then run `make test`, "
-                           "which installs the pinned proxy from tests/node/package-lock.json.")
+            raise HubError(
+                f"configurable-http-proxy is missing at {self.proxy_command}: it comes from npm. "
+                "Install Node.js and npm (apt-get install -y nodejs npm), then run `make test`, "
+                "which installs the pinned proxy from tests/node/package-lock.json."
+            )
 
     @property
     def url(self) -> str:
@@ -232,8 +246,8 @@ class LocalHub:
             "Authenticator.allowed_users": set(self.users),
             "SimpleLocalProcessSpawner.home_dir_template": str(self.workdir / "home" / "{username}"),
             "Spawner.cmd": [str(self.bin_dir / "jupyterhub-singleuser")],
-            "Spawner.args": (["--allow-root"] if os.geteuid() == 0 else []) + [
-                f"--ServerApp.jpserver_extensions={name}=False" for name in self.disabled_server_extensions],
+            "Spawner.args": (["--allow-root"] if os.geteuid() == 0 else [])
+            + [f"--ServerApp.jpserver_extensions={name}=False" for name in self.disabled_server_extensions],
             "Spawner.default_url": "/lab",
             "Spawner.start_timeout": int(self.timeout),
             "Spawner.http_timeout": int(self.timeout),
@@ -246,13 +260,21 @@ class LocalHub:
         self.workdir.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "jupyterhub_config.py"
         config.write_text(self._config(), encoding="utf-8")
-        env = {**os.environ, "PATH": f"{self.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-               "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32)}
+        env = {
+            **os.environ,
+            "PATH": f"{self.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32),
+        }
         env.pop("JUPYTERHUB_API_TOKEN", None)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([str(self.bin_dir / "jupyterhub"), "-f", str(config)],
-                                            cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(self.bin_dir / "jupyterhub"), "-f", str(config)],
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -263,8 +285,9 @@ class LocalHub:
             except requests.RequestException:
                 pass
             time.sleep(0.25)
-        raise HubError(f"jupyterhub was not reachable through the proxy within {self.timeout:.0f} s:\n"
-                       f"{self.log_tail()}")
+        raise HubError(
+            f"jupyterhub was not reachable through the proxy within {self.timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def processes(self, user: str) -> list[psutil.Process]:
         """The student's single-user server and everything it started (kernels), or [] if none runs."""
@@ -273,7 +296,8 @@ class LocalHub:
         for child in psutil.Process(self.process.pid).children(recursive=True):
             try:
                 if child.environ().get("JUPYTERHUB_USER") == user and any(
-                        "jupyterhub-singleuser" in part for part in child.cmdline()):
+                    "jupyterhub-singleuser" in part for part in child.cmdline()
+                ):
                     return [child, *child.children(recursive=True)]
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
@@ -450,8 +474,7 @@ class Student:
                 response = self.http.get(response.url, timeout=self.timeout)
             else:
                 if not response.ok:
-                    raise HubError(f"{self.name} got {response.status_code} at {response.url}:\n"
-                                   f"{response.text[:500]}")
+                    raise HubError(f"{self.name} got {response.status_code} at {response.url}:\n{response.text[:500]}")
                 return response
         raise HubError(f"{self.name} did not reach {url} within {self.timeout:.0f} s")
 
@@ -466,8 +489,9 @@ class Student:
                 return
             for event in _events(stream):
                 if event.get("failed"):
-                    raise HubError(f"{self.name}'s server failed to start: {event.get('message')}\n"
-                                   f"{self.hub.log_tail()}")
+                    raise HubError(
+                        f"{self.name}'s server failed to start: {event.get('message')}\n{self.hub.log_tail()}"
+                    )
                 if event.get("ready"):
                     return
 
@@ -508,8 +532,9 @@ class Student:
         if xsrf is None:
             raise HubError(f"{self.name} has no _xsrf cookie for their server: open a page on it first")
         headers = {"X-XSRFToken": xsrf, **kwargs.pop("headers", {})}
-        response = self.http.request(method, f"{self.server}api/{path}", headers=headers, timeout=self.timeout,
-                                     **kwargs)
+        response = self.http.request(
+            method, f"{self.server}api/{path}", headers=headers, timeout=self.timeout, **kwargs
+        )
         if not response.ok:
             raise HubError(f"{method} {path} for {self.name}: {response.status_code} {response.text[:300]}")
         return response
@@ -526,15 +551,19 @@ class Student:
 
     def exists(self, path: str) -> bool:
         xsrf = self.http.cookies.get("_xsrf", path=f"/user/{self.name}/")
-        response = self.http.get(f"{self.server}api/contents/{quote(path)}?content=0",
-                                 headers={"X-XSRFToken": xsrf or ""}, timeout=self.timeout)
+        response = self.http.get(
+            f"{self.server}api/contents/{quote(path)}?content=0",
+            headers={"X-XSRFToken": xsrf or ""},
+            timeout=self.timeout,
+        )
         return response.status_code == 200
 
     def _cookie_header(self, url: str) -> str:
         return self.http.prepare_request(requests.Request("GET", url)).headers.get("Cookie", "")
 
-    def run_notebook(self, path: str, *, cell_timeout: float = 120.0, keep_kernel: bool = False,
-                     started: float | None = None) -> NotebookRun:
+    def run_notebook(
+        self, path: str, *, cell_timeout: float = 120.0, keep_kernel: bool = False, started: float | None = None
+    ) -> NotebookRun:
         """Open ``path`` as JupyterLab does (contents, then a session with a kernel) and run its code cells.
 
         Stops at the first cell that raises, like *Run All*. ``started`` is the clock reading the timings in
@@ -542,13 +571,22 @@ class Student:
         """
         run = NotebookRun(path=path, started=time.monotonic() if started is None else started)
         notebook = self.read(path)["content"]
-        session = self.api("POST", "sessions", json={
-            "path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}}).json()
-        ws_url = (f"ws://{urlsplit(self.hub.url).netloc}/user/{self.name}/api/kernels/{session['kernel']['id']}"
-                  f"/channels?session_id={uuid.uuid4().hex}")
+        session = self.api(
+            "POST",
+            "sessions",
+            json={"path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}},
+        ).json()
+        ws_url = (
+            f"ws://{urlsplit(self.hub.url).netloc}/user/{self.name}/api/kernels/{session['kernel']['id']}"
+            f"/channels?session_id={uuid.uuid4().hex}"
+        )
         try:
-            channel = websocket.create_connection(ws_url, timeout=self.timeout, origin=self.hub.url,
-                                                  cookie=self._cookie_header(f"{self.server}api/kernels"))
+            channel = websocket.create_connection(
+                ws_url,
+                timeout=self.timeout,
+                origin=self.hub.url,
+                cookie=self._cookie_header(f"{self.server}api/kernels"),
+            )
             try:
                 self._request(channel, "kernel_info_request", {}, timeout=self.timeout)
                 run.kernel_ready = time.monotonic() - run.started
@@ -556,9 +594,19 @@ class Student:
                 for index, cell in enumerate(code_cells):
                     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
                     began = time.monotonic()
-                    reply, outputs = self._request(channel, "execute_request", {
-                        "code": source, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}, timeout=cell_timeout)
+                    reply, outputs = self._request(
+                        channel,
+                        "execute_request",
+                        {
+                            "code": source,
+                            "silent": False,
+                            "store_history": True,
+                            "user_expressions": {},
+                            "allow_stdin": False,
+                            "stop_on_error": True,
+                        },
+                        timeout=cell_timeout,
+                    )
                     if run.first_reply is None:
                         run.first_reply = time.monotonic() - run.started
                     error = None
@@ -575,8 +623,9 @@ class Student:
                 self.api("DELETE", f"sessions/{session['id']}")
         return run
 
-    def _request(self, channel: websocket.WebSocket, msg_type: str, content: dict,
-                 timeout: float) -> tuple[dict, list[str]]:
+    def _request(
+        self, channel: websocket.WebSocket, msg_type: str, content: dict, timeout: float
+    ) -> tuple[dict, list[str]]:
         """Send one shell request; return its reply and the output types it produced once the kernel is idle."""
         message = self.kernel_session.msg(msg_type, content)
         message["channel"] = "shell"

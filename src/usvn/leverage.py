@@ -29,11 +29,35 @@ from usvn.display import FigureOutput
 from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
 
 __all__ = [
-    "CHANNELS", "OUTCOMES", "Alternative", "ArgumentCheck", "Ask", "Case", "CaseComparison", "ChannelRate",
-    "CodingReport", "Note", "RateTable", "Scheme", "check_argument", "compare_codings", "compare_schemes",
-    "leverage_alt_text", "leverage_chart", "leverage_figure", "load_asks", "load_case", "load_cases",
-    "load_schemes", "original_cases", "rates_alt_text", "rates_chart", "rates_figure", "save_argument",
-    "scheme_codings", "success_rates",
+    "CHANNELS",
+    "OUTCOMES",
+    "Alternative",
+    "ArgumentCheck",
+    "Ask",
+    "Case",
+    "CaseComparison",
+    "ChannelRate",
+    "CodingReport",
+    "Note",
+    "RateTable",
+    "Scheme",
+    "check_argument",
+    "compare_codings",
+    "compare_schemes",
+    "leverage_alt_text",
+    "leverage_chart",
+    "leverage_figure",
+    "load_asks",
+    "load_case",
+    "load_cases",
+    "load_schemes",
+    "original_cases",
+    "rates_alt_text",
+    "rates_chart",
+    "rates_figure",
+    "save_argument",
+    "scheme_codings",
+    "success_rates",
 ]
 
 CHANNELS: tuple[str, ...] = tuple(CHANNEL_STYLE)
@@ -88,9 +112,11 @@ class Case:
     def compare(self, channel: str, outcome: str) -> CaseComparison:
         """The student's coding (already checked to be valid) beside the module's, with reasons."""
         channel_verdict, channel_note = _verdict(
-            channel, self.channel, self.defensible_channels, self.channel_reason, channel_label, "Channel")
+            channel, self.channel, self.defensible_channels, self.channel_reason, channel_label, "Channel"
+        )
         outcome_verdict, outcome_note = _verdict(
-            outcome, self.outcome, self.defensible_outcomes, self.outcome_reason, outcome_label, "Outcome")
+            outcome, self.outcome, self.defensible_outcomes, self.outcome_reason, outcome_label, "Outcome"
+        )
         return CaseComparison(self, channel, outcome, channel_verdict, outcome_verdict, (channel_note, outcome_note))
 
 
@@ -99,8 +125,10 @@ def _verdict(chosen, module, alternatives, reason, label, what) -> tuple[Verdict
         return "same", f"{what}: you and the module both chose '{label(module)}'. {reason}"
     alternative = next((item for item in alternatives if item.value == chosen), None)
     if alternative is not None:
-        return "defensible", (f"{what}: you chose '{label(chosen)}', the module '{label(module)}'; yours is "
-                              f"defensible: {alternative.reason} The module's reason: {reason}")
+        return "defensible", (
+            f"{what}: you chose '{label(chosen)}', the module '{label(module)}'; yours is "
+            f"defensible: {alternative.reason} The module's reason: {reason}"
+        )
     return "different", f"{what}: you chose '{label(chosen)}', the module '{label(module)}'. {reason}"
 
 
@@ -144,9 +172,11 @@ def compare_codings(cases: Sequence[Case], codings: Mapping[str, tuple[Any, Any]
     for case in cases:
         channel, outcome = codings.get(case.id, (None, None))
         missing = tuple(part for part, value in (("channel", channel), ("outcome", outcome)) if value in (None, ""))
-        bad = [f"'{value}' is not a {part}" for part, value, allowed in
-               (("channel", channel, CHANNELS), ("outcome", outcome, OUTCOMES))
-               if value not in (None, "") and value not in allowed]
+        bad = [
+            f"'{value}' is not a {part}"
+            for part, value, allowed in (("channel", channel, CHANNELS), ("outcome", outcome, OUTCOMES))
+            if value not in (None, "") and value not in allowed
+        ]
         if bad:
             problems.append(f"Case {numbers[case.id]} ({case.title}): {'; '.join(bad)}.")
         elif missing:
@@ -154,14 +184,17 @@ def compare_codings(cases: Sequence[Case], codings: Mapping[str, tuple[Any, Any]
         else:
             comparisons.append(case.compare(channel, outcome))
     if not comparisons:
-        message = ("No case is fully coded yet: choose a channel and an outcome for each case above, "
-                   "then press the button again.")
+        message = (
+            "No case is fully coded yet: choose a channel and an outcome for each case above, "
+            "then press the button again."
+        )
     else:
         same = sum(item.same_place for item in comparisons)
         message = f"You coded {len(comparisons)} of {len(cases)} cases; {same} sit where the module puts them."
         if uncoded:
-            listed = "; ".join(f"case {numbers[case.id]} ({case.title}) needs {' and '.join(parts)}"
-                               for case, parts in uncoded)
+            listed = "; ".join(
+                f"case {numbers[case.id]} ({case.title}) needs {' and '.join(parts)}" for case, parts in uncoded
+            )
             message += f" Not yet coded, so not shown: {listed}."
     if problems:
         message += " " + " ".join(problems)
@@ -169,6 +202,7 @@ def compare_codings(cases: Sequence[Case], codings: Mapping[str, tuple[Any, Any]
 
 
 # --- The chart ------------------------------------------------------------------------------
+
 
 def _cell_offsets(count: int) -> list[float]:
     """Horizontal offsets that spread ``count`` markers across one chart cell."""
@@ -195,10 +229,18 @@ def leverage_figure(cases: Sequence[Case], comparisons: Sequence[CaseComparison]
         for offset, case in zip(_cell_offsets(len(members)), members):
             x, y = CHANNELS.index(channel) + offset, OUTCOME_STYLE[outcome].rank
             positions[case.id] = (x, y)
-            axes.scatter([x], [y], s=180, marker=style.marker, color=style.colour, edgecolor="black",
-                         linewidth=0.8, zorder=3)
-            axes.annotate(str(numbers[case.id]), (x, y), textcoords="offset points", xytext=(0, 11),
-                          ha="center", fontsize=9, fontweight="bold")
+            axes.scatter(
+                [x], [y], s=180, marker=style.marker, color=style.colour, edgecolor="black", linewidth=0.8, zorder=3
+            )
+            axes.annotate(
+                str(numbers[case.id]),
+                (x, y),
+                textcoords="offset points",
+                xytext=(0, 11),
+                ha="center",
+                fontsize=9,
+                fontweight="bold",
+            )
     moved = [item for item in comparisons if not item.same_place]
     student_cells: dict[tuple[str, str], list[CaseComparison]] = {}
     for item in moved:
@@ -207,13 +249,33 @@ def leverage_figure(cases: Sequence[Case], comparisons: Sequence[CaseComparison]
         for offset, item in zip(_cell_offsets(len(members)), members):
             x, y = CHANNELS.index(channel) + offset, OUTCOME_STYLE[outcome].rank - 0.3
             style = CHANNEL_STYLE[channel]
-            axes.scatter([x], [y], s=150, marker=style.marker, facecolor="white", edgecolor="black",
-                         linewidth=1.2, linestyle="--", zorder=4)
-            axes.annotate(str(numbers[item.case.id]), (x, y), textcoords="offset points", xytext=(10, -4),
-                          fontsize=9, fontstyle="italic", zorder=5)
-            axes.annotate("", xy=positions[item.case.id], xytext=(x, y), zorder=2,
-                          arrowprops={"arrowstyle": "->", "linestyle": ":", "color": "#555555", "shrinkA": 7,
-                                      "shrinkB": 9})
+            axes.scatter(
+                [x],
+                [y],
+                s=150,
+                marker=style.marker,
+                facecolor="white",
+                edgecolor="black",
+                linewidth=1.2,
+                linestyle="--",
+                zorder=4,
+            )
+            axes.annotate(
+                str(numbers[item.case.id]),
+                (x, y),
+                textcoords="offset points",
+                xytext=(10, -4),
+                fontsize=9,
+                fontstyle="italic",
+                zorder=5,
+            )
+            axes.annotate(
+                "",
+                xy=positions[item.case.id],
+                xytext=(x, y),
+                zorder=2,
+                arrowprops={"arrowstyle": "->", "linestyle": ":", "color": "#555555", "shrinkA": 7, "shrinkB": 9},
+            )
     axes.set_xticks(range(len(CHANNELS)), [f"{channel_label(c)}\n({CHANNEL_STYLE[c].marker_name}s)" for c in CHANNELS])
     axes.set_yticks([OUTCOME_STYLE[o].rank for o in OUTCOMES], [outcome_label(o) for o in OUTCOMES])
     axes.set_xlim(-0.6, len(CHANNELS) - 0.4)
@@ -251,15 +313,20 @@ def leverage_alt_text(cases: Sequence[Case], comparisons: Sequence[CaseCompariso
                 rows.append(f"{outcome_label(outcome).lower()}: case{'s' if len(ids) > 1 else ''} {', '.join(ids)}")
         style = CHANNEL_STYLE[channel]
         columns.append(f"{style.label} ({style.marker_name}s), {len(members)}: {'; '.join(rows)}")
-    text = (f"Chart placing {len(shown)} of {len(cases)} leverage cases by channel (columns) and outcome (rows: "
-            f"lasting change at the top, no observable change at the bottom), at the module's coding. "
-            f"{'. '.join(columns)}.")
+    text = (
+        f"Chart placing {len(shown)} of {len(cases)} leverage cases by channel (columns) and outcome (rows: "
+        f"lasting change at the top, no observable change at the bottom), at the module's coding. "
+        f"{'. '.join(columns)}."
+    )
     if comparisons:
         moved = [item for item in comparisons if not item.same_place]
         text += f" Your coding puts {len(comparisons) - len(moved)} of {len(comparisons)} in the same place."
         if moved:
-            details = "; ".join(f"case {numbers[item.case.id]} you coded {channel_label(item.channel).lower()}, "
-                                f"{outcome_label(item.outcome).lower()}" for item in moved)
+            details = "; ".join(
+                f"case {numbers[item.case.id]} you coded {channel_label(item.channel).lower()}, "
+                f"{outcome_label(item.outcome).lower()}"
+                for item in moved
+            )
             text += f" Hollow dashed markers with dotted arrows show where yours differs: {details}."
     return text
 
@@ -349,10 +416,11 @@ def load_schemes() -> dict[str, Scheme]:
                 raise DataError(f"Scheme '{record['id']}' names a case not in cases.yaml: {case_id}.")
             allowed = {case.channel} | {item.value for item in case.defensible_channels}
             if channel not in allowed:
-                raise DataError(f"Scheme '{record['id']}' codes '{case_id}' as {channel}, which the case does not "
-                                "list as defensible.")
-        schemes[record["id"]] = Scheme(record["id"], record["label"], record["description"],
-                                       dict(record["overrides"]))
+                raise DataError(
+                    f"Scheme '{record['id']}' codes '{case_id}' as {channel}, which the case does not "
+                    "list as defensible."
+                )
+        schemes[record["id"]] = Scheme(record["id"], record["label"], record["description"], dict(record["overrides"]))
     if "module" not in schemes or schemes["module"].overrides:
         raise DataError("cases.yaml needs a scheme 'module' with no overrides.")
     return schemes
@@ -374,9 +442,14 @@ def scheme_codings(scheme: str | Scheme = "module", cases: Sequence[Case] | None
     return {case.id: (scheme.overrides.get(case.id, case.channel), case.outcome) for case in cases}
 
 
-def success_rates(cases: Sequence[Case] | None = None, codings: Mapping[str, tuple[Any, Any]] | None = None, *,
-                  label: str = "The module's coding", include_non_pressure: bool = False,
-                  success: Sequence[str] = SUCCESS) -> RateTable:
+def success_rates(
+    cases: Sequence[Case] | None = None,
+    codings: Mapping[str, tuple[Any, Any]] | None = None,
+    *,
+    label: str = "The module's coding",
+    include_non_pressure: bool = False,
+    success: Sequence[str] = SUCCESS,
+) -> RateTable:
     """Per channel, the share of counted cases whose outcome is a success (by default, "lasting change").
 
     ``codings`` maps case ids to ``(channel, outcome)``; without it the module's coding is used. A case is
@@ -415,9 +488,13 @@ def success_rates(cases: Sequence[Case] | None = None, codings: Mapping[str, tup
     return RateTable(label, rates, tuple(counted), tuple(left_out), tuple(problems))
 
 
-def compare_schemes(cases: Sequence[Case] | None = None, schemes: Sequence[str] | None = None, *,
-                    student: Mapping[str, tuple[Any, Any]] | None = None,
-                    include_non_pressure: bool = False) -> tuple[RateTable, ...]:
+def compare_schemes(
+    cases: Sequence[Case] | None = None,
+    schemes: Sequence[str] | None = None,
+    *,
+    student: Mapping[str, tuple[Any, Any]] | None = None,
+    include_non_pressure: bool = False,
+) -> tuple[RateTable, ...]:
     """One :class:`RateTable` per coding scheme (all of them by default), plus the student's coding if given.
 
     The student's coding covers the cases the student coded; the others keep the module's coding, and
@@ -425,15 +502,26 @@ def compare_schemes(cases: Sequence[Case] | None = None, schemes: Sequence[str] 
     """
     cases = tuple(cases if cases is not None else load_cases())
     known = load_schemes()
-    tables = [success_rates(cases, scheme_codings(known[scheme_id], cases), label=known[scheme_id].label,
-                            include_non_pressure=include_non_pressure)
-              for scheme_id in (schemes if schemes is not None else known)]
+    tables = [
+        success_rates(
+            cases,
+            scheme_codings(known[scheme_id], cases),
+            label=known[scheme_id].label,
+            include_non_pressure=include_non_pressure,
+        )
+        for scheme_id in (schemes if schemes is not None else known)
+    ]
     if student is not None:
-        mine = {case_id: value for case_id, value in student.items()
-                if isinstance(value, (tuple, list)) and len(value) == 2 and all(part not in (None, "") for part in value)}
+        mine = {
+            case_id: value
+            for case_id, value in student.items()
+            if isinstance(value, (tuple, list)) and len(value) == 2 and all(part not in (None, "") for part in value)
+        }
         merged = {**scheme_codings("module", cases), **mine}
         own = sum(case.id in mine for case in cases)
-        label = "Your coding" + (f" ({len(cases) - own} uncoded cases at the module's coding)" if own < len(cases) else "")
+        label = "Your coding" + (
+            f" ({len(cases) - own} uncoded cases at the module's coding)" if own < len(cases) else ""
+        )
         tables.append(success_rates(cases, merged, label=label, include_non_pressure=include_non_pressure))
     return tuple(tables)
 
@@ -453,10 +541,25 @@ def rates_figure(tables: Sequence[RateTable]) -> Figure:
                 continue
             xs.append(column + offset)
             ys.append(item.rate)
-            axes.annotate(f"{item.successes}/{item.total}", (column + offset, item.rate), textcoords="offset points",
-                          xytext=(0, 10), ha="center", fontsize=8)
-        axes.scatter(xs, ys, s=120, marker=style.marker, color=style.colour, edgecolor="black", linewidth=0.8,
-                     zorder=3, label=f"{style.label} ({style.marker_name}s)")
+            axes.annotate(
+                f"{item.successes}/{item.total}",
+                (column + offset, item.rate),
+                textcoords="offset points",
+                xytext=(0, 10),
+                ha="center",
+                fontsize=8,
+            )
+        axes.scatter(
+            xs,
+            ys,
+            s=120,
+            marker=style.marker,
+            color=style.colour,
+            edgecolor="black",
+            linewidth=0.8,
+            zorder=3,
+            label=f"{style.label} ({style.marker_name}s)",
+        )
     axes.set_xticks(range(len(tables)), [_wrap(table.label) for table in tables], fontsize=8)
     axes.set_xlim(-0.6, len(tables) - 0.4)
     axes.set_ylim(-0.05, 1.12)
@@ -467,8 +570,9 @@ def rates_figure(tables: Sequence[RateTable]) -> Figure:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.legend(loc="lower center", ncol=len(CHANNELS), fontsize=8, frameon=False)
-    axes.set_title("Success rate by channel under each coding (labels: successes / cases counted)", loc="left",
-                   fontsize=10)
+    axes.set_title(
+        "Success rate by channel under each coding (labels: successes / cases counted)", loc="left", fontsize=10
+    )
     figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.27)  # fixed, so redraws need no tight bbox
     return figure
 
@@ -489,14 +593,19 @@ def rates_alt_text(tables: Sequence[RateTable]) -> str:
     if not tables:
         return "Empty chart: no coding to show."
     counts = sorted({len(table.counted) for table in tables})
-    counted = (f"{counts[0]} counted cases" if len(counts) == 1
-               else f"{counts[0]} to {counts[-1]} counted cases")
-    parts = [f"{table.label}: " + "; ".join(f"{channel_label(item.channel).lower()} {item.describe()}"
-                                             for item in table.rates) for table in tables]
-    return (f"Chart of the success rate per channel (the share of counted cases coded lasting change) under "
-            f"{len(tables)} coding{'s' if len(tables) != 1 else ''} of the same cases, {counted}; markers by "
-            f"channel (bilateral triangles, multilateral circles, bilateral inside multilateral squares). "
-            + ". ".join(parts) + ".")
+    counted = f"{counts[0]} counted cases" if len(counts) == 1 else f"{counts[0]} to {counts[-1]} counted cases"
+    parts = [
+        f"{table.label}: "
+        + "; ".join(f"{channel_label(item.channel).lower()} {item.describe()}" for item in table.rates)
+        for table in tables
+    ]
+    return (
+        f"Chart of the success rate per channel (the share of counted cases coded lasting change) under "
+        f"{len(tables)} coding{'s' if len(tables) != 1 else ''} of the same cases, {counted}; markers by "
+        f"channel (bilateral triangles, multilateral circles, bilateral inside multilateral squares). "
+        + ". ".join(parts)
+        + "."
+    )
 
 
 def rates_chart(tables: Sequence[RateTable] | None = None) -> FigureOutput:
@@ -506,6 +615,7 @@ def rates_chart(tables: Sequence[RateTable] | None = None) -> FigureOutput:
 
 
 # --- The structured argument --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Note:
@@ -537,8 +647,9 @@ class ArgumentCheck:
     remarks: tuple[str, ...] = ()
 
 
-def check_argument(ask: Ask, channel: Any, supporting: Any, counter: Any, justification: Any,
-                   cases: Sequence[Case] | None = None) -> ArgumentCheck:
+def check_argument(
+    ask: Ask, channel: Any, supporting: Any, counter: Any, justification: Any, cases: Sequence[Case] | None = None
+) -> ArgumentCheck:
     """Check structure only: a channel, at least two supporting cases, at least one counter-case, a justification.
 
     It never grades the choice. When the structure holds, ``remarks`` point out supporting cases that the
@@ -551,7 +662,9 @@ def check_argument(ask: Ask, channel: Any, supporting: Any, counter: Any, justif
     if channel in (None, ""):
         problems.append("Choose a channel for the ask.")
     elif channel not in CHANNELS:
-        problems.append(f"'{channel}' is not a channel; choose one of: {', '.join(channel_label(c) for c in CHANNELS)}.")
+        problems.append(
+            f"'{channel}' is not a channel; choose one of: {', '.join(channel_label(c) for c in CHANNELS)}."
+        )
     picked = {}
     for name, value in (("supporting", supporting), ("counter", counter)):
         if value is None:
@@ -578,32 +691,50 @@ def check_argument(ask: Ask, channel: Any, supporting: Any, counter: Any, justif
     elif len(justification) > MAX_CHARACTERS:
         problems.append(f"Keep the justification under {MAX_CHARACTERS} characters.")
     elif len(justification.split()) < ask.min_words:
-        problems.append(f"Your justification has {len(justification.split())} word(s); write at least {ask.min_words}, "
-                        "saying how each case bears on the ask.")
+        problems.append(
+            f"Your justification has {len(justification.split())} word(s); write at least {ask.min_words}, "
+            "saying how each case bears on the ask."
+        )
     if problems:
         return ArgumentCheck(False, tuple(problems))
     remarks = tuple(
         f"The module codes case {numbers[item]} ({by_id[item].title}) as {channel_label(by_id[item].channel).lower()}, "
         f"not {channel_label(channel).lower()}: say why it still supports your choice."
-        for item in picked["supporting"] if by_id[item].channel != channel
+        for item in picked["supporting"]
+        if by_id[item].channel != channel
     )
     return ArgumentCheck(True, (), remarks)
 
 
-def save_argument(ask: Ask, channel: str, supporting: Sequence[str], counter: Sequence[str], justification: str,
-                  folder: Path = Path("my-notes")) -> Path:
+def save_argument(
+    ask: Ask,
+    channel: str,
+    supporting: Sequence[str],
+    counter: Sequence[str],
+    justification: str,
+    folder: Path = Path("my-notes"),
+) -> Path:
     """Keep the student's argument in a Markdown file beside the notebook, so a kernel restart loses nothing."""
     titles = {case.id: case.title for case in load_cases()}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"03-argument-{ask.id}.md"
-    lines = [f"# {ask.ask}", "", f"Channel: {channel_label(channel)}", "",
-             "Supporting cases: " + "; ".join(titles[item] for item in supporting),
-             "Counter-cases: " + "; ".join(titles[item] for item in counter), "", justification.strip(), ""]
+    lines = [
+        f"# {ask.ask}",
+        "",
+        f"Channel: {channel_label(channel)}",
+        "",
+        "Supporting cases: " + "; ".join(titles[item] for item in supporting),
+        "Counter-cases: " + "; ".join(titles[item] for item in counter),
+        "",
+        justification.strip(),
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
 # --- Loading ----------------------------------------------------------------------------------
+
 
 def _alternatives(records, key) -> tuple[Alternative, ...]:
     return tuple(Alternative(record[key], record["reason"]) for record in records)
@@ -620,8 +751,9 @@ def _all_cases() -> tuple[Case, ...]:
         fields["defensible_channels"] = _alternatives(record.get("defensible_channels", ()), "channel")
         fields["defensible_outcomes"] = _alternatives(record.get("defensible_outcomes", ()), "outcome")
         case = Case(**fields)
-        if any(item.value == case.channel for item in case.defensible_channels) or \
-                any(item.value == case.outcome for item in case.defensible_outcomes):
+        if any(item.value == case.channel for item in case.defensible_channels) or any(
+            item.value == case.outcome for item in case.defensible_outcomes
+        ):
             raise DataError(f"Case '{case.id}' lists its own coding as an alternative.")
         cases.append(case)
     ids = [case.id for case in cases]
@@ -654,15 +786,18 @@ def load_asks() -> dict[str, Ask]:
     known = {case.id for case in load_cases()}
     asks = {}
     for record in load_data("cases.yaml")["asks"]:
-        notes = tuple(Note(note["channel"], note["text"], tuple(note["cases"]), tuple(note["sources"]))
-                      for note in record["notes"])
+        notes = tuple(
+            Note(note["channel"], note["text"], tuple(note["cases"]), tuple(note["sources"]))
+            for note in record["notes"]
+        )
         unknown = sorted({case for note in notes for case in note.cases} - known)
         if unknown:
             raise DataError(f"Ask '{record['id']}' names cases not in cases.yaml: {', '.join(unknown)}.")
         if sorted(note.channel for note in notes) != sorted(CHANNELS):
             raise DataError(f"Ask '{record['id']}' needs one note for each channel.")
-        asks[record["id"]] = Ask(record["id"], record["ask"], notes, record["caution"], tuple(record["sources"]),
-                                 record.get("min_words", 40))
+        asks[record["id"]] = Ask(
+            record["id"], record["ask"], notes, record["caution"], tuple(record["sources"]), record.get("min_words", 40)
+        )
     return asks
 
 

@@ -116,13 +116,19 @@ def load_margin_example() -> MarginExample:
     surrogates = []
     for record in data["surrogates"]:
         if set(record["prices"]) != factor_ids:
-            raise DataError(f"margin.yaml: surrogate '{record['id']}' must price exactly the factors "
-                            f"{', '.join(sorted(factor_ids))}.")
+            raise DataError(
+                f"margin.yaml: surrogate '{record['id']}' must price exactly the factors "
+                f"{', '.join(sorted(factor_ids))}."
+            )
         surrogates.append(Surrogate(record["id"], record["name"], dict(record["prices"]), **record["ratios"]))
     return MarginExample(
-        label=data["label"], currency=data["currency"], product=data["product"],
-        export_price=float(data["export_price"]), home_market_price=float(data["home_market_price"]),
-        factors=factors, surrogates=tuple(surrogates),
+        label=data["label"],
+        currency=data["currency"],
+        product=data["product"],
+        export_price=float(data["export_price"]),
+        home_market_price=float(data["home_market_price"]),
+        factors=factors,
+        surrogates=tuple(surrogates),
         method=tuple(MethodNote(note["id"], note["text"], tuple(note["sources"])) for note in data["method"]),
     )
 
@@ -145,7 +151,9 @@ def parse_amount(value: object, what: str, *, allow_zero: bool = True) -> float:
     if isinstance(value, str):
         text = value.strip().replace(",", "")
         if not _NUMBER.match(text):
-            raise MarginInputError(f"'{value.strip()}' is not a number. Type digits for {what}, for example 40 or 12.5.")
+            raise MarginInputError(
+                f"'{value.strip()}' is not a number. Type digits for {what}, for example 40 or 12.5."
+            )
         number = float(text)
     elif isinstance(value, int | float):
         number = float(value)
@@ -154,9 +162,13 @@ def parse_amount(value: object, what: str, *, allow_zero: bool = True) -> float:
     if not math.isfinite(number):
         raise MarginInputError(f"{name} must be an ordinary number.")
     if number < 0:
-        raise MarginInputError(f"{name} cannot be negative; you typed {value if isinstance(value, str) else f'{number:g}'}.")
+        raise MarginInputError(
+            f"{name} cannot be negative; you typed {value if isinstance(value, str) else f'{number:g}'}."
+        )
     if number == 0 and not allow_zero:
-        raise MarginInputError(f"{name} must be above zero: the margin is a share of it, and nothing can be divided by zero.")
+        raise MarginInputError(
+            f"{name} must be above zero: the margin is a share of it, and nothing can be divided by zero."
+        )
     return number
 
 
@@ -175,8 +187,9 @@ class NormalValue:
         return self.cost_of_manufacture + self.overhead + self.sga + self.profit
 
 
-def normal_value(quantities: Mapping[str, object], surrogate: Surrogate,
-                 factors: Sequence[FactorInput] | None = None) -> NormalValue:
+def normal_value(
+    quantities: Mapping[str, object], surrogate: Surrogate, factors: Sequence[FactorInput] | None = None
+) -> NormalValue:
     """Value each factor quantity at the surrogate's price, then add overhead, SG&A and profit in turn.
 
     ``quantities`` may hold numbers or typed text; bad entries raise :class:`MarginInputError`.
@@ -234,8 +247,9 @@ class SurrogateResult:
         return "dumping" if self.margin > 0 else "none"
 
 
-def compare_surrogates(quantities: Mapping[str, object], export_price: object,
-                       example: MarginExample | None = None) -> tuple[SurrogateResult, ...]:
+def compare_surrogates(
+    quantities: Mapping[str, object], export_price: object, example: MarginExample | None = None
+) -> tuple[SurrogateResult, ...]:
     """The same exporter's margin with each hypothetical surrogate's prices."""
     example = example or load_margin_example()
     price = parse_amount(export_price, "the export price", allow_zero=False)
@@ -263,13 +277,18 @@ def margin_alt_text(results: Sequence[SurrogateResult], chosen: str | None = Non
         style = MARGIN_STYLE[result.band]
         shown = f"{100 * result.margin:.1f}% dumping margin" if result.margin > 0 else "no dumping"
         mark = " (your choice)" if result.surrogate.id == chosen else ""
-        parts.append(f"{result.surrogate.name}{mark}: normal value {result.normal_value.total:.2f}, {shown}"
-                     f" ({style.hatch_name} bar)")
+        parts.append(
+            f"{result.surrogate.name}{mark}: normal value {result.normal_value.total:.2f}, {shown}"
+            f" ({style.hatch_name} bar)"
+        )
     margins = [result.margin for result in results]
     spread = 100 * (max(margins) - min(margins))
-    return (f"Bar chart of the illustrative dumping margin with each of {len(results)} hypothetical surrogate "
-            f"countries, same exporter and export price. " + "; ".join(parts) +
-            f". The surrogate choice moves the margin by {spread:.1f} percentage points.")
+    return (
+        f"Bar chart of the illustrative dumping margin with each of {len(results)} hypothetical surrogate "
+        f"countries, same exporter and export price. "
+        + "; ".join(parts)
+        + f". The surrogate choice moves the margin by {spread:.1f} percentage points."
+    )
 
 
 def margin_figure(results: Sequence[SurrogateResult], chosen: str | None = None) -> Figure:
@@ -281,11 +300,11 @@ def margin_figure(results: Sequence[SurrogateResult], chosen: str | None = None)
     for position, result in zip(positions, results):
         style = MARGIN_STYLE[result.band]
         value = 100 * result.margin
-        axes.barh(position, value, color=style.colour, hatch=style.hatch, edgecolor="black", linewidth=0.8,
-                  height=0.6)
+        axes.barh(position, value, color=style.colour, hatch=style.hatch, edgecolor="black", linewidth=0.8, height=0.6)
         label = f"{value:.1f}%" if result.margin > 0 else f"{value:.1f}%: no dumping"
-        axes.annotate(label, (max(value, 0), position), xytext=(4, 0), textcoords="offset points",
-                      va="center", fontsize=9)
+        axes.annotate(
+            label, (max(value, 0), position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+        )
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_yticks(positions, names)
     low = min(0.0, min(100 * result.margin for result in results))

@@ -101,10 +101,13 @@ def load_memo_template() -> MemoTemplate:
     check_citations("memo.yaml")
     data = load_data("memo.yaml")
     return MemoTemplate(
-        question=data["question"], context=data["context"]["text"],
+        question=data["question"],
+        context=data["context"]["text"],
         context_sources=tuple(data["context"]["sources"]),
         sections=tuple(Section(**record) for record in data["sections"]),
-        min_evidence=data["min_evidence"], min_lessons=data["min_lessons"], max_characters=data["max_characters"],
+        min_evidence=data["min_evidence"],
+        min_lessons=data["min_lessons"],
+        max_characters=data["max_characters"],
     )
 
 
@@ -116,31 +119,75 @@ def _short(text: str, limit: int = 70) -> str:
 @cache
 def evidence_catalogue() -> tuple[EvidenceItem, ...]:
     """Every citable record from lessons 01-04, in lesson order."""
-    items = [EvidenceItem(f"01:{event.id}", 1, f"{event.date} {event.title}", event.summary, event.sources)
-             for event in load_timeline()]
+    items = [
+        EvidenceItem(f"01:{event.id}", 1, f"{event.date} {event.title}", event.summary, event.sources)
+        for event in load_timeline()
+    ]
     registry = load_sources()
     for claim in load_claims():
         author = registry[claim.source].label
-        items.append(EvidenceItem(f"02:{claim.id}", 2, f"{author} claims: {_short(claim.claim, 60)}",
-                                  f"{author} claims: {claim.claim} (Lesson 02's reading: {claim.rating}.)",
-                                  claim.sources))
+        items.append(
+            EvidenceItem(
+                f"02:{claim.id}",
+                2,
+                f"{author} claims: {_short(claim.claim, 60)}",
+                f"{author} claims: {claim.claim} (Lesson 02's reading: {claim.rating}.)",
+                claim.sources,
+            )
+        )
     for case in load_cases():
-        items.append(EvidenceItem(f"03:{case.id}", 3, f"Case: {case.title} ({case.dates})",
-                                  f"{case.title}, {case.dates}. Asked: {case.ask} Response: {case.response} "
-                                  f"Did it last? {case.lasted}", case.sources))
+        items.append(
+            EvidenceItem(
+                f"03:{case.id}",
+                3,
+                f"Case: {case.title} ({case.dates})",
+                f"{case.title}, {case.dates}. Asked: {case.ask} Response: {case.response} Did it last? {case.lasted}",
+                case.sources,
+            )
+        )
     extra = load_data("memo.yaml")["evidence"]
-    items += [EvidenceItem(f"{record['lesson']:02d}:{record['id']}", record["lesson"], record["label"],
-                           record["text"], tuple(record["sources"]))
-              for record in extra if record["lesson"] < 4]
+    items += [
+        EvidenceItem(
+            f"{record['lesson']:02d}:{record['id']}",
+            record["lesson"],
+            record["label"],
+            record["text"],
+            tuple(record["sources"]),
+        )
+        for record in extra
+        if record["lesson"] < 4
+    ]
     for factor in load_criteria().factors:
-        items.append(EvidenceItem(f"04:commerce-{factor.id}", 4, f"({factor.number}) Commerce 2024 finding: "
-                                  f"{_short(factor.commerce.text, 60)}", factor.commerce.text, factor.commerce.sources))
+        items.append(
+            EvidenceItem(
+                f"04:commerce-{factor.id}",
+                4,
+                f"({factor.number}) Commerce 2024 finding: {_short(factor.commerce.text, 60)}",
+                factor.commerce.text,
+                factor.commerce.sources,
+            )
+        )
         for card in factor.cards:
-            items.append(EvidenceItem(f"04:{card.id}", 4, f"({factor.number}) {card.speaker_label}: {_short(card.text, 60)}",
-                                      f"{card.who}: {card.text}", card.sources))
-    items += [EvidenceItem(f"{record['lesson']:02d}:{record['id']}", record["lesson"], record["label"],
-                           record["text"], tuple(record["sources"]))
-              for record in extra if record["lesson"] >= 4]
+            items.append(
+                EvidenceItem(
+                    f"04:{card.id}",
+                    4,
+                    f"({factor.number}) {card.speaker_label}: {_short(card.text, 60)}",
+                    f"{card.who}: {card.text}",
+                    card.sources,
+                )
+            )
+    items += [
+        EvidenceItem(
+            f"{record['lesson']:02d}:{record['id']}",
+            record["lesson"],
+            record["label"],
+            record["text"],
+            tuple(record["sources"]),
+        )
+        for record in extra
+        if record["lesson"] >= 4
+    ]
     items.sort(key=lambda item: item.lesson)
     ids = [item.id for item in items]
     duplicates = sorted({item_id for item_id in ids if ids.count(item_id) > 1})
@@ -160,10 +207,14 @@ def describe_evidence(ids) -> list[str]:
     "'99:nothing' is not an id in the catalogue: copy ids exactly, as text."
     """
     if not isinstance(ids, (list, tuple)):
-        return [f"Expected a list of evidence ids, such as [\"02:c87-delayed\"]; got {type(ids).__name__}."]
+        return [f'Expected a list of evidence ids, such as ["02:c87-delayed"]; got {type(ids).__name__}.']
     known = _by_id()
-    return [f"Lesson {known[item_id].lesson:02d}: {known[item_id].text}" if isinstance(item_id, str) and item_id in known
-            else f"{item_id!r} is not an id in the catalogue: copy ids exactly, as text." for item_id in ids]
+    return [
+        f"Lesson {known[item_id].lesson:02d}: {known[item_id].text}"
+        if isinstance(item_id, str) and item_id in known
+        else f"{item_id!r} is not an id in the catalogue: copy ids exactly, as text."
+        for item_id in ids
+    ]
 
 
 @dataclass(frozen=True)
@@ -190,8 +241,10 @@ class MemoCheck:
         if not self.ok:
             return "Not ready yet:\n" + "\n".join(f"- {problem}" for problem in self.problems)
         lessons = ", ".join(f"{lesson:02d}" for lesson in self.lessons)
-        return (f"Every section is written ({self.words} words in all), with {self.evidence_count} cited pieces of "
-                f"evidence from lessons {lessons}. The structure is complete; now judge the quality with the rubric.")
+        return (
+            f"Every section is written ({self.words} words in all), with {self.evidence_count} cited pieces of "
+            f"evidence from lessons {lessons}. The structure is complete; now judge the quality with the rubric."
+        )
 
 
 def _words(text: str) -> int:
@@ -215,26 +268,32 @@ def check_memo(draft: MemoDraft, template: MemoTemplate | None = None) -> MemoCh
         if not text:
             problems.append(f"Write the {section.title} section: {section.prompt}")
         elif _words(text) < section.min_words:
-            problems.append(f"The {section.title} section has {_words(text)} word(s); write at least "
-                            f"{section.min_words}.")
+            problems.append(
+                f"The {section.title} section has {_words(text)} word(s); write at least {section.min_words}."
+            )
         elif len(text) > template.max_characters:
-            problems.append(f"The {section.title} section is {len(text)} characters long; a memo is short, so keep "
-                            f"each section under {template.max_characters}.")
+            problems.append(
+                f"The {section.title} section is {len(text)} characters long; a memo is short, so keep "
+                f"each section under {template.max_characters}."
+            )
     counter, recommendation = draft.text("counter-argument"), draft.text("recommendation")
     if counter.strip() and _normalise(counter) == _normalise(recommendation):
         problems.append("The Counter-argument repeats the Recommendation: state the strongest case against it.")
     known = _by_id()
     unknown = [item_id for item_id in draft.evidence if item_id not in known]
     if unknown:
-        problems.append(f"These evidence ids are not in the module's catalogue and were not counted: "
-                        f"{', '.join(unknown)}.")
+        problems.append(
+            f"These evidence ids are not in the module's catalogue and were not counted: {', '.join(unknown)}."
+        )
     chosen = [known[item_id] for item_id in dict.fromkeys(draft.evidence) if item_id in known]
     lessons = tuple(sorted({item.lesson for item in chosen}))
     if len(chosen) < template.min_evidence:
         problems.append(f"Choose at least {template.min_evidence} pieces of cited evidence; you have {len(chosen)}.")
     elif len(lessons) < template.min_lessons:
-        problems.append(f"Draw your evidence from at least {template.min_lessons} different lessons; "
-                        f"all of yours come from lesson {lessons[0]:02d}.")
+        problems.append(
+            f"Draw your evidence from at least {template.min_lessons} different lessons; "
+            f"all of yours come from lesson {lessons[0]:02d}."
+        )
     words = sum(_words(draft.text(section.id)) for section in template.sections)
     return MemoCheck(not problems, tuple(problems), words, len(chosen), lessons)
 
@@ -294,8 +353,9 @@ def memo_from_markdown(text: str, template: MemoTemplate | None = None) -> MemoD
             continue
         if current is not None:
             sections[current].append(line)
-    return MemoDraft({key: _unescape_headings("\n".join(value)).strip() for key, value in sections.items()},
-                     tuple(evidence))
+    return MemoDraft(
+        {key: _unescape_headings("\n".join(value)).strip() for key, value in sections.items()}, tuple(evidence)
+    )
 
 
 def save_draft(draft: MemoDraft, path: Path = DEFAULT_PATH) -> Path:
@@ -356,12 +416,16 @@ def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
     for record in data.get("examples", []):
         where = f"memo.yaml, example '{record['id']}'"
         if record["level"] not in levels:
-            raise DataError(f"{where}: level '{record['level']}' is not a level of the memo rubric ({', '.join(levels)}).")
+            raise DataError(
+                f"{where}: level '{record['level']}' is not a level of the memo rubric ({', '.join(levels)})."
+            )
         annotations = tuple(Annotation(**note) for note in record["annotations"])
         named = [note.criterion for note in annotations]
         if sorted(named) != sorted(criteria):
-            raise DataError(f"{where}: annotate each rubric criterion exactly once; criteria are {', '.join(criteria)}, "
-                            f"annotations name {', '.join(named)}.")
+            raise DataError(
+                f"{where}: annotate each rubric criterion exactly once; criteria are {', '.join(criteria)}, "
+                f"annotations name {', '.join(named)}."
+            )
         wrong = [note.level for note in annotations if note.level not in levels]
         if wrong:
             raise DataError(f"{where}: annotation levels {wrong} are not levels of the memo rubric.")
@@ -369,8 +433,9 @@ def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
         check = check_memo(draft, template)
         if not check.ok:
             raise DataError(f"{where} fails the memo's own structure check: {' '.join(check.problems)}")
-        examples.append(ExampleMemo(record["id"], record["level"], record["title"], draft, annotations,
-                                    tuple(record["sources"])))
+        examples.append(
+            ExampleMemo(record["id"], record["level"], record["title"], draft, annotations, tuple(record["sources"]))
+        )
     return tuple(examples)
 
 
@@ -389,19 +454,24 @@ def example_memo_html(example_id: str) -> str:
     memo, rubric = examples[example_id], load_rubric("memo")
     template, known, registry = load_memo_template(), _by_id(), load_sources()
     label = rubric.level(memo.level).label
-    parts = [f"<section class=\"usvn-example-memo\" aria-label=\"Example memo at the {escape(label)} level\">",
-             f"<h3>Example memo ({escape(label)}): {escape(memo.title)}</h3>"]
+    parts = [
+        f'<section class="usvn-example-memo" aria-label="Example memo at the {escape(label)} level">',
+        f"<h3>Example memo ({escape(label)}): {escape(memo.title)}</h3>",
+    ]
     for section in template.sections:
         parts.append(f"<h4>{escape(section.title)}</h4><p>{escape(' '.join(memo.draft.text(section.id).split()))}</p>")
     chosen = "".join(f"<li>{escape(known[item_id].label)}</li>" for item_id in memo.draft.evidence)
     parts.append(f"<p>Evidence ticked in the memo editor:</p><ul>{chosen}</ul>")
     rows = "".join(
-        f"<tr><th scope=\"row\">{escape(rubric.criterion(note.criterion).name)}</th>"
+        f'<tr><th scope="row">{escape(rubric.criterion(note.criterion).name)}</th>'
         f"<td>{escape(rubric.level(note.level).label)}</td><td>{escape(' '.join(note.note.split()))}</td></tr>"
-        for note in memo.annotations)
-    parts.append(f"<table class=\"usvn-rubric\"><caption>How this memo scores on the memo rubric</caption><thead><tr>"
-                 f"<th scope=\"col\">Criterion</th><th scope=\"col\">Level</th><th scope=\"col\">Why</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table>")
+        for note in memo.annotations
+    )
+    parts.append(
+        f'<table class="usvn-rubric"><caption>How this memo scores on the memo rubric</caption><thead><tr>'
+        f'<th scope="col">Criterion</th><th scope="col">Level</th><th scope="col">Why</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
     cited = "; ".join(escape(registry[source].label) for source in memo.sources)
     parts.append(f"<p>Sources cited in this memo: {cited}.</p></section>")
     return "".join(parts)

@@ -29,12 +29,22 @@ import json
 import os
 import re
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_FOLDER", "FORMAT", "VERSION", "NoteFile", "NoteError", "notes_folder", "quiz_attempts",
-           "read_note", "write_json_atomic", "write_text_atomic"]
+__all__ = [
+    "DEFAULT_FOLDER",
+    "FORMAT",
+    "VERSION",
+    "NoteFile",
+    "NoteError",
+    "notes_folder",
+    "quiz_attempts",
+    "read_note",
+    "write_json_atomic",
+    "write_text_atomic",
+]
 
 #: Beside the notebook: JupyterLab runs a notebook's kernel in the notebook's folder.
 DEFAULT_FOLDER = Path("my-notes")
@@ -56,7 +66,7 @@ def notes_folder() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:
@@ -100,8 +110,7 @@ def read_note(path: Path, kind: str | None = None) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise NoteError("it has no valid version number")
     if version > VERSION:
-        raise NoteError(f"it was saved by a newer version of the module (format {version}; this one reads "
-                        f"{VERSION})")
+        raise NoteError(f"it was saved by a newer version of the module (format {version}; this one reads {VERSION})")
     if kind is not None and record.get("kind") != kind:
         raise NoteError(f"it holds a {record.get('kind')!r} note, not a {kind!r} one")
     if not isinstance(record.get("data"), dict):
@@ -148,14 +157,17 @@ class NoteFile:
                 continue
             self.path, self.loaded_from = path, path
             if unreadable:
-                self.message = (f"Could not read {'; '.join(unreadable)}: left untouched. "
-                                f"Loaded your work from {path} instead.")
+                self.message = (
+                    f"Could not read {'; '.join(unreadable)}: left untouched. Loaded your work from {path} instead."
+                )
             return data
         else:
             self.path = self.folder / f"{self.name}-recovered.json"
         if unreadable:
-            self.message = (f"Could not read your saved work in {'; '.join(unreadable)}. That file is left "
-                            f"untouched; this starts fresh and saves to {self.path}.")
+            self.message = (
+                f"Could not read your saved work in {'; '.join(unreadable)}. That file is left "
+                f"untouched; this starts fresh and saves to {self.path}."
+            )
         return {}
 
     def save(self, data: dict[str, Any]) -> bool:
@@ -164,8 +176,10 @@ class NoteFile:
         try:
             write_json_atomic(self.path, record)
         except OSError as error:
-            self.message = (f"Could not save your work to {self.path} ({error.strerror or error}). Your entries "
-                            "are still here in the notebook: copy them somewhere safe before you close it.")
+            self.message = (
+                f"Could not save your work to {self.path} ({error.strerror or error}). Your entries "
+                "are still here in the notebook: copy them somewhere safe before you close it."
+            )
             return False
         self.message = ""
         return True

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from usvn.data import DataError, check_citations, load_data
 
 __all__ = ["Assessment", "Point", "Reflection", "load_reflection"]
@@ -52,7 +53,9 @@ class Reflection:
             return Assessment(False, f"Keep it under {MAX_CHARACTERS} characters; a short paragraph is enough.")
         words = len(text.split())
         if words < self.min_words:
-            return Assessment(False, f"You have {words} word(s); write at least {self.min_words} so you commit to a view.")
+            return Assessment(
+                False, f"You have {words} word(s); write at least {self.min_words} so you commit to a view."
+            )
         return Assessment(True, f"{words} words. Compare your answer with the points below.")
 
 

@@ -67,15 +67,18 @@ class Rubric:
         for level in self.levels:
             if level.id == level_id:
                 return level
-        raise KeyError(f"Rubric '{self.id}' has no level '{level_id}'; levels are "
-                       f"{', '.join(level.id for level in self.levels)}.")
+        raise KeyError(
+            f"Rubric '{self.id}' has no level '{level_id}'; levels are {', '.join(level.id for level in self.levels)}."
+        )
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:
             if criterion.id == criterion_id:
                 return criterion
-        raise KeyError(f"Rubric '{self.id}' has no criterion '{criterion_id}'; criteria are "
-                       f"{', '.join(criterion.id for criterion in self.criteria)}.")
+        raise KeyError(
+            f"Rubric '{self.id}' has no criterion '{criterion_id}'; criteria are "
+            f"{', '.join(criterion.id for criterion in self.criteria)}."
+        )
 
     def next_level(self, level_id: str) -> Level | None:
         ids = [level.id for level in self.levels]
@@ -100,10 +103,18 @@ def _build(record: dict) -> Rubric:
         if set(item["descriptors"]) != set(level_ids):
             missing = sorted(set(level_ids) - set(item["descriptors"]))
             extra = sorted(set(item["descriptors"]) - set(level_ids))
-            raise DataError(f"{where}: criterion '{item['id']}' needs exactly one descriptor per level "
-                            f"(missing: {missing or 'none'}; unknown: {extra or 'none'}).")
-        criteria.append(Criterion(item["id"], item["name"], float(item.get("weight", 1)),
-                                  {level_id: item["descriptors"][level_id] for level_id in level_ids}))
+            raise DataError(
+                f"{where}: criterion '{item['id']}' needs exactly one descriptor per level "
+                f"(missing: {missing or 'none'}; unknown: {extra or 'none'})."
+            )
+        criteria.append(
+            Criterion(
+                item["id"],
+                item["name"],
+                float(item.get("weight", 1)),
+                {level_id: item["descriptors"][level_id] for level_id in level_ids},
+            )
+        )
     ids = [criterion.id for criterion in criteria]
     if len(set(ids)) != len(ids):
         raise DataError(f"{where}: criterion ids repeat: {ids}.")
@@ -124,16 +135,20 @@ def load_rubric(rubric_id: str) -> Rubric:
 
 def rubric_html(rubric: Rubric) -> str:
     """The rubric as an accessible HTML table: criteria as row headers, levels (with points) as column headers."""
-    head = "".join(f"<th scope=\"col\">{escape(level.label)} ({level.points:g})</th>" for level in rubric.levels)
+    head = "".join(f'<th scope="col">{escape(level.label)} ({level.points:g})</th>' for level in rubric.levels)
     rows = "".join(
-        f"<tr><th scope=\"row\">{escape(criterion.name)}"
-        + (f" (x{criterion.weight:g})" if criterion.weight != 1 else "") + "</th>"
-        + "".join(f"<td>{escape(criterion.descriptor(level.id))}</td>" for level in rubric.levels) + "</tr>"
+        f'<tr><th scope="row">{escape(criterion.name)}'
+        + (f" (x{criterion.weight:g})" if criterion.weight != 1 else "")
+        + "</th>"
+        + "".join(f"<td>{escape(criterion.descriptor(level.id))}</td>" for level in rubric.levels)
+        + "</tr>"
         for criterion in rubric.criteria
     )
-    return (f"<table class=\"usvn-rubric\"><caption>Rubric: {escape(rubric.title)} "
-            f"(maximum {rubric.max_points:g} points)</caption><thead><tr><th scope=\"col\">Criterion</th>{head}"
-            f"</tr></thead><tbody>{rows}</tbody></table><p>{escape(rubric.purpose)}</p>")
+    return (
+        f'<table class="usvn-rubric"><caption>Rubric: {escape(rubric.title)} '
+        f'(maximum {rubric.max_points:g} points)</caption><thead><tr><th scope="col">Criterion</th>{head}'
+        f"</tr></thead><tbody>{rows}</tbody></table><p>{escape(rubric.purpose)}</p>"
+    )
 
 
 def rubric_markdown(rubric: Rubric) -> str:
@@ -142,8 +157,10 @@ def rubric_markdown(rubric: Rubric) -> str:
     >>> rubric_markdown(load_rubric("memo")).splitlines()[0]
     '| Criterion | Beginning (1) | Developing (2) | Proficient (3) | Exemplary (4) |'
     """
-    lines = ["| Criterion | " + " | ".join(f"{level.label} ({level.points:g})" for level in rubric.levels) + " |",
-             "|---" * (len(rubric.levels) + 1) + "|"]
+    lines = [
+        "| Criterion | " + " | ".join(f"{level.label} ({level.points:g})" for level in rubric.levels) + " |",
+        "|---" * (len(rubric.levels) + 1) + "|",
+    ]
     for criterion in rubric.criteria:
         cells = [criterion.descriptor(level.id).replace("|", "/") for level in rubric.levels]
         lines.append(f"| {criterion.name} | " + " | ".join(cells) + " |")
@@ -180,8 +197,10 @@ def self_score(rubric: Rubric, choices: Mapping[str, object]) -> SelfScore:
     if unchosen:
         problems.append(f"Choose a level for every criterion. Still to choose: {', '.join(unchosen)}.")
     if unknown:
-        problems.append(f"These are not levels of this rubric: {', '.join(unknown)}; levels are "
-                        f"{', '.join(level.label for level in rubric.levels)}.")
+        problems.append(
+            f"These are not levels of this rubric: {', '.join(unknown)}; levels are "
+            f"{', '.join(level.label for level in rubric.levels)}."
+        )
     if problems:
         return SelfScore(False, tuple(problems))
     points, steps = 0.0, []

@@ -49,7 +49,7 @@ def lesson_note(lesson: Lesson) -> str:
         "prompt with the module's notes folded. "
         f"To answer the quizzes, filter the timeline and write your reflections, open the lesson in JupyterLab, "
         f'or <a href="{binder}">open lesson {lesson.number:02d} on Binder</a> (free; it takes a minute or two to '
-        'start, and the session is deleted when it ends: press <em>Download my work</em> at the end of the lesson to '
+        "start, and the session is deleted when it ends: press <em>Download my work</em> at the end of the lesson to "
         'keep your notes and notebooks). <a href="index.html">All lessons</a>.</p>'
     )
 
@@ -98,7 +98,6 @@ def _static_copy(notebook: NotebookNode, title: str) -> NotebookNode:
 
 def _exporter():
     from nbconvert import HTMLExporter
-
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     templates = resources.files("usvn") / "templates"

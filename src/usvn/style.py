@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CHANNEL_STYLE", "MARGIN_STYLE", "OUTCOME_STYLE", "RATING_STYLE", "THEME_STYLE", "BandStyle", "OutcomeStyle",
-           "ThemeStyle"]
+__all__ = [
+    "CHANNEL_STYLE",
+    "MARGIN_STYLE",
+    "OUTCOME_STYLE",
+    "RATING_STYLE",
+    "THEME_STYLE",
+    "BandStyle",
+    "OutcomeStyle",
+    "ThemeStyle",
+]
 
 
 class ThemeStyle(NamedTuple):
@@ -39,11 +47,16 @@ CHANNEL_STYLE: dict[str, ThemeStyle] = {
 
 #: Outcomes of a leverage case (lesson 03), in chart order; rows are labelled in words on the chart.
 OUTCOME_STYLE: dict[str, OutcomeStyle] = {
-    "no-change": OutcomeStyle("No observable change", 0, "the ask was not met, or nothing changed that the sources can see"),
-    "effect-unclear": OutcomeStyle("Engagement, effect unclear", 1,
-                                   "Vietnam took part, but no specific change can be traced to this channel"),
+    "no-change": OutcomeStyle(
+        "No observable change", 0, "the ask was not met, or nothing changed that the sources can see"
+    ),
+    "effect-unclear": OutcomeStyle(
+        "Engagement, effect unclear", 1, "Vietnam took part, but no specific change can be traced to this channel"
+    ),
     "lapsed": OutcomeStyle("Change that lapsed", 2, "a commitment or change was made but lapsed or was abandoned"),
-    "lasting-change": OutcomeStyle("Lasting change", 3, "a legal or policy change that was still in place when last checked"),
+    "lasting-change": OutcomeStyle(
+        "Lasting change", 3, "a legal or policy change that was still in place when last checked"
+    ),
 }
 
 

@@ -22,11 +22,33 @@ from usvn.data import THEMES, Event, load_timeline, timeline_as_of
 from usvn.display import FigureOutput
 from usvn.style import THEME_STYLE
 
-__all__ = ["coverage_note", "describe_events", "event_index", "filter_events", "format_date", "load_timeline",
-           "timeline_alt_text", "timeline_chart", "timeline_figure", "year_bounds"]
+__all__ = [
+    "coverage_note",
+    "describe_events",
+    "event_index",
+    "filter_events",
+    "format_date",
+    "load_timeline",
+    "timeline_alt_text",
+    "timeline_chart",
+    "timeline_figure",
+    "year_bounds",
+]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def year_bounds(events: Sequence[Event]) -> tuple[int, int]:
@@ -75,13 +97,27 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
         style = THEME_STYLE[theme]
         members = [(number, event) for number, event in enumerate(events, start=1) if theme in event.themes]
         axes.axhline(row, color="#BBBBBB", linewidth=0.8, zorder=1)
-        axes.scatter([event.decimal_year for _, event in members], [row] * len(members), s=70,
-                     marker=style.marker, color=style.colour, edgecolor="black", linewidth=0.6, zorder=3,
-                     label=style.label)
+        axes.scatter(
+            [event.decimal_year for _, event in members],
+            [row] * len(members),
+            s=70,
+            marker=style.marker,
+            color=style.colour,
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=3,
+            label=style.label,
+        )
         for position, (number, event) in enumerate(members):
             offset = 11 if position % 2 == 0 else -15
-            axes.annotate(str(number), (event.decimal_year, row), textcoords="offset points",
-                          xytext=(0, offset), ha="center", fontsize=8)
+            axes.annotate(
+                str(number),
+                (event.decimal_year, row),
+                textcoords="offset points",
+                xytext=(0, offset),
+                ha="center",
+                fontsize=8,
+            )
     axes.set_yticks(range(len(lanes)), [THEME_STYLE[theme].label for theme in reversed(lanes)])
     axes.set_xlim(years[0] - 0.5, years[1] + 1.5)
     axes.set_ylim(-0.7, len(lanes) - 0.3)
@@ -133,8 +169,10 @@ def coverage_note(events: Sequence[Event] | None = None, as_of: str | None = Non
     elif len(checked) == 1:
         stamp = f"Every event was last checked against its sources on {format_date(checked[0])}."
     else:
-        stamp = (f"Each event was last checked against its sources on a date between {format_date(checked[0])} "
-                 f"and {format_date(checked[-1])}; the list under the chart gives each event's date of checking.")
+        stamp = (
+            f"Each event was last checked against its sources on a date between {format_date(checked[0])} "
+            f"and {format_date(checked[-1])}; the list under the chart gives each event's date of checking."
+        )
     return (
         f"The timeline holds {len(events)} events, from {format_date(events[0].date)} to "
         f"{format_date(last.date)} ({last.title}). {stamp} It was last reviewed for new events on "
@@ -152,5 +190,6 @@ def event_index(events: Sequence[Event]) -> str:
     if not events:
         return "(no events)"
     width = max(len(event.id) for event in events)
-    return "\n".join(f"{event.id:<{width}}  |  {event.date:<10}  |  {', '.join(event.themes)}  |  {event.title}"
-                     for event in events)
+    return "\n".join(
+        f"{event.id:<{width}}  |  {event.date:<10}  |  {', '.join(event.themes)}  |  {event.title}" for event in events
+    )

@@ -38,12 +38,19 @@ def axe_source() -> str:
     if not (script.is_file() and installed_lock.is_file() and installed_lock.read_bytes() == lock.read_bytes()):
         npm = shutil.which("npm")
         if npm is None:
-            pytest.fail("npm is missing: the accessibility tests install axe-core with it (Debian: apt-get install npm)")
+            pytest.fail(
+                "npm is missing: the accessibility tests install axe-core with it (Debian: apt-get install npm)"
+            )
         NPM_CACHE.mkdir(parents=True, exist_ok=True)
         for name in ("package.json", "package-lock.json"):
             shutil.copy(HERE / name, NPM_CACHE / name)
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=NPM_CACHE,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=NPM_CACHE,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             installed_lock.unlink(missing_ok=True)
             pytest.fail(f"npm ci failed in {NPM_CACHE}:\n{done.stdout}\n{done.stderr}")
@@ -87,8 +94,12 @@ def new_page(browser):
     and every other request is refused."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(15_000)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        ("http://127.0.0.1", "file://", "data:")) else route.abort())
+    context.route(
+        "**/*",
+        lambda route: route.continue_()
+        if route.request.url.startswith(("http://127.0.0.1", "file://", "data:"))
+        else route.abort(),
+    )
     return context.new_page()
 
 
@@ -140,8 +151,9 @@ def pytest_terminal_summary(terminalreporter):
     if TAB_COUNTS:
         terminalreporter.write_sep("-", "Tab presses to finish each keyboard task")
         for task, counts in TAB_COUNTS.items():
-            terminalreporter.write_line(f"{task}: {counts['tabs']} in {counts['steps']} steps "
-                                        f"(at most {counts['most in one step']} in one)")
+            terminalreporter.write_line(
+                f"{task}: {counts['tabs']} in {counts['steps']} steps (at most {counts['most in one step']} in one)"
+            )
     axe = summarize_axe()
     if axe:
         terminalreporter.write_sep("-", "axe-core findings (all impacts; only serious and critical in ours fail)")

@@ -26,8 +26,13 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 #: Debian's chromium, headless, with nothing that reaches the network on its own (shared/RECIPES.md).
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 SERVER_START_SECONDS = 90
 KERNEL_RUN_SECONDS = 120
@@ -95,14 +100,22 @@ class JupyterLabServer:
         )
         environment.pop("USVN_NOTES_DIR", None)  # the kernels save in my-notes/ beside the notebooks, as students' do
         command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
             "--LabApp.expose_app_in_browser=True",  # the tests drive JupyterLab's own commands (Run All, kernel state)
         ]
         with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=environment, start_new_session=True
+            )
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + SERVER_START_SECONDS
@@ -119,8 +132,9 @@ class JupyterLabServer:
         raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_SECONDS} s:\n{self.log_tail()}")
 
     def api(self, path: str, method: str = "GET") -> Any:
-        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -181,7 +195,8 @@ class LabNotebook:
                 return panel && panel.context && panel.context.path === name && panel.content
                     && panel.content.widgets.length > 0 && panel.sessionContext.session?.kernel;
             }""",
-            arg=self.name, timeout=SERVER_START_SECONDS * 1000,
+            arg=self.name,
+            timeout=SERVER_START_SECONDS * 1000,
         )
         return self
 
@@ -202,7 +217,8 @@ class LabNotebook:
                     .filter(cell => cell.model.type === 'code' && cell.model.sharedModel.source.trim())
                     .every(cell => cell.model.executionCount !== null);
             }""",
-            arg=ERROR_OUTPUT, timeout=KERNEL_RUN_SECONDS * 1000,
+            arg=ERROR_OUTPUT,
+            timeout=KERNEL_RUN_SECONDS * 1000,
         )
         self.wait_for_widgets()
 
@@ -304,6 +320,7 @@ def run_axe(page, axe_source: str, context: Any = None) -> list[dict[str, Any]]:
     """Inject axe-core and run it (WCAG 2.0/2.1 A and AA rules, plus best practices) on ``context`` or the page."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=axe_source)
+    own_content = json.dumps(", ".join(OWN_CONTENT))
     result = page.evaluate(
         """async context => {
             const options = {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
@@ -312,10 +329,10 @@ def run_axe(page, axe_source: str, context: Any = None) -> list[dict[str, Any]]:
             return found.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
-                    own: n.target.length === 1 && !!document.querySelector(n.target[0])?.closest(%s),
+                    own: n.target.length === 1 && !!document.querySelector(n.target[0])?.closest(OWN_CONTENT_SELECTOR),
                     summary: (n.failureSummary || '').slice(0, 300)})),
             }));
-        }""" % json.dumps(", ".join(OWN_CONTENT)),
+        }""".replace("OWN_CONTENT_SELECTOR", own_content),
         context,
     )
     return result

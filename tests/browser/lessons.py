@@ -32,17 +32,20 @@ class Interaction:
 # ---------------------------------------------------------------------------------------------------------------
 # Quiz (usvn.quiz.widgets.show_quiz): every question, wrong then right, explanation, try again.
 
+
 def _set_answer(box, question, answer) -> None:
     from usvn.quiz.model import MultipleChoice, MultipleSelect
 
     if isinstance(question, MultipleChoice):
         label = question.label_of(answer)  # options are shown in a fixed shuffle, relabelled a, b, c...
-        box.locator("label.usvn-choice").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
-            .locator("input[type=radio]").check()
+        box.locator("label.usvn-choice").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")).locator(
+            "input[type=radio]"
+        ).check()
     elif isinstance(question, MultipleSelect):
         for label, option in question.shown_options():
-            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")) \
-                .locator("input[type=checkbox]").set_checked(option.id in answer)
+            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")).locator(
+                "input[type=checkbox]"
+            ).set_checked(option.id in answer)
     else:
         text = f"{answer:g}" if isinstance(answer, float) else str(answer)
         box.locator("input[type=text]").fill(text)
@@ -87,6 +90,7 @@ def exercise_quiz(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Timeline explorer (usvn.widgets.TimelineExplorer): themes and years change the chart's alt text and the list.
 
+
 def _timeline_state(explorer) -> tuple[str | None, list[str]]:
     images = explorer.locator("img")
     alt = images.first.get_attribute("alt") if images.count() else None
@@ -112,7 +116,9 @@ def exercise_timeline(notebook: LabNotebook, lesson_number: int) -> None:
 
     n_security = len(filter_events(load_timeline(), {"security"}, year_bounds(load_timeline())))
     expect(explorer.locator("img")).to_have_attribute(
-        "alt", re.compile(rf"^Timeline chart of {n_security} numbered events .*Security \(triangles\): {n_security}[.;]"))
+        "alt",
+        re.compile(rf"^Timeline chart of {n_security} numbered events .*Security \(triangles\): {n_security}[.;]"),
+    )
     alt_security, items_security = _timeline_state(explorer)
     assert 0 < len(items_security) < len(items_all)
     assert all("Security" in item for item in items_security), items_security
@@ -136,8 +142,9 @@ def exercise_timeline(notebook: LabNotebook, lesson_number: int) -> None:
     assert years and min(years) > first_year, (first_year, items_later)
     assert f"Timeline chart of {len(items_later)} numbered events" in alt_later
 
-    explorer.locator("label.widget-label-basic").filter(has_text=re.compile("^Security")) \
-        .locator("input[type=checkbox]").uncheck()
+    explorer.locator("label.widget-label-basic").filter(has_text=re.compile("^Security")).locator(
+        "input[type=checkbox]"
+    ).uncheck()
     expect(explorer).to_contain_text("Nothing to show")
     expect(explorer.locator("img")).to_have_count(0)
 
@@ -150,6 +157,7 @@ def exercise_timeline(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Reflection prompt (usvn.widgets.ReflectionPrompt): too short, then long enough; the answer is saved.
 
+
 def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
 
@@ -158,7 +166,7 @@ def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
     for source in notebook.code_sources():
         for reflection_id in re.findall(r"ReflectionPrompt\(\s*[\"']([^\"']+)[\"']", source):
             reflection = load_reflection(reflection_id)
-            prompt = notebook.output_of(f"ReflectionPrompt(\"{reflection_id}\"")
+            prompt = notebook.output_of(f'ReflectionPrompt("{reflection_id}"')
             prompt.scroll_into_view_if_needed()
             answer = prompt.get_by_role("textbox", name="Your answer")
             compare = prompt.get_by_role("button", name="Compare with the module's notes")
@@ -167,8 +175,10 @@ def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
             _press_until(compare, feedback, "Not yet.")
             expect(feedback.locator("li")).to_have_count(0)
 
-            words = ("The claim was accurate for 2021 but later events overtook it, so the upgrade shows a "
-                     "change of circumstances rather than an error; it does not show that distrust has gone. ")
+            words = (
+                "The claim was accurate for 2021 but later events overtook it, so the upgrade shows a "
+                "change of circumstances rather than an error; it does not show that distrust has gone. "
+            )
             while len(words.split()) < reflection.min_words:
                 words += words
             answer.fill(words)
@@ -182,6 +192,7 @@ def exercise_reflection(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Close reading (usvn.widgets.claims.show_claims): for the first claim of each text, compare before answering
 # (nothing revealed), then a tag the module does not accept, then the module's own tag and rating.
+
 
 def _press_until(button, feedback, text: str, tries: int = 3) -> None:
     """Press ``button`` until ``feedback`` contains ``text``; the buttons pressed this way are idempotent.
@@ -206,8 +217,9 @@ def _press_until(button, feedback, text: str, tries: int = 3) -> None:
 
 def _choose(group, text: str) -> None:
     """Tick the radio button whose label is ``text`` (a whole label, or the part before its first colon)."""
-    group.locator("label.usvn-choice").filter(has_text=re.compile(rf"^{re.escape(text)}(:|$)")) \
-        .locator("input[type=radio]").check()
+    group.locator("label.usvn-choice").filter(has_text=re.compile(rf"^{re.escape(text)}(:|$)")).locator(
+        "input[type=radio]"
+    ).check()
 
 
 def exercise_claims(notebook: LabNotebook, lesson_number: int) -> None:
@@ -215,8 +227,11 @@ def exercise_claims(notebook: LabNotebook, lesson_number: int) -> None:
 
     from usvn.claims import EVIDENCE_KINDS, load_claims
 
-    calls = [match for source in notebook.code_sources()
-             for match in re.findall(r"show_claims\(\s*[\"']([^\"']+)[\"'][^)]*\)", source)]
+    calls = [
+        match
+        for source in notebook.code_sources()
+        for match in re.findall(r"show_claims\(\s*[\"']([^\"']+)[\"'][^)]*\)", source)
+    ]
     assert calls, "this lesson lists claims, but no show_claims(...) call was found"
     for source_id in calls:
         claims = load_claims(source_id)
@@ -250,6 +265,7 @@ def exercise_claims(notebook: LabNotebook, lesson_number: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Case explorer (usvn.widgets.leverage.CaseExplorer): nothing coded, two cases coded (one differently), then all.
+
 
 def exercise_case_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
@@ -296,13 +312,17 @@ def exercise_case_explorer(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Structured argument (usvn.widgets.leverage.ArgumentBuilder): empty, then complete; saved beside the notebook.
 
+
 def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
 
     from usvn.leverage import channel_label, load_asks, load_cases
 
-    for ask_id in {match for source in notebook.code_sources()
-                   for match in re.findall(r"ArgumentBuilder\(\s*[\"']([^\"']+)[\"']", source)}:
+    for ask_id in {
+        match
+        for source in notebook.code_sources()
+        for match in re.findall(r"ArgumentBuilder\(\s*[\"']([^\"']+)[\"']", source)
+    }:
         ask, cases = load_asks()[ask_id], load_cases()
         builder = notebook.output_of(f'ArgumentBuilder("{ask_id}"').locator(".usvn-argument")
         check = builder.get_by_role("button", name="Check my argument's structure")
@@ -318,10 +338,12 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         titles = {case.id: case.title for case in cases}
         supporting = [case.id for case in cases if case.id not in note.cases[-1:]][:2]
         builder.get_by_role("listbox", name="Cases that support your choice (at least two)").select_option(
-            label=[f"Case {numbers[case_id]}: {titles[case_id]}" for case_id in supporting])
+            label=[f"Case {numbers[case_id]}: {titles[case_id]}" for case_id in supporting]
+        )
         counter = note.cases[-1]
         builder.get_by_role("listbox", name="Counter-cases, which cut against it (at least one)").select_option(
-            label=[f"Case {numbers[counter]}: {titles[counter]}"])
+            label=[f"Case {numbers[counter]}: {titles[counter]}"]
+        )
         words = " ".join(["Each case shows what Vietnam wanted at the time and what the ask cost the Party."] * 4)
         builder.get_by_role("textbox", name="Your justification").fill(words)
         _press_until(check, feedback, "It is not graded")
@@ -329,7 +351,10 @@ def exercise_argument(notebook: LabNotebook, lesson_number: int) -> None:
         saved = notebook.server.root / "my-notes" / f"03-argument-{ask_id}.json"
         assert saved.is_file() and words in saved.read_text(), "the argument was not saved beside the notebook"
         notebook.screenshot_of(builder, f"argument-{ask_id}")
+
+
 # Margin calculator (usvn.widgets.MarginCalculator): bad inputs get messages, the surrogate moves the margin.
+
 
 def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
@@ -337,11 +362,17 @@ def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
     calculator = notebook.output_of("MarginCalculator(")
     calculator.scroll_into_view_if_needed()
     feedback = calculator.locator(".widget-output [role=alert]")
-    expect(calculator.locator("img")).to_have_attribute("alt", re.compile("^Bar chart of the illustrative dumping margin"))
+    expect(calculator.locator("img")).to_have_attribute(
+        "alt", re.compile("^Bar chart of the illustrative dumping margin")
+    )
     price = calculator.get_by_role("textbox", name="Export price (US dollars)")
     calculate = calculator.get_by_role("button", name="Calculate")
-    for typed, message in [("0", "must be above zero"), ("forty", "'forty' is not a number"),
-                           ("-3", "cannot be negative"), ("", "is empty")]:
+    for typed, message in [
+        ("0", "must be above zero"),
+        ("forty", "'forty' is not a number"),
+        ("-3", "cannot be negative"),
+        ("", "is empty"),
+    ]:
         price.fill(typed)
         calculate.click()
         expect(feedback).to_contain_text(message)
@@ -352,16 +383,20 @@ def exercise_margin(notebook: LabNotebook, lesson_number: int) -> None:
     expect(feedback).to_contain_text("'two' is not a number")
     calculator.get_by_role("button", name="Back to the example").click()
     expect(feedback).to_contain_text("Surrogate A (hypothetical): No dumping")
-    calculator.get_by_role("group", name="Surrogate country").get_by_role("radio", name="Surrogate B (hypothetical)") \
-        .check()
+    calculator.get_by_role("group", name="Surrogate country").get_by_role(
+        "radio", name="Surrogate B (hypothetical)"
+    ).check()
     expect(feedback).to_contain_text("Surrogate B (hypothetical): Dumping margin of 30.5%")
     expect(feedback.locator("table caption")).to_contain_text("Surrogate B (hypothetical)")
-    expect(calculator.locator(".widget-output img")).to_have_attribute("alt", re.compile(r"Surrogate B \(hypothetical\) \(your choice\)"))
+    expect(calculator.locator(".widget-output img")).to_have_attribute(
+        "alt", re.compile(r"Surrogate B \(hypothetical\) \(your choice\)")
+    )
     notebook.screenshot_of(calculator, "margin")
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Evidence scorecard (usvn.widgets.EvidenceScorecard): unrated, complete, compared, weights at zero by keyboard.
+
 
 def exercise_scorecard(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
@@ -379,8 +414,9 @@ def exercise_scorecard(notebook: LabNotebook, lesson_number: int) -> None:
     compare.click()
     expect(feedback).to_contain_text("Finish your own scorecard")
     for factor, rating in zip(factors, (2, 1, 3, 2, 2, 4)):
-        scorecard.get_by_role("group", name=f"Rating ({factor.number}): {factor.title}").get_by_role("radio") \
-            .nth(rating - 1).check()
+        scorecard.get_by_role("group", name=f"Rating ({factor.number}): {factor.title}").get_by_role("radio").nth(
+            rating - 1
+        ).check()
         scorecard.get_by_role("textbox", name=f"Reason ({factor.number})").fill("The US finding outweighs the claim.")
     show.click()
     expect(feedback).to_contain_text("Your weighted average is 2.3")
@@ -403,6 +439,7 @@ def exercise_scorecard(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Memo editor (usvn.widgets.memo.MemoEditor): incomplete, then complete; the draft is saved beside the notebook.
 
+
 def exercise_memo(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
 
@@ -418,7 +455,8 @@ def exercise_memo(notebook: LabNotebook, lesson_number: int) -> None:
     expect(feedback.locator("li")).to_have_count(len(template.sections) + 1)  # every section, and the evidence
     for section in template.sections:
         editor.get_by_role("textbox", name=section.title, exact=True).fill(
-            " ".join([section.id.replace("-", "")] * (section.min_words + 2)))
+            " ".join([section.id.replace("-", "")] * (section.min_words + 2))
+        )
     chosen = {item.id: item for item in evidence_catalogue()}
     picks = ["01:2023-comprehensive-strategic-partnership", "04:wages-commerce", "02:c87-delayed"]
     editor.get_by_role("listbox", name="Evidence").select_option(label=[chosen[pick].option_label for pick in picks])
@@ -432,6 +470,7 @@ def exercise_memo(notebook: LabNotebook, lesson_number: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Rubric self-check (usvn.widgets.memo.RubricSelfCheck): nothing chosen, then a level on every criterion.
+
 
 def exercise_rubric(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
@@ -459,6 +498,7 @@ def exercise_rubric(notebook: LabNotebook, lesson_number: int) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Rate explorer (usvn.widgets.leverage.RateExplorer): the first nine cases, then every case; drawn on the button.
 
+
 def exercise_rate_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     from playwright.sync_api import expect
 
@@ -472,16 +512,20 @@ def exercise_rate_explorer(notebook: LabNotebook, lesson_number: int) -> None:
     expect(chart).to_have_count(0)
     first = compare_schemes(original_cases(), include_non_pressure=True)[0]
     _press_until(show, feedback, f"Rates for {len(original_cases())} selected cases")
-    expect(chart).to_have_attribute("alt", re.compile(re.escape(f"The module's coding: bilateral "
-                                                                f"{first.for_channel('bilateral').describe()}")))
+    expect(chart).to_have_attribute(
+        "alt", re.compile(re.escape(f"The module's coding: bilateral {first.for_channel('bilateral').describe()}"))
+    )
     expect(rates.locator("table caption")).to_have_count(1)
     notebook.screenshot_of(chart, "rate-explorer")
     rates.get_by_role("button", name="Select every case").click()
     every = compare_schemes(load_cases())[0]
     _press_until(show, feedback, f"Rates for {len(load_cases())} selected cases")
     expect(chart).to_have_attribute("alt", re.compile(rf"{len(every.counted)} counted cases"))
+
+
 # Download my work (usvn.download.download_button, the generated last cell of every lesson): press it, follow the
 # link, and read the zip the browser downloads.
+
 
 def exercise_download(notebook: LabNotebook, lesson_number: int) -> None:
     import io

@@ -22,14 +22,24 @@ import shutil
 
 import pytest
 
-from browser.lab import ROOT, LabNotebook, TAB_COUNTS
+from browser.lab import ROOT, TAB_COUNTS, LabNotebook
 
 #: The most Tab presses any one step of a task may take: moving from one control to the next.
 TABS_PER_STEP = 4
 #: From the task's cell in command mode to its first control (past the cell's own editor).
 TABS_TO_ENTER = 6
-ALLOWED_KEYS = {"Tab", "Shift+Tab", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Space", "Enter",
-                "Shift+ArrowDown", "Home"}
+ALLOWED_KEYS = {
+    "Tab",
+    "Shift+Tab",
+    "ArrowUp",
+    "ArrowDown",
+    "ArrowLeft",
+    "ArrowRight",
+    "Space",
+    "Enter",
+    "Shift+ArrowDown",
+    "Home",
+}
 
 #: Does the focused element look different from itself unfocused (outline, shadow, border or background)?
 #: The probe blurs and refocuses the same element, so the keyboard path continues from where it was.
@@ -85,8 +95,10 @@ class Keyboard:
         while not target.evaluate(IS_FOCUSED):
             if presses == limit:
                 active = self.page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-                pytest.fail(f"{self.task}: {limit} presses of {'Shift+' if backwards else ''}Tab did not reach "
-                            f"{target}; the focus is on {active}")
+                pytest.fail(
+                    f"{self.task}: {limit} presses of {'Shift+' if backwards else ''}Tab did not reach "
+                    f"{target}; the focus is on {active}"
+                )
             self.press("Shift+Tab" if backwards else "Tab")
             presses += 1
         self.steps.append(presses)
@@ -125,7 +137,9 @@ def command_mode_at(notebook: LabNotebook, keys: Keyboard, code: str) -> None:
     }""")
     index = page.evaluate(
         """code => window.jupyterapp.shell.currentWidget.content.widgets
-            .findIndex(cell => cell.model.type === 'code' && cell.model.sharedModel.source.includes(code))""", code)
+            .findIndex(cell => cell.model.type === 'code' && cell.model.sharedModel.source.includes(code))""",
+        code,
+    )
     assert index >= 0, f"no code cell contains {code!r}"
     for _ in range(200):
         active = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
@@ -147,6 +161,7 @@ def words(count: int, text: str = "Each piece of evidence answers a different qu
 
 # ---------------------------------------------------------------------------------------------------------------
 # One task per kind of widget. Each returns after the final feedback has been announced.
+
 
 def task_quiz(notebook, keys, lesson: int) -> None:
     from playwright.sync_api import expect
@@ -173,8 +188,10 @@ def task_quiz(notebook, keys, lesson: int) -> None:
         elif isinstance(question, MultipleSelect):  # check boxes: one Tab stop each, as they should be
             for label, option in question.shown_options():  # shown in a fixed shuffle, relabelled a, b, c...
                 if option.id in question.correct_answer():
-                    keys.tab_to(box.get_by_role("checkbox", name=re.compile(rf"^\({re.escape(label)}\) ")),
-                                limit=TABS_PER_STEP + len(question.options) if keys.steps else TABS_TO_ENTER)
+                    keys.tab_to(
+                        box.get_by_role("checkbox", name=re.compile(rf"^\({re.escape(label)}\) ")),
+                        limit=TABS_PER_STEP + len(question.options) if keys.steps else TABS_TO_ENTER,
+                    )
                     keys.press("Space")
             keys.press_button(check, limit=TABS_PER_STEP + len(question.options))
             expect(alert).to_contain_text("Correct.")
@@ -226,15 +243,16 @@ def task_claims(notebook, keys, lesson: int) -> None:
     from playwright.sync_api import expect
 
     from usvn.claims import load_claims
-    from usvn.quiz.model import MultipleChoice, load_quiz
 
-    source_id = re.search(r"show_claims\(\s*[\"']([^\"']+)[\"']",
-                          next(s for s in notebook.code_sources() if "show_claims(" in s))[1]
+    source_id = re.search(
+        r"show_claims\(\s*[\"']([^\"']+)[\"']", next(s for s in notebook.code_sources() if "show_claims(" in s)
+    )[1]
     claim = load_claims(source_id)[0]
     command_mode_at(notebook, keys, f'show_claims("{source_id}"')
     card = notebook.output_of(f'show_claims("{source_id}"').locator(".usvn-claim").first
-    keys.choose(card.get_by_role("group", name=re.compile("evidence it rests on")),
-                rf"^{re.escape(claim.evidence_kind)}:")
+    keys.choose(
+        card.get_by_role("group", name=re.compile("evidence it rests on")), rf"^{re.escape(claim.evidence_kind)}:"
+    )
     keys.choose(card.get_by_role("group", name=re.compile("how well supported")), rf"^{re.escape(claim.rating)}$")
     keys.press_button(card.get_by_role("button", name="Compare with the module"))
     expect(card.get_by_role("alert")).to_contain_text("Your tag matches the module's.")
@@ -250,10 +268,14 @@ def task_case_explorer(notebook, keys, lesson: int) -> None:
     explorer = notebook.output_of("CaseExplorer(")
     cards = explorer.locator(".usvn-case")
     for number, case in enumerate(cases, start=1):
-        keys.choose(explorer.get_by_role("group", name=f"Case {number} channel"),
-                    rf"^{re.escape(channel_label(case.channel))}$", limit=TABS_PER_STEP + links(cards.nth(number - 1)))
-        keys.choose(explorer.get_by_role("group", name=f"Case {number} outcome"),
-                    rf"^{re.escape(outcome_label(case.outcome))}$")
+        keys.choose(
+            explorer.get_by_role("group", name=f"Case {number} channel"),
+            rf"^{re.escape(channel_label(case.channel))}$",
+            limit=TABS_PER_STEP + links(cards.nth(number - 1)),
+        )
+        keys.choose(
+            explorer.get_by_role("group", name=f"Case {number} outcome"), rf"^{re.escape(outcome_label(case.outcome))}$"
+        )
     keys.press_button(explorer.get_by_role("button", name="Compare my coding with the module's"))
     expect(explorer.get_by_role("alert")).to_contain_text(f"{len(cases)} sit where the module puts them")
 
@@ -263,13 +285,16 @@ def task_argument(notebook, keys, lesson: int) -> None:
 
     from usvn.leverage import channel_label, load_asks, load_cases
 
-    ask_id = re.search(r"ArgumentBuilder\(\s*[\"']([^\"']+)[\"']",
-                       next(s for s in notebook.code_sources() if "ArgumentBuilder(" in s))[1]
+    ask_id = re.search(
+        r"ArgumentBuilder\(\s*[\"']([^\"']+)[\"']", next(s for s in notebook.code_sources() if "ArgumentBuilder(" in s)
+    )[1]
     ask, cases = load_asks()[ask_id], load_cases()
     note = ask.notes[0]
     command_mode_at(notebook, keys, f'ArgumentBuilder("{ask_id}"')
     builder = notebook.output_of(f'ArgumentBuilder("{ask_id}"')
-    keys.choose(builder.get_by_role("group", name="Channel you recommend"), rf"^{re.escape(channel_label(note.channel))}$")
+    keys.choose(
+        builder.get_by_role("group", name="Channel you recommend"), rf"^{re.escape(channel_label(note.channel))}$"
+    )
     # Each list of cases is one list box, one Tab stop: Home selects the first case, an arrow key moves the
     # selection, and Shift with an arrow key extends it.
     against = [case.id for case in cases].index(note.cases[-1])
@@ -280,8 +305,9 @@ def task_argument(notebook, keys, lesson: int) -> None:
     for _ in range(first):
         keys.press("ArrowDown")
     keys.press("Shift+ArrowDown")
-    expect(supporting.locator("option:checked")).to_have_text([f"Case {first + 1}: {cases[first].title}",
-                                                                f"Case {first + 2}: {cases[first + 1].title}"])
+    expect(supporting.locator("option:checked")).to_have_text(
+        [f"Case {first + 1}: {cases[first].title}", f"Case {first + 2}: {cases[first + 1].title}"]
+    )
     counter = builder.get_by_role("listbox", name="Counter-cases, which cut against it (at least one)")
     keys.tab_to(counter)
     keys.press("Home")
@@ -326,8 +352,11 @@ def task_margin(notebook, keys, lesson: int) -> None:
     command_mode_at(notebook, keys, "MarginCalculator(")
     calculator = notebook.output_of("MarginCalculator(")
     boxes = calculator.get_by_role("textbox").count()  # the price and quantities come first, one Tab stop each
-    keys.choose(calculator.get_by_role("group", name="Surrogate country"), r"^Surrogate B \(hypothetical\)$",
-                limit=TABS_PER_STEP + boxes)
+    keys.choose(
+        calculator.get_by_role("group", name="Surrogate country"),
+        r"^Surrogate B \(hypothetical\)$",
+        limit=TABS_PER_STEP + boxes,
+    )
     alert = calculator.get_by_role("alert")
     expect(alert).to_contain_text("Surrogate B (hypothetical): Dumping margin of 30.5%")
     keys.press_button(calculator.get_by_role("button", name="Calculate"))
@@ -343,9 +372,13 @@ def task_scorecard(notebook, keys, lesson: int) -> None:
     scorecard = notebook.output_of("EvidenceScorecard(")
     for factor, rating in zip(load_criteria().factors, (2, 1, 3, 2, 2, 4)):
         cards = scorecard.locator(".widget-html").filter(
-            has=notebook.page.get_by_role("heading", name=factor.title, exact=True))
-        keys.choose(scorecard.get_by_role("group", name=f"Rating ({factor.number}): {factor.title}"), rf"^{rating} - ",
-                    limit=TABS_PER_STEP + links(cards))
+            has=notebook.page.get_by_role("heading", name=factor.title, exact=True)
+        )
+        keys.choose(
+            scorecard.get_by_role("group", name=f"Rating ({factor.number}): {factor.title}"),
+            rf"^{rating} - ",
+            limit=TABS_PER_STEP + links(cards),
+        )
         keys.tab_to(scorecard.get_by_role("textbox", name=f"Reason ({factor.number})"))
         keys.type("The finding on this factor outweighs the claim.")
     keys.press_button(scorecard.get_by_role("button", name="Show my scorecard"))
@@ -399,8 +432,9 @@ def task_rubric(notebook, keys, lesson: int) -> None:
     for criterion in rubric.criteria:
         keys.choose(check.get_by_role("group", name=criterion.name), rf"^{re.escape(level.label)} \(")
     keys.press_button(check.get_by_role("button", name="Score my draft"))
-    expect(check.get_by_role("alert")).to_contain_text(f"{level.points * len(rubric.criteria):g} of "
-                                                      f"{rubric.max_points:g} points")
+    expect(check.get_by_role("alert")).to_contain_text(
+        f"{level.points * len(rubric.criteria):g} of {rubric.max_points:g} points"
+    )
 
 
 #: (lesson stem, task name, task): every kind of widget in every lesson that shows it (the quiz in all of them).
@@ -454,8 +488,9 @@ def keyboard_lessons(browser, lab_server):
     path.write_text(json.dumps(TAB_COUNTS, indent=1))
 
 
-@pytest.mark.parametrize("stem, name, task", TASKS,
-                         ids=[f"{stem[:2]}-{name.replace(' ', '-')}" for stem, name, _ in TASKS])
+@pytest.mark.parametrize(
+    "stem, name, task", TASKS, ids=[f"{stem[:2]}-{name.replace(' ', '-')}" for stem, name, _ in TASKS]
+)
 def test_a_task_is_done_with_the_keyboard_alone_and_its_feedback_is_announced(keyboard_lessons, stem, name, task):
     from usvn.data import load_lessons
 
@@ -491,13 +526,15 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
     notebook = LabNotebook(new_page(browser), lab_server, f"{stem}.ipynb").open()
     try:
         notebook.run_all()
-        source_id = re.search(r"show_claims\(\s*[\"']([^\"']+)[\"']",
-                              next(s for s in notebook.code_sources() if "show_claims(" in s))[1]
+        source_id = re.search(
+            r"show_claims\(\s*[\"']([^\"']+)[\"']", next(s for s in notebook.code_sources() if "show_claims(" in s)
+        )[1]
         claim = load_claims(source_id)[0]
         card = notebook.output_of(f'show_claims("{source_id}"').locator(".usvn-claim").first
         card.scroll_into_view_if_needed()
-        rating = card.get_by_role("group", name=re.compile("how well supported")) \
-            .get_by_role("radio", name=claim.rating, exact=True)
+        rating = card.get_by_role("group", name=re.compile("how well supported")).get_by_role(
+            "radio", name=claim.rating, exact=True
+        )
         rating.check()
         question = next(q for q in load_quiz(2).questions if isinstance(q, MultipleChoice))
         number = load_quiz(2).questions.index(question) + 1
@@ -507,8 +544,10 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
         shown = question.label_of(question.wrong_answer())  # options are shown in a fixed shuffle, relabelled a, b...
         answer = answer_group.get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))
         answer.check()
-        for saved, value in ((notes / f"02-claim-{claim.id}.json", claim.rating),
-                             (notes / f"02-quiz-{question.id}.json", question.wrong_answer())):
+        for saved, value in (
+            (notes / f"02-claim-{claim.id}.json", claim.rating),
+            (notes / f"02-quiz-{question.id}.json", question.wrong_answer()),
+        ):
             for _ in range(40):
                 if saved.is_file() and f'"{value}"' in saved.read_text():
                     break
@@ -519,14 +558,21 @@ def test_saved_input_comes_back_after_restart_kernel_and_run_all(browser, lab_se
             """async () => {
                 const panel = window.jupyterapp.shell.currentWidget;
                 await panel.sessionContext.restartKernel();
-            }""")
+            }"""
+        )
         notebook.run_all()
         card = notebook.output_of(f'show_claims("{source_id}"').locator(".usvn-claim").first
         card.scroll_into_view_if_needed()
-        expect(card.get_by_role("group", name=re.compile("how well supported"))
-               .get_by_role("radio", name=claim.rating, exact=True)).to_be_checked()
-        expect(notebook.output_of("show_quiz(2)").get_by_role("group", name=answer_name, exact=True)
-               .get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))).to_be_checked()
+        expect(
+            card.get_by_role("group", name=re.compile("how well supported")).get_by_role(
+                "radio", name=claim.rating, exact=True
+            )
+        ).to_be_checked()
+        expect(
+            notebook.output_of("show_quiz(2)")
+            .get_by_role("group", name=answer_name, exact=True)
+            .get_by_role("radio", name=re.compile(rf"^\({re.escape(shown)}\) "))
+        ).to_be_checked()
         assert not problems(notebook)
     finally:
         notebook.screenshot("restart-restored")

@@ -21,14 +21,17 @@ CASES = [(stem, interaction) for stem, interactions in LESSONS.items() for inter
 
 def test_every_lesson_is_listed_and_every_widget_has_an_interaction():
     assert NOTEBOOKS, "no lesson notebooks found in notebooks/"
-    assert sorted(LESSONS) == [path.stem for path in NOTEBOOKS], \
+    assert sorted(LESSONS) == [path.stem for path in NOTEBOOKS], (
         "add each lesson in notebooks/ to LESSONS in tests/browser/lessons.py (and only those)"
+    )
     for stem, interactions in LESSONS.items():
         unknown = set(interactions) - set(INTERACTIONS)
         assert not unknown, f"{stem}: no interaction named {unknown} in tests/browser/lessons.py"
         uncovered = uncovered_widget_cells(ROOT / "notebooks" / f"{stem}.ipynb", interactions)
-        assert not uncovered, (f"{stem} shows widgets that no browser interaction exercises; add one in "
-                               f"tests/browser/lessons.py:\n" + "\n".join(uncovered))
+        assert not uncovered, (
+            f"{stem} shows widgets that no browser interaction exercises; add one in "
+            f"tests/browser/lessons.py:\n" + "\n".join(uncovered)
+        )
 
 
 @pytest.mark.parametrize("stem", STEMS)

@@ -87,10 +87,14 @@ def test_a_cell_tagged_remove_cell_is_dropped_and_its_neighbours_kept(tmp_path):
 
     from usvn.site import _exporter
 
-    notebook = new_notebook(cells=[new_markdown_cell("Kept before."),
-                                   new_markdown_cell("Secret label", metadata={"tags": ["remove-cell"]}),
-                                   new_code_cell("print('hidden code')", metadata={"tags": ["remove-cell"]}),
-                                   new_markdown_cell("Kept after.")])
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("Kept before."),
+            new_markdown_cell("Secret label", metadata={"tags": ["remove-cell"]}),
+            new_code_cell("print('hidden code')", metadata={"tags": ["remove-cell"]}),
+            new_markdown_cell("Kept after."),
+        ]
+    )
     html, _ = _exporter().from_notebook_node(notebook, resources={"usvn_note": ""})
     assert "Kept before." in html and "Kept after." in html
     assert "Secret label" not in html and "hidden code" not in html
@@ -115,7 +119,9 @@ def test_axe_finds_nothing_serious_on_the_static_page(site, page, axe_source, na
     for violation in violations:
         for node in violation["nodes"]:
             inside = page.evaluate(
-                "([target, content]) => !!document.querySelector(target)?.closest(content)", [node["target"], SITE_CONTENT])
+                "([target, content]) => !!document.querySelector(target)?.closest(content)",
+                [node["target"], SITE_CONTENT],
+            )
             finding = {"id": violation["id"], "impact": violation["impact"], "help": violation["help"], **node}
             (ours if inside else template).append(finding)
     record_axe(f"site-{name}", ours, template, "nbconvert's template")

@@ -10,8 +10,14 @@ True
 from importlib import import_module
 
 __all__ = ["ItemResult", "Limits", "SourceError", "SubmissionResult", "grade", "read_source"]
-_HOMES = {"ItemResult": "core", "SubmissionResult": "core", "grade": "core", "Limits": "sandbox",
-          "SourceError": "source", "read_source": "source"}
+_HOMES = {
+    "ItemResult": "core",
+    "SubmissionResult": "core",
+    "grade": "core",
+    "Limits": "sandbox",
+    "SourceError": "source",
+    "read_source": "source",
+}
 
 
 def __getattr__(name: str):

@@ -37,8 +37,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from usvn.grading.core import (GRADER_VERSION, ItemResult, SubmissionResult, fingerprint, load_source, package_digest,
-                               weaker_warning)
+from usvn.grading.core import (
+    GRADER_VERSION,
+    ItemResult,
+    SubmissionResult,
+    fingerprint,
+    load_source,
+    package_digest,
+    weaker_warning,
+)
 from usvn.grading.sandbox import Limits, Sandbox, _matplotlib_cache, detect
 from usvn.grading.source import SourceSpec
 
@@ -102,9 +109,13 @@ def _identify(stem: str, folder: bool) -> tuple[str, str]:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -154,19 +165,29 @@ def discover(folder: Path, assignment_stem: str = "") -> list[Submission]:
             matching = [notebook for notebook in notebooks if assignment_stem and assignment_stem in notebook.stem]
             chosen = (matching or notebooks)[0]
             if len(notebooks) > 1:
-                note = "; ".join(filter(None, [note, f"{len(notebooks)} notebooks in the folder; graded "
-                                                     f"{printable(str(chosen.relative_to(path)))}"]))
+                note = "; ".join(
+                    filter(
+                        None,
+                        [
+                            note,
+                            f"{len(notebooks)} notebooks in the folder; graded "
+                            f"{printable(str(chosen.relative_to(path)))}",
+                        ],
+                    )
+                )
             found.append(Submission(student, chosen, note, lms_id, name))
         elif not stat.S_ISREG(mode):
-            found.append(Submission(student, None, f"{name} is {_kind(mode)}, not a regular file: not graded",
-                                    lms_id, name))
+            found.append(
+                Submission(student, None, f"{name} is {_kind(mode)}, not a regular file: not graded", lms_id, name)
+            )
         elif name.lower().endswith(".ipynb"):
             found.append(Submission(student, path, "", lms_id, name))
         elif name.lower().endswith(".zip"):
             found.append(Submission(student, path, "", lms_id, name, zip_member="?"))
         else:
-            found.append(Submission(student, None, f"{name} is not a notebook (.ipynb) or a .zip: not graded",
-                                    lms_id, name))
+            found.append(
+                Submission(student, None, f"{name} is not a notebook (.ipynb) or a .zip: not graded", lms_id, name)
+            )
     counts: dict[str, int] = {}
     unique = []
     for submission in found:
@@ -177,8 +198,9 @@ def discover(folder: Path, assignment_stem: str = "") -> list[Submission]:
         if counts[key] > 1:
             note = "; ".join(filter(None, [note, f"another submission is also named {student}"]))
             student = f"{student}#{counts[key]}"
-        unique.append(Submission(student, submission.path, note, submission.lms_id, submission.origin,
-                                 submission.zip_member))
+        unique.append(
+            Submission(student, submission.path, note, submission.lms_id, submission.origin, submission.zip_member)
+        )
     return unique
 
 
@@ -223,8 +245,11 @@ def open_zip(path: Path, target: Path, assignment_stem: str = "") -> tuple[Path 
                     return None, f"the zip holds a path outside its folder ({printable(name)}); refused"
                 if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
                     return None, f"the zip member {printable(name)} is compressed suspiciously well; refused"
-                if name.lower().endswith(".ipynb") and not member.is_dir() and not any(
-                        part.startswith(".") or part == "__MACOSX" for part in parts):
+                if (
+                    name.lower().endswith(".ipynb")
+                    and not member.is_dir()
+                    and not any(part.startswith(".") or part == "__MACOSX" for part in parts)
+                ):
                     notebooks.append(member)
             if not notebooks:
                 return None, "the zip holds no notebook (.ipynb)"
@@ -248,11 +273,25 @@ def open_zip(path: Path, target: Path, assignment_stem: str = "") -> tuple[Path 
 
 
 def _failed(spec: SourceSpec, submission: Submission, reason: str, infrastructure: str = "") -> SubmissionResult:
-    result = SubmissionResult(submission.student, submission.origin, "not graded", reason=reason,
-                              infrastructure=infrastructure, lms_id=submission.lms_id,
-                              items=[ItemResult(item.grade_id, item.kind, item.points, 0.0,
-                                                "failed" if item.kind == "auto" else "unanswered",
-                                                f"Not graded: {reason}.") for item in spec.items])
+    result = SubmissionResult(
+        submission.student,
+        submission.origin,
+        "not graded",
+        reason=reason,
+        infrastructure=infrastructure,
+        lms_id=submission.lms_id,
+        items=[
+            ItemResult(
+                item.grade_id,
+                item.kind,
+                item.points,
+                0.0,
+                "failed" if item.kind == "auto" else "unanswered",
+                f"Not graded: {reason}.",
+            )
+            for item in spec.items
+        ],
+    )
     return result
 
 
@@ -271,24 +310,42 @@ def _grade_one(spec: SourceSpec, submission: Submission, options: dict) -> dict:
                 if path is None:
                     return _finish(_failed(spec, submission, why), submission, options)
                 note = "; ".join(filter(None, [note, why]))
-                result = grade(spec, path, student=submission.student, limits=options["limits"],
-                               isolation=options["isolation"], scratch=options["scratch"],
-                               keep_scratch=options["keep_scratch"], hide=options["hide"])
+                result = grade(
+                    spec,
+                    path,
+                    student=submission.student,
+                    limits=options["limits"],
+                    isolation=options["isolation"],
+                    scratch=options["scratch"],
+                    keep_scratch=options["keep_scratch"],
+                    hide=options["hide"],
+                )
             finally:
                 import shutil
 
                 shutil.rmtree(unpacked, ignore_errors=True)
         else:
-            result = grade(spec, path, student=submission.student, limits=options["limits"],
-                           isolation=options["isolation"], scratch=options["scratch"],
-                           keep_scratch=options["keep_scratch"], hide=options["hide"])
+            result = grade(
+                spec,
+                path,
+                student=submission.student,
+                limits=options["limits"],
+                isolation=options["isolation"],
+                scratch=options["scratch"],
+                keep_scratch=options["keep_scratch"],
+                hide=options["hide"],
+            )
         result.submission = submission.origin
         if note:
             result.problems.insert(0, note)
         result.fingerprint = fingerprint(spec, submission.path, options["limits"], options["isolation"])
     except Exception as error:  # noqa: BLE001 - every student gets a row, whatever went wrong
-        result = _failed(spec, submission, f"the grader failed: {type(error).__name__}: {str(error)[:200]}",
-                         infrastructure=f"grader error {type(error).__name__}")
+        result = _failed(
+            spec,
+            submission,
+            f"the grader failed: {type(error).__name__}: {str(error)[:200]}",
+            infrastructure=f"grader error {type(error).__name__}",
+        )
     return _finish(result, submission, options)
 
 
@@ -333,8 +390,11 @@ def _progress(done: int, total: int, started: float, line: str, stream) -> None:
     elapsed = time.monotonic() - started
     rate = done / elapsed if elapsed > 0 else 0
     eta = (total - done) / rate if rate else 0
-    print(f"[{done}/{total}] {line} · {elapsed:.0f} s elapsed, ETA {int(eta // 60)}:{int(eta % 60):02d}",
-          file=stream, flush=True)
+    print(
+        f"[{done}/{total}] {line} · {elapsed:.0f} s elapsed, ETA {int(eta // 60)}:{int(eta % 60):02d}",
+        file=stream,
+        flush=True,
+    )
 
 
 @contextlib.contextmanager
@@ -343,15 +403,17 @@ def output_lock(out: Path):
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 - closed below
+    handle = open(out / ".lock", "a+", encoding="utf-8")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise RuntimeError(f"{out} is in use by another grading run ({holder}); wait for it to finish, "
-                               "or grade into another --out folder.") from None
+            raise RuntimeError(
+                f"{out} is in use by another grading run ({holder}); wait for it to finish, "
+                "or grade into another --out folder."
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
@@ -375,8 +437,9 @@ def _context():
         return multiprocessing.get_context("fork")
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["usvn.grading.core", "usvn.grading.runner", "usvn.grading.evaluate",
-                                         "usvn.grading.batch"])
+        _CONTEXT.set_forkserver_preload(
+            ["usvn.grading.core", "usvn.grading.runner", "usvn.grading.evaluate", "usvn.grading.batch"]
+        )
     return _CONTEXT
 
 
@@ -420,9 +483,20 @@ def run_workers(spec: SourceSpec, todo: list[Submission], options: dict, jobs: i
                 record(SubmissionResult.from_dict(_finish(_failed(spec, submission, why, why), submission, options)))
 
 
-def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None, limits: Limits | None = None,
-                isolation: str = "auto", scratch: Path | None = None, keep_scratch: bool = False,
-                feedback: Path | None = None, solutions_dir: Path | None = None, stream=None) -> list[SubmissionResult]:
+def grade_batch(
+    source,
+    submissions: Path,
+    out: Path,
+    *,
+    jobs: int | None = None,
+    limits: Limits | None = None,
+    isolation: str = "auto",
+    scratch: Path | None = None,
+    keep_scratch: bool = False,
+    feedback: Path | None = None,
+    solutions_dir: Path | None = None,
+    stream=None,
+) -> list[SubmissionResult]:
     """Grade every submission in a folder; write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv,
     run.json. ``isolation="auto"`` needs bubblewrap; a weaker level must be named and is flagged everywhere.
 
@@ -448,11 +522,22 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
         found = discover(Path(submissions), spec.path.stem if spec.path else "")
         if not found:
             raise FileNotFoundError(f"No submissions (.ipynb files, zips or student folders) in {submissions}.")
-        atomic_write(out / "run.json", json.dumps({
-            "source": str(spec.path) if spec.path else None, "feedback": str(feedback) if feedback else None,
-            "isolation": level, "isolation_described": describe, "warning": warning,
-            "grader_version": GRADER_VERSION, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "submissions": str(Path(submissions).resolve())}, indent=1))
+        atomic_write(
+            out / "run.json",
+            json.dumps(
+                {
+                    "source": str(spec.path) if spec.path else None,
+                    "feedback": str(feedback) if feedback else None,
+                    "isolation": level,
+                    "isolation_described": describe,
+                    "warning": warning,
+                    "grader_version": GRADER_VERSION,
+                    "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "submissions": str(Path(submissions).resolve()),
+                },
+                indent=1,
+            ),
+        )
         results: dict[str, SubmissionResult] = {}
         todo: list[Submission] = []
         for submission in found:
@@ -462,20 +547,35 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
                     previous = SubmissionResult.from_dict(json.loads(stored.read_text(encoding="utf-8")))
                 except (ValueError, TypeError):
                     previous = None
-                wanted = _no_notebook(submission) if submission.path is None else \
-                    fingerprint(spec, submission.path, limits, level)
-                if previous and previous.fingerprint == wanted and not previous.infrastructure \
-                        and previous.student == submission.student:
+                wanted = (
+                    _no_notebook(submission)
+                    if submission.path is None
+                    else fingerprint(spec, submission.path, limits, level)
+                )
+                if (
+                    previous
+                    and previous.fingerprint == wanted
+                    and not previous.infrastructure
+                    and previous.student == submission.student
+                ):
                     results[submission.student] = previous
                     continue
             todo.append(submission)
         if len(todo) < len(found):
             print(f"resuming: {len(found) - len(todo)} already graded, {len(todo)} to grade", file=stream)
         scratch = Path(scratch) if scratch else Path(tempfile.gettempdir())
-        options = {"limits": limits, "isolation": level, "describe": describe, "scratch": scratch,
-                   "keep_scratch": keep_scratch,
-                   "hide": [path for path in (Path(submissions).resolve(), out.resolve(),
-                                              Path(feedback).resolve() if feedback else None) if path]}
+        options = {
+            "limits": limits,
+            "isolation": level,
+            "describe": describe,
+            "scratch": scratch,
+            "keep_scratch": keep_scratch,
+            "hide": [
+                path
+                for path in (Path(submissions).resolve(), out.resolve(), Path(feedback).resolve() if feedback else None)
+                if path
+            ],
+        }
         # One more worker than cores: a kernel spends part of its time waiting (start-up, messages), and the
         # benchmark (benchmarks/grading_vs_nbgrader.py) measured more throughput with it on 2 cores.
         jobs = max(1, jobs or (os.cpu_count() or 1) + 1)
@@ -486,8 +586,10 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
             nonlocal done
             done += 1
             results[result.student] = result
-            atomic_write(out / "results" / f"{output_name(result.student)}.json",
-                         json.dumps(result.as_dict(), indent=1, sort_keys=True))
+            atomic_write(
+                out / "results" / f"{output_name(result.student)}.json",
+                json.dumps(result.as_dict(), indent=1, sort_keys=True),
+            )
             reports.write_gradebook(spec, [results[s.student] for s in found if s.student in results], out)
             score = f"{result.auto_points:g}/{sum(i.max_points for i in result.items if i.kind == 'auto'):g}"
             extra = f" ({result.reason})" if result.reason else ""
@@ -498,8 +600,9 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
         gradable = []
         for submission in todo:
             if submission.path is None:
-                result = SubmissionResult.from_dict(_finish(_failed(spec, submission, submission.note), submission,
-                                                            options))
+                result = SubmissionResult.from_dict(
+                    _finish(_failed(spec, submission, submission.note), submission, options)
+                )
                 result.fingerprint = _no_notebook(submission)
                 record(result)
             else:
@@ -509,7 +612,9 @@ def grade_batch(source, submissions: Path, out: Path, *, jobs: int | None = None
         reports.write_all(spec, ordered, out, Path(feedback) if feedback else out / "feedback")
     elapsed = time.monotonic() - started
     if todo:
-        print(f"graded {len(todo)} submission(s) in {elapsed:.1f} s "
-              f"({len(todo) / elapsed:.2f} per second, {jobs} job(s)); gradebook: {out / 'gradebook.csv'}",
-              file=stream)
+        print(
+            f"graded {len(todo)} submission(s) in {elapsed:.1f} s "
+            f"({len(todo) / elapsed:.2f} per second, {jobs} job(s)); gradebook: {out / 'gradebook.csv'}",
+            file=stream,
+        )
     return ordered

@@ -43,18 +43,27 @@ __all__ = [
 ]
 
 _KINDS = {
-    str: "text in quotes (like \"b\")",
+    str: 'text in quotes (like "b")',
     int: "a whole number (like 7)",
     float: "a decimal number (like 0.5)",
     bool: "True or False",
-    list: "a list in square brackets (like [\"a\", \"b\"])",
+    list: 'a list in square brackets (like ["a", "b"])',
     tuple: "a tuple in round brackets",
-    dict: "a dictionary in curly brackets (like {\"trade\": 3})",
+    dict: 'a dictionary in curly brackets (like {"trade": 3})',
     set: "a set",
     type(None): "None",
 }
-_SHORT = {str: "text", int: "a whole number", float: "a decimal number", bool: "True or False", list: "a list",
-          tuple: "a tuple", dict: "a dictionary", set: "a set", type(None): "None (no answer yet)"}
+_SHORT = {
+    str: "text",
+    int: "a whole number",
+    float: "a decimal number",
+    bool: "True or False",
+    list: "a list",
+    tuple: "a tuple",
+    dict: "a dictionary",
+    set: "a set",
+    type(None): "None (no answer yet)",
+}
 
 
 def _kind(value) -> str:
@@ -176,11 +185,18 @@ def passed(label: str) -> None:
 
 # --------------------------------------------------------------------------- alt text: meaning, not surface
 
-_NUMBER_WORDS = {word: value for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())}
-_TENS = {word: 10 * value for value, word in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
-         if word != "_"}
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if word != "_"
+}
 _TOKEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+"
 
 
@@ -243,14 +259,18 @@ def states_count(text, count: int, name: str, noun: str | None = None, *, within
         ok = any(0 < place - end <= within or start - place == 1 for start, end in numbers for place in places)
     if not ok:
         what = f"{noun}s" if noun else "items"
-        raise AssertionError(f"`{name}` should say how many {what} the figure shows, as a number (like 7) "
-                             "or a word (like seven).")
+        raise AssertionError(
+            f"`{name}` should say how many {what} the figure shows, as a number (like 7) or a word (like seven)."
+        )
     # A count that the text also contradicts ("11 events ... 12 events") is not a clear statement either; "one"
     # before the noun ("no margin with one surrogate") picks out a single item, so it contradicts nothing.
     if noun is not None:
-        stated = {value for start, value, end in _numbers(words)
-                  if (value != 1 or count == 1)
-                  and any(0 < place - end <= within for place in range(len(words)) if _is_noun(words[place], noun))}
+        stated = {
+            value
+            for start, value, end in _numbers(words)
+            if (value != 1 or count == 1)
+            and any(0 < place - end <= within for place in range(len(words)) if _is_noun(words[place], noun))
+        }
         if len(stated) > 1:
             raise AssertionError(f"`{name}` gives more than one number of {noun}s; say how many the figure shows once.")
 
@@ -274,16 +294,33 @@ def mentions(text, terms, name: str, what: str, *, every: bool = True) -> None:
     if not terms:
         raise ValueError("mentions() needs at least one term to look for.")
     padded = f" {normalize_text(text)} "
-    found = [term for term in terms
-             if any(f" {normalize_text(str(term))}{ending} " in padded for ending in ("", "s", "es"))]
+    found = [
+        term for term in terms if any(f" {normalize_text(str(term))}{ending} " in padded for ending in ("", "s", "es"))
+    ]
     if every and len(found) < len(terms):
         raise AssertionError(f"`{name}` should name {what}; {len(terms) - len(found)} of {len(terms)} is missing.")
     if not every and not found:
         raise AssertionError(f"`{name}` should name {what}.")
 
 
-_PLACEHOLDERS = {"figure", "chart", "image", "plot", "graph", "picture", "alt text", "alt", "description", "todo",
-                 "your answer here", "a chart", "a figure", "an image", "a plot", "a graph"}
+_PLACEHOLDERS = {
+    "figure",
+    "chart",
+    "image",
+    "plot",
+    "graph",
+    "picture",
+    "alt text",
+    "alt",
+    "description",
+    "todo",
+    "your answer here",
+    "a chart",
+    "a figure",
+    "an image",
+    "a plot",
+    "a graph",
+}
 
 
 def describes(text, name: str, *, min_words: int = 8, max_chars: int = 600) -> None:
@@ -302,14 +339,18 @@ def describes(text, name: str, *, min_words: int = 8, max_chars: int = 600) -> N
     if stripped in _PLACEHOLDERS or re.fullmatch(r"[\w\-. ]+\.(png|jpe?g|svg|gif|pdf)", stripped):
         raise AssertionError(f"`{name}` is a file name or a placeholder: say in words what the figure shows.")
     if len(re.findall(r"[^\W_]+", text)) < min_words:
-        raise AssertionError(f"`{name}` is too short: say what the figure shows in a sentence of at least "
-                             f"{min_words} words.")
+        raise AssertionError(
+            f"`{name}` is too short: say what the figure shows in a sentence of at least {min_words} words."
+        )
     if len(text) > max_chars:
-        raise AssertionError(f"`{name}` is too long for alt text ({len(text)} characters; keep it under {max_chars}); "
-                             "put the details in the text beside the figure.")
+        raise AssertionError(
+            f"`{name}` is too long for alt text ({len(text)} characters; keep it under {max_chars}); "
+            "put the details in the text beside the figure."
+        )
 
 
 # --------------------------------------------------------------------------- lesson 04: own ratings with reasons
+
 
 def rated_with_reasons(ratings, reasons, name: str = "my_ratings", reasons_name: str = "my_reasons") -> None:
     """Every factor of the statute rated with a whole number from 1 to 5, each with a one-line reason that
@@ -332,31 +373,43 @@ def rated_with_reasons(ratings, reasons, name: str = "my_ratings", reasons_name:
     unrated = [factor.title for factor in factors if ratings.get(factor.id) is None]
     if unrated:
         raise AssertionError(f"`{name}` has no rating yet for: {', '.join(unrated)}.")
-    off_scale = [factor.title for factor in factors
-                 if type(ratings[factor.id]) is not int or not 1 <= ratings[factor.id] <= 5]
+    off_scale = [
+        factor.title for factor in factors if type(ratings[factor.id]) is not int or not 1 <= ratings[factor.id] <= 5
+    ]
     if off_scale:
         raise AssertionError(f"`{name}`: ratings must be whole numbers from 1 to 5; check {', '.join(off_scale)}.")
     unknown = sorted(set(ratings) - {factor.id for factor in factors})
     if unknown:
         raise AssertionError(f"`{name}` has keys that are not factor ids: {', '.join(map(str, unknown))}.")
-    missing = [factor.title for factor in factors
-               if type(reasons.get(factor.id)) is not str or not reasons[factor.id].strip()]
+    missing = [
+        factor.title for factor in factors if type(reasons.get(factor.id)) is not str or not reasons[factor.id].strip()
+    ]
     if missing:
         raise AssertionError(f"`{reasons_name}` has no reason yet for: {', '.join(missing)}.")
-    too_long = [factor.title for factor in factors
-                if len(reasons[factor.id].strip()) > MAX_JUSTIFICATION or "\n" in reasons[factor.id].strip()]
+    too_long = [
+        factor.title
+        for factor in factors
+        if len(reasons[factor.id].strip()) > MAX_JUSTIFICATION or "\n" in reasons[factor.id].strip()
+    ]
     if too_long:
-        raise AssertionError(f"`{reasons_name}`: keep each reason to one line of at most {MAX_JUSTIFICATION} "
-                             f"characters; check {', '.join(too_long)}.")
+        raise AssertionError(
+            f"`{reasons_name}`: keep each reason to one line of at most {MAX_JUSTIFICATION} "
+            f"characters; check {', '.join(too_long)}."
+        )
     import re
 
-    untied = [factor.title for factor in factors
-              if not {word.removesuffix("'s") for word in re.findall(r"[a-z0-9'-]+", reasons[factor.id].lower())}
-              & evidence_terms(factor)]
+    untied = [
+        factor.title
+        for factor in factors
+        if not {word.removesuffix("'s") for word in re.findall(r"[a-z0-9'-]+", reasons[factor.id].lower())}
+        & evidence_terms(factor)
+    ]
     if untied:
-        raise AssertionError(f"`{reasons_name}`: the reasons for {', '.join(untied)} do not say whose evidence "
-                             "they rest on or what it shows; name a speaker or a piece of evidence from that "
-                             "factor's cards.")
+        raise AssertionError(
+            f"`{reasons_name}`: the reasons for {', '.join(untied)} do not say whose evidence "
+            "they rest on or what it shows; name a speaker or a piece of evidence from that "
+            "factor's cards."
+        )
 
 
 # --------------------------------------------------------------------------- lesson 03: coding a case, rates from the data
@@ -382,8 +435,10 @@ def coding_is_defensible(value, case_id: str, part: str, name: str) -> None:
     module = case.channel if part == "channel" else case.outcome
     alternatives = case.defensible_channels if part == "channel" else case.defensible_outcomes
     if value != module and value not in {item.value for item in alternatives}:
-        raise AssertionError(f"`{name}`: the case's evidence does not support coding it '{value}'; reread what was "
-                             "asked, what Vietnam did and whether it lasted.")
+        raise AssertionError(
+            f"`{name}`: the case's evidence does not support coding it '{value}'; reread what was "
+            "asked, what Vietnam did and whether it lasted."
+        )
 
 
 def written(value, name: str, min_words: int = 8) -> None:
@@ -394,8 +449,9 @@ def written(value, name: str, min_words: int = 8) -> None:
         raise AssertionError(f"`{name}` has {words} word(s): write at least {min_words}, giving your reason.")
 
 
-def expected_rate(channel: str, scheme: str = "module", case_ids: Iterable[str] | None = None,
-                  include_non_pressure: bool = False) -> float | None:
+def expected_rate(
+    channel: str, scheme: str = "module", case_ids: Iterable[str] | None = None, include_non_pressure: bool = False
+) -> float | None:
     """The share of a channel's counted cases coded lasting change, counted straight from cases.yaml.
 
     Deliberately independent of :mod:`usvn.leverage` (a second count, for hidden tests). ``case_ids`` limits
@@ -419,8 +475,9 @@ def expected_rate(channel: str, scheme: str = "module", case_ids: Iterable[str] 
     return wins / total if total else None
 
 
-def case_ids_where(original_set: bool | None = None, channel: str | None = None,
-                   pressure_attempt: bool | None = None) -> set[str]:
+def case_ids_where(
+    original_set: bool | None = None, channel: str | None = None, pressure_attempt: bool | None = None
+) -> set[str]:
     """Ids of the lesson's cases matching every condition given, counted straight from cases.yaml."""
     from usvn.data import load_data
 
@@ -446,9 +503,20 @@ def ids_among(value, allowed: Iterable[str], name: str, at_least: int = 1) -> No
     if len(set(value)) < at_least:
         raise AssertionError(f"`{name}` should name at least {at_least} different case(s); it names {len(set(value))}.")
     if not set(value) <= set(allowed):
-        raise AssertionError(f"`{name}`: at least one id does not fit what the question asks for; check each case's "
-                             "channel, whether it is a pressure attempt, and whether it was among the first nine.")
+        raise AssertionError(
+            f"`{name}`: at least one id does not fit what the question asks for; check each case's "
+            "channel, whether it is a pressure attempt, and whether it was among the first nine."
+        )
 
 
-__all__ += ["case_ids_where", "coding_is_defensible", "describes", "expected_rate", "ids_among", "mentions",
-            "rated_with_reasons", "states_count", "written"]
+__all__ += [
+    "case_ids_where",
+    "coding_is_defensible",
+    "describes",
+    "expected_rate",
+    "ids_among",
+    "mentions",
+    "rated_with_reasons",
+    "states_count",
+    "written",
+]

@@ -27,8 +27,9 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC = 1, 2, 4, 4096, 16384
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
-    result = libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
-                        data.encode() if data else None)
+    result = libc.mount(
+        source.encode(), target.encode(), fstype.encode() if fstype else None, flags, data.encode() if data else None
+    )
     if result != 0:
         error = ctypes.get_errno()
         raise OSError(error, f"mount {source} on {target}: {os.strerror(error)}")

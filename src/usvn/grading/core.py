@@ -71,8 +71,9 @@ class SubmissionResult:
     @classmethod
     def from_dict(cls, data: dict) -> SubmissionResult:
         known = set(ItemResult.__dataclass_fields__)
-        items = [ItemResult(**{key: value for key, value in item.items() if key in known})
-                 for item in data.get("items", [])]
+        items = [
+            ItemResult(**{key: value for key, value in item.items() if key in known}) for item in data.get("items", [])
+        ]
         fields = set(cls.__dataclass_fields__)
         return cls(**{**{key: value for key, value in data.items() if key in fields}, "items": items})
 
@@ -90,16 +91,21 @@ def solution_path(number: int, solutions_dir: Path | None = None) -> Path:
     """Find ``solutions/NN-*.ipynb``: in ``solutions_dir``, the current folder, or beside the package source."""
     import usvn
 
-    candidates = [solutions_dir] if solutions_dir else [Path.cwd() / "solutions",
-                                                        Path(usvn.__file__).resolve().parents[2] / "solutions"]
+    candidates = (
+        [solutions_dir]
+        if solutions_dir
+        else [Path.cwd() / "solutions", Path(usvn.__file__).resolve().parents[2] / "solutions"]
+    )
     for folder in candidates:
         if folder and folder.is_dir():
             found = sorted(folder.glob(f"{number:02d}-*.ipynb"))
             if found:
                 return found[0]
     searched = ", ".join(str(folder) for folder in candidates if folder)
-    raise SourceError(f"No solution notebook for lesson {number:02d} (looked in {searched}); "
-                      "give the source notebook's path instead, or --solutions FOLDER.")
+    raise SourceError(
+        f"No solution notebook for lesson {number:02d} (looked in {searched}); "
+        "give the source notebook's path instead, or --solutions FOLDER."
+    )
 
 
 def read_submission(path: Path) -> tuple[NotebookNode | None, list[str], str]:
@@ -153,9 +159,17 @@ def evaluate(spec: SourceSpec, outcome, manual: dict[str, str], reason: str = ""
     for item in spec.items:
         if item.kind == "manual":
             answer = manual.get(item.grade_id, "")
-            results.append(ItemResult(item.grade_id, "manual", item.points, None if answer else 0.0,
-                                      "ungraded" if answer else "unanswered",
-                                      "" if answer else "No answer was written.", answer))
+            results.append(
+                ItemResult(
+                    item.grade_id,
+                    "manual",
+                    item.points,
+                    None if answer else 0.0,
+                    "ungraded" if answer else "unanswered",
+                    "" if answer else "No answer was written.",
+                    answer,
+                )
+            )
         elif outcome is not None and item.grade_id in outcome.items:
             results.append(outcome.items[item.grade_id])
         else:
@@ -221,9 +235,18 @@ def _hidden_paths(extra: list[Path], source: Path | None, submission: Path, work
     return hidden
 
 
-def grade(source, submission, *, student: str | None = None, limits: Limits | None = None,
-          isolation: str = "auto", scratch: Path | None = None, keep_scratch: bool = False,
-          hide: list[Path] | None = None, solutions_dir: Path | None = None) -> SubmissionResult:
+def grade(
+    source,
+    submission,
+    *,
+    student: str | None = None,
+    limits: Limits | None = None,
+    isolation: str = "auto",
+    scratch: Path | None = None,
+    keep_scratch: bool = False,
+    hide: list[Path] | None = None,
+    solutions_dir: Path | None = None,
+) -> SubmissionResult:
     """Grade one submitted notebook (a path) against a source (lesson number, path, or spec).
 
     ``isolation`` is ``auto`` (bubblewrap, or a :class:`RuntimeError` that says how to install it) or a
@@ -236,15 +259,30 @@ def grade(source, submission, *, student: str | None = None, limits: Limits | No
     student = student or submission.stem
     level, _ = detect(isolation)
     sandbox = Sandbox(level, limits)
-    result = SubmissionResult(student, str(submission), "not graded", isolation=sandbox.describe(),
-                              fingerprint=fingerprint(spec, submission, limits, level), level=level,
-                              warning=weaker_warning(level))
+    result = SubmissionResult(
+        student,
+        str(submission),
+        "not graded",
+        isolation=sandbox.describe(),
+        fingerprint=fingerprint(spec, submission, limits, level),
+        level=level,
+        warning=weaker_warning(level),
+    )
     notebook, notes, reason = read_submission(submission)
     result.problems.extend(notes)
     if notebook is None:
         result.reason = reason
-        result.items = [ItemResult(item.grade_id, item.kind, item.points, 0.0, "failed" if item.kind == "auto"
-                                   else "unanswered", f"Not graded: {reason}.") for item in spec.items]
+        result.items = [
+            ItemResult(
+                item.grade_id,
+                item.kind,
+                item.points,
+                0.0,
+                "failed" if item.kind == "auto" else "unanswered",
+                f"Not graded: {reason}.",
+            )
+            for item in spec.items
+        ]
         result.seconds = round(time.monotonic() - started, 3)
         return result
     from usvn.grading.runner import prepare, run
@@ -280,7 +318,12 @@ def weaker_warning(level: str) -> str:
     """The warning every record of a run at a level weaker than bubblewrap carries."""
     if level == "bwrap":
         return ""
-    return (f"WARNING: graded with isolation '{level}', weaker than bubblewrap: student code could read "
-            + ("files outside its folder that are not hidden" if level == "unshare" else
-               "every file the grader's user can read, and use the network")
-            + "; install bubblewrap (apt-get install bubblewrap) and grade with --isolation auto")
+    return (
+        f"WARNING: graded with isolation '{level}', weaker than bubblewrap: student code could read "
+        + (
+            "files outside its folder that are not hidden"
+            if level == "unshare"
+            else "every file the grader's user can read, and use the network"
+        )
+        + "; install bubblewrap (apt-get install bubblewrap) and grade with --isolation auto"
+    )

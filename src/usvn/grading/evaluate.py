@@ -30,7 +30,7 @@ HIDDEN_RAISED = "Your function raised an error on the hidden test inputs."
 HAND = "This item will be graded by hand"
 
 
-class TestTimeout(BaseException):  # noqa: N818 - a BaseException so that test code cannot swallow it
+class TestTimeout(BaseException):
     pass
 
 
@@ -100,10 +100,12 @@ def _run_setup(spec: SourceSpec) -> dict:
     for where, code in spec.setup:
         try:
             with contextlib.redirect_stdout(_Capped()), contextlib.redirect_stderr(_Capped()):
-                exec(compile(code, f"<{where}>", "exec"), namespace)  # noqa: S102 - the instructor's own setup
+                exec(compile(code, f"<{where}>", "exec"), namespace)
         except Exception as error:  # noqa: BLE001 - reported as a problem of the source
-            raise SourceError(f"{where}: the setup code failed in the grader "
-                              f"({type(error).__name__}: {str(error)[:200]}); fix the source notebook.") from None
+            raise SourceError(
+                f"{where}: the setup code failed in the grader "
+                f"({type(error).__name__}: {str(error)[:200]}); fix the source notebook."
+            ) from None
     return namespace
 
 
@@ -150,11 +152,20 @@ class Evaluator:
         from usvn.grading.core import ItemResult
 
         def result(points, status, feedback, note=""):
-            return ItemResult(item.grade_id, "auto", item.points, points, status, feedback,
-                              _answer_text(item, self.namespace), note=note)
+            return ItemResult(
+                item.grade_id,
+                "auto",
+                item.points,
+                points,
+                status,
+                feedback,
+                _answer_text(item, self.namespace),
+                note=note,
+            )
 
-        unsupported = [(name, value) for name in item.answers
-                       if isinstance(value := self.namespace.get(name), Unsupported)]
+        unsupported = [
+            (name, value) for name in item.answers if isinstance(value := self.namespace.get(name), Unsupported)
+        ]
         if unsupported:
             name, value = unsupported[0]
             reason = f"`{name}`: {value._why()}"
@@ -163,7 +174,7 @@ class Evaluator:
             timer.start()
             try:
                 with contextlib.redirect_stdout(_Capped()), contextlib.redirect_stderr(_Capped()):
-                    exec(compile(segment.code, f"<test {item.grade_id}>", "exec"), self.namespace)  # noqa: S102
+                    exec(compile(segment.code, f"<test {item.grade_id}>", "exec"), self.namespace)
             except KernelLost:
                 raise
             except NeedsHand as why:
@@ -171,15 +182,23 @@ class Evaluator:
                 shown = f"{HAND}: {reason}." if not segment.hidden else f"{HAND} (a hidden test cannot use it)."
                 return result(None, "hand", shown, reason)
             except TestTimeout:
-                return result(0.0, "failed", f"The test ran past {self.limits.test_timeout:g} s with your answer.",
-                              "test evaluation timed out")
+                return result(
+                    0.0,
+                    "failed",
+                    f"The test ran past {self.limits.test_timeout:g} s with your answer.",
+                    "test evaluation timed out",
+                )
             except MemoryError:
                 return result(0.0, "failed", "The test ran out of memory with your answer.", "MemoryError in the test")
             except RecursionError:
                 return result(0.0, "failed", "The test could not use your answer (it is nested too deeply).")
             except Exception as error:  # noqa: BLE001 - any failure of a check fails this item only
-                return result(0.0, "failed", _message(error, segment.hidden, missing),
-                              f"{type(error).__name__}" + ("" if segment.hidden else f": {str(error)[:200]}"))
+                return result(
+                    0.0,
+                    "failed",
+                    _message(error, segment.hidden, missing),
+                    f"{type(error).__name__}" + ("" if segment.hidden else f": {str(error)[:200]}"),
+                )
             finally:
                 timer.stop()
         return result(item.points, "passed", "Correct.")

@@ -22,7 +22,7 @@ MAX_DEPTH = 60
 _NUMERIC_KINDS = "biuf"
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass
 
 
@@ -33,12 +33,18 @@ def _figure_facts(figure):
         points = sum(len(line.get_xdata()) for line in axes.get_lines())
         points += sum(len(collection.get_offsets()) for collection in axes.collections)
         labels = [text.get_text() for text in axes.get_legend().get_texts()] if axes.get_legend() else []
-        axes_facts.append({
-            "title": " ".join(part for part in (axes.get_title("left"), axes.get_title(), axes.get_title("right"))
-                              if part),
-            "xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel(),
-            "points": int(points), "bars": len(axes.patches), "legend": labels,
-        })
+        axes_facts.append(
+            {
+                "title": " ".join(
+                    part for part in (axes.get_title("left"), axes.get_title(), axes.get_title("right")) if part
+                ),
+                "xlabel": axes.get_xlabel(),
+                "ylabel": axes.get_ylabel(),
+                "points": int(points),
+                "bars": len(axes.patches),
+                "legend": labels,
+            }
+        )
     suptitle = getattr(figure, "_suptitle", None)
     return {"axes": axes_facts, "suptitle": suptitle.get_text() if suptitle is not None else ""}
 
@@ -75,11 +81,11 @@ def encode(value, budget=1_000_000):
     def spend(amount):
         state["left"] -= amount
         if state["left"] < 0:
-            raise _TooLarge()
+            raise _TooLargeError()
 
     def walk(item, depth):
         if depth > MAX_DEPTH:
-            raise _TooLarge()
+            raise _TooLargeError()
         kind = type(item)
         if kind is str:
             spend(len(item) + 2)
@@ -88,8 +94,8 @@ def encode(value, budget=1_000_000):
             spend(5)
             return item
         if kind is int:
-            spend(len(str(item)) if abs(item) < 10 ** 300 else 400)
-            return item if abs(item) < 2 ** 53 else {"__t": "bigint", "v": str(item)}
+            spend(len(str(item)) if abs(item) < 10**300 else 400)
+            return item if abs(item) < 2**53 else {"__t": "bigint", "v": str(item)}
         if kind is float:
             spend(24)
             return item if _math.isfinite(item) else {"__t": "float", "v": repr(item)}
@@ -106,16 +112,22 @@ def encode(value, budget=1_000_000):
             return {"__t": kind.__name__, "v": elements}
         if kind is dict:
             spend(2)
-            return {"__t": "dict", "v": [[walk(key, depth + 1), walk(element, depth + 1)]
-                                         for key, element in item.items()]}
+            return {
+                "__t": "dict",
+                "v": [[walk(key, depth + 1), walk(element, depth + 1)] for key, element in item.items()],
+            }
         numpy = _sys.modules.get("numpy")
         if numpy is not None:
             if kind is numpy.ndarray:
                 if item.dtype.kind not in _NUMERIC_KINDS + "U" or item.ndim > 8:
                     return _unsupported(kind, spend)
                 spend(int(item.size) * 8 + 20)
-                return {"__t": "ndarray", "dtype": item.dtype.str, "shape": list(item.shape),
-                        "v": walk(item.ravel().tolist(), depth + 1)}
+                return {
+                    "__t": "ndarray",
+                    "dtype": item.dtype.str,
+                    "shape": list(item.shape),
+                    "v": walk(item.ravel().tolist(), depth + 1),
+                }
             if isinstance(item, numpy.generic) and kind.__module__ == "numpy":
                 if item.dtype.kind not in _NUMERIC_KINDS + "U":
                     return _unsupported(kind, spend)
@@ -125,8 +137,11 @@ def encode(value, budget=1_000_000):
         if pandas is not None and kind in (pandas.Series, pandas.DataFrame):
             spend(40)
             return _encode_pandas(item, pandas, walk, depth)
-        if kind.__module__ == "datetime" and kind.__name__ in ("date", "datetime") \
-                and kind is _loaded_class("datetime", kind.__name__):
+        if (
+            kind.__module__ == "datetime"
+            and kind.__name__ in ("date", "datetime")
+            and kind is _loaded_class("datetime", kind.__name__)
+        ):
             spend(30)
             return {"__t": kind.__name__, "v": item.isoformat()}
         if kind is _loaded_class("matplotlib.figure", "Figure"):
@@ -151,21 +166,31 @@ def _encode_pandas(item, pandas, walk, depth):
         if type(values) is pandas.RangeIndex:
             return {"range": [values.start, values.stop, values.step], "name": walk(values.name, depth + 1)}
         if values.nlevels > 1:
-            raise _TooLarge()
-        return {"values": walk(values.tolist(), depth + 1), "dtype": str(values.dtype),
-                "name": walk(values.name, depth + 1)}
+            raise _TooLargeError()
+        return {
+            "values": walk(values.tolist(), depth + 1),
+            "dtype": str(values.dtype),
+            "name": walk(values.name, depth + 1),
+        }
 
     def column(series):
-        if series.dtype.kind not in _NUMERIC_KINDS + "O" or series.dtype.kind == "O" and \
-                not all(type(value) is str or value is None for value in series.tolist()):
+        if (
+            series.dtype.kind not in _NUMERIC_KINDS + "O"
+            or series.dtype.kind == "O"
+            and not all(type(value) is str or value is None for value in series.tolist())
+        ):
             raise TypeError("column")
         return {"dtype": str(series.dtype), "v": walk(series.tolist(), depth + 1)}
 
     try:
         if type(item) is pandas.Series:
             return {"__t": "series", "index": index(item.index), "name": walk(item.name, depth + 1), **column(item)}
-        return {"__t": "dataframe", "index": index(item.index), "columns": index(item.columns),
-                "data": [column(item.iloc[:, position]) for position in range(item.shape[1])]}
+        return {
+            "__t": "dataframe",
+            "index": index(item.index),
+            "columns": index(item.columns),
+            "data": [column(item.iloc[:, position]) for position in range(item.shape[1])],
+        }
     except TypeError:
         return {"__t": "unsupported", "type": type(item).__qualname__}
 
@@ -227,11 +252,16 @@ def rebuild(data, other=None, _depth=0):
             return pandas.Index(again(spec["values"]), dtype=str(spec["dtype"]), name=again(spec.get("name")))
 
         if tag == "series":
-            return pandas.Series(again(value), index=index(data["index"]), dtype=str(data["dtype"]),
-                                 name=again(data.get("name")))
+            return pandas.Series(
+                again(value), index=index(data["index"]), dtype=str(data["dtype"]), name=again(data.get("name"))
+            )
         columns = index(data["columns"])
-        frame = pandas.DataFrame({position: pandas.Series(again(part["v"]), dtype=str(part["dtype"]))
-                                  for position, part in enumerate(data["data"])})
+        frame = pandas.DataFrame(
+            {
+                position: pandas.Series(again(part["v"]), dtype=str(part["dtype"]))
+                for position, part in enumerate(data["data"])
+            }
+        )
         frame.index = index(data["index"]) if len(frame.columns) else frame.index
         frame.columns = columns
         return frame
@@ -254,9 +284,9 @@ def _usvn_publish(nonce, payload):
 def _safe_encode(value, budget):
     try:
         return encode(value, budget)
-    except _TooLarge:
+    except _TooLargeError:
         return {"__t": "too-large", "type": type(value).__qualname__}
-    except Exception as error:  # a hostile object whose attributes raise
+    except Exception as error:  # noqa: BLE001 - a hostile object whose attributes raise
         return {"__t": "unsupported", "type": type(value).__qualname__, "error": type(error).__name__}
 
 
@@ -282,6 +312,7 @@ def _timed(seconds, action):
 
 def _usvn_emit(nonce, names, namespace, budget=1_000_000, seconds=5.0):
     """Publish the value of each name (a function is announced, not sent)."""
+
     def run():
         for name in names:
             if name not in namespace:
@@ -313,10 +344,10 @@ def _usvn_call(nonce, name, args_data, kwargs_data, namespace, budget=1_000_000,
         outcome = {"value": _safe_encode(result, budget), "after": _safe_encode([args, kwargs], budget)}
     except _CallTimeout:
         outcome = {"raised": "TimeoutError", "message": "did not return in time"}
-    except BaseException as error:  # the student's function may raise anything, even SystemExit
+    except BaseException as error:  # noqa: BLE001 - the student's function may raise anything, even SystemExit
         try:
             message = str(error)[:300]
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - even its str() may raise
             message = ""
         outcome = {"raised": type(error).__name__[:80], "message": message}
     _usvn_publish(nonce, {"name": name, "result": True, **outcome})

@@ -159,25 +159,31 @@ def _number(text: str, where: str) -> float | None:
 def _item_info(folder: Path, ids: list[str]) -> dict[str, Item]:
     results = sorted((folder / "results").glob("*.json"))
     if not results:
-        raise GradebookError(f"No per-student results in {folder / 'results'}: the item maxima come from there. "
-                             "Give the folder `usvn grade --out` wrote.")
+        raise GradebookError(
+            f"No per-student results in {folder / 'results'}: the item maxima come from there. "
+            "Give the folder `usvn grade --out` wrote."
+        )
     found: dict[str, Item] = {}
     for path in results:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             entries = [(str(item["grade_id"]), str(item["kind"]), float(item["max_points"])) for item in data["items"]]
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise GradebookError(f"{path}: not a result the grader wrote ({error.__class__.__name__}: {error}).") \
-                from None
+            raise GradebookError(
+                f"{path}: not a result the grader wrote ({error.__class__.__name__}: {error})."
+            ) from None
         for grade_id, kind, maximum in entries:
             known = found.setdefault(grade_id, Item(grade_id, kind, maximum))
             if known.max_points != maximum:
-                raise GradebookError(f"{path}: item {grade_id} is out of {maximum:g} here but {known.max_points:g} "
-                                     "elsewhere; were two different assignments graded into one folder?")
+                raise GradebookError(
+                    f"{path}: item {grade_id} is out of {maximum:g} here but {known.max_points:g} "
+                    "elsewhere; were two different assignments graded into one folder?"
+                )
     missing = [grade_id for grade_id in ids if grade_id not in found]
     if missing:
-        raise GradebookError(f"gradebook.csv has item column(s) {', '.join(missing)} that no result in "
-                             f"{folder / 'results'} knows.")
+        raise GradebookError(
+            f"gradebook.csv has item column(s) {', '.join(missing)} that no result in {folder / 'results'} knows."
+        )
     return found
 
 
@@ -197,9 +203,11 @@ def load_gradebook(folder: Path) -> ClassScores:
     header = [cell.strip() for cell in rows[0]]
     missing = [column for column in _BEFORE + _AFTER if column not in header]
     if missing or header[:2] != _BEFORE:
-        raise GradebookError(f"{path} is not a gradebook the grader wrote: it lacks the column(s) "
-                             f"{', '.join(missing) or 'student, status (first)'}.")
-    ids = header[2:header.index("total")]
+        raise GradebookError(
+            f"{path} is not a gradebook the grader wrote: it lacks the column(s) "
+            f"{', '.join(missing) or 'student, status (first)'}."
+        )
+    ids = header[2 : header.index("total")]
     if not ids:
         raise GradebookError(f"{path} has no item columns between 'status' and 'total'.")
     if len(set(ids)) != len(ids):
@@ -221,11 +229,13 @@ def load_gradebook(folder: Path) -> ClassScores:
             excluded.append((student, "not graded (no notebook, or the grader could not run it)"))
             continue
         scores: dict[str, float | None] = {}
-        for item, cell in zip(items, row[2:2 + len(items)]):
+        for item, cell in zip(items, row[2 : 2 + len(items)]):
             value = _number(cell, f"{path}, row {line} ({student}), item {item.grade_id}")
             if value is not None and not 0 <= value <= item.max_points + 1e-9:
-                raise GradebookError(f"{path}, row {line} ({student}), item {item.grade_id}: {value:g} points is "
-                                     f"outside 0-{item.max_points:g}.")
+                raise GradebookError(
+                    f"{path}, row {line} ({student}), item {item.grade_id}: {value:g} points is "
+                    f"outside 0-{item.max_points:g}."
+                )
             scores[item.grade_id] = value
         students.append(student)
         points[student] = scores
@@ -287,8 +297,11 @@ def _flags(stats: ItemStats) -> tuple[str, ...]:
 def analyse(scores: ClassScores) -> Analysis:
     """Difficulty, discrimination and flags per item, and the class's score distribution."""
     students = scores.students
-    complete = [item for item in scores.items
-                if all(scores.points[student].get(item.grade_id) is not None for student in students)]
+    complete = [
+        item
+        for item in scores.items
+        if all(scores.points[student].get(item.grade_id) is not None for student in students)
+    ]
     complete_points = {student: sum(scores.points[student][item.grade_id] for item in complete) for student in students}
     results = []
     for item in scores.items:
@@ -298,7 +311,10 @@ def analyse(scores: ClassScores) -> Analysis:
         in_complete = item in complete
         rests = [complete_points[student] - (value if in_complete else 0.0) for student, value in rows]
         stats = ItemStats(
-            item.grade_id, item.kind, item.max_points, len(rows),
+            item.grade_id,
+            item.kind,
+            item.max_points,
+            len(rows),
             statistics.fmean(value for _, value in rows) if rows else None,
             statistics.fmean(shares) if rows else None,
             sum(value >= item.max_points - 1e-9 for _, value in rows) / len(rows) if rows else None,
@@ -307,13 +323,17 @@ def analyse(scores: ClassScores) -> Analysis:
         )
         results.append(ItemStats(**{**stats.__dict__, "flags": _flags(stats)}))
     maximum = sum(item.max_points for item in scores.items)
-    percents = tuple(100 * sum(value or 0 for value in scores.points[student].values()) / maximum if maximum else 0.0
-                     for student in students)
+    percents = tuple(
+        100 * sum(value or 0 for value in scores.points[student].values()) / maximum if maximum else 0.0
+        for student in students
+    )
     pending = sum(value is None for student in students for value in scores.points[student].values())
     notes = []
     if pending:
-        notes.append(f"{pending} item score(s) are still missing (hand grades not merged yet: run `usvn merge-manual`). "
-                     "They count as 0 in the totals; each item is analysed on the students who have a score for it, "
-                     "against their points on the items everybody has a score for.")
+        notes.append(
+            f"{pending} item score(s) are still missing (hand grades not merged yet: run `usvn merge-manual`). "
+            "They count as 0 in the totals; each item is analysed on the students who have a score for it, "
+            "against their points on the items everybody has a score for."
+        )
     alpha = _cronbach([[scores.points[student][item.grade_id] for student in students] for item in complete])
     return Analysis(len(students), tuple(results), percents, maximum, alpha, pending, scores.excluded, tuple(notes))

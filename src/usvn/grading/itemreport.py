@@ -26,8 +26,18 @@ from usvn.grading.itemanalysis import (
 
 __all__ = ["ITEM_COLUMNS", "distribution_csv", "items_csv", "report_html", "write_report"]
 
-ITEM_COLUMNS = ["item", "kind", "max_points", "students_scored", "mean_points", "difficulty", "full_marks_share",
-                "point_biserial_rest", "upper_minus_lower_27", "flags"]
+ITEM_COLUMNS = [
+    "item",
+    "kind",
+    "max_points",
+    "students_scored",
+    "mean_points",
+    "difficulty",
+    "full_marks_share",
+    "point_biserial_rest",
+    "upper_minus_lower_27",
+    "flags",
+]
 #: Okabe-Ito colours, each with a marker shape and a name, so no meaning rests on colour alone.
 _MARKS = {
     "possibly mis-keyed": ("#D55E00", "v", "downward triangle"),
@@ -45,9 +55,20 @@ def items_csv(analysis: Analysis) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ITEM_COLUMNS)
     for item in analysis.items:
-        writer.writerow([item.grade_id, item.kind, f"{item.max_points:g}", item.scored, _fmt(item.mean_points, 3),
-                         _fmt(item.difficulty, 3), _fmt(item.full_marks, 3), _fmt(item.point_biserial, 3),
-                         _fmt(item.upper_lower, 3), "; ".join(item.flags)])
+        writer.writerow(
+            [
+                item.grade_id,
+                item.kind,
+                f"{item.max_points:g}",
+                item.scored,
+                _fmt(item.mean_points, 3),
+                _fmt(item.difficulty, 3),
+                _fmt(item.full_marks, 3),
+                _fmt(item.point_biserial, 3),
+                _fmt(item.upper_lower, 3),
+                "; ".join(item.flags),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -75,9 +96,11 @@ def _distribution_figure(analysis: Analysis) -> str:
     axes.yaxis.get_major_locator().set_params(integer=True)
     summary = analysis.summary()
     busiest = max(bands, key=lambda band: band[1])
-    alt = (f"Bar chart of the total scores of {analysis.students} students in bands of 10 percentage points. "
-           f"Scores range from {summary['min']:.0f}% to {summary['max']:.0f}%, median {summary['median']:.0f}%; "
-           f"the most common band is {busiest[0]} with {busiest[1]} students.")
+    alt = (
+        f"Bar chart of the total scores of {analysis.students} students in bands of 10 percentage points. "
+        f"Scores range from {summary['min']:.0f}% to {summary['max']:.0f}%, median {summary['median']:.0f}%; "
+        f"the most common band is {busiest[0]} with {busiest[1]} students."
+    )
     return img_html(figure_png(figure), alt)
 
 
@@ -93,11 +116,19 @@ def _item_figure(analysis: Analysis) -> str:
     for mark, (colour, marker, _) in _MARKS.items():
         group = [item for item in plotted if _mark(item.flags) == mark]
         if group:
-            axes.scatter([item.difficulty for item in group], [item.point_biserial for item in group], c=colour,
-                         marker=marker, s=60, edgecolors="black", label=mark)
+            axes.scatter(
+                [item.difficulty for item in group],
+                [item.point_biserial for item in group],
+                c=colour,
+                marker=marker,
+                s=60,
+                edgecolors="black",
+                label=mark,
+            )
     for item in plotted:
-        axes.annotate(item.grade_id, (item.difficulty, item.point_biserial), textcoords="offset points",
-                      xytext=(5, 4), fontsize=8)
+        axes.annotate(
+            item.grade_id, (item.difficulty, item.point_biserial), textcoords="offset points", xytext=(5, 4), fontsize=8
+        )
     axes.axhline(WEAK_BELOW, color="#555555", linestyle="--", linewidth=1)
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xlim(-0.05, 1.05)
@@ -109,13 +140,18 @@ def _item_figure(analysis: Analysis) -> str:
         axes.legend(loc="lower left", fontsize=8)
     miskeyed = analysis.flagged("possibly mis-keyed")
     weak = analysis.flagged("weak discrimination")
-    alt = (f"Scatter plot of {len(plotted)} items, difficulty from 0 to 1 across, discrimination from -1 to 1 up, "
-           f"with a dashed line at {WEAK_BELOW}. "
-           + (f"Possibly mis-keyed, drawn as downward triangles below zero: {', '.join(miskeyed)}. " if miskeyed
-              else "No item looks mis-keyed. ")
-           + (f"Weak, drawn as squares: {', '.join(weak)}. " if weak else "")
-           + "The other items are circles."
-           + (f" Not plotted, for lack of variation: {', '.join(left_out)}." if left_out else ""))
+    alt = (
+        f"Scatter plot of {len(plotted)} items, difficulty from 0 to 1 across, discrimination from -1 to 1 up, "
+        f"with a dashed line at {WEAK_BELOW}. "
+        + (
+            f"Possibly mis-keyed, drawn as downward triangles below zero: {', '.join(miskeyed)}. "
+            if miskeyed
+            else "No item looks mis-keyed. "
+        )
+        + (f"Weak, drawn as squares: {', '.join(weak)}. " if weak else "")
+        + "The other items are circles."
+        + (f" Not plotted, for lack of variation: {', '.join(left_out)}." if left_out else "")
+    )
     return img_html(figure_png(figure), alt)
 
 
@@ -127,8 +163,10 @@ def report_html(analysis: Analysis, title: str = "Item analysis") -> str:
     summary = analysis.summary()
     warnings = []
     if analysis.small_class:
-        warnings.append(f"<p><strong>Small class ({analysis.students} students, fewer than {SMALL_CLASS}).</strong> "
-                        f"{escape(SMALL_CLASS_WHY)}</p>")
+        warnings.append(
+            f"<p><strong>Small class ({analysis.students} students, fewer than {SMALL_CLASS}).</strong> "
+            f"{escape(SMALL_CLASS_WHY)}</p>"
+        )
     warnings += [f"<p>{escape(note)}</p>" for note in analysis.notes]
     if analysis.excluded:
         names = ", ".join(escape(student) for student, _ in analysis.excluded)
@@ -136,23 +174,33 @@ def report_html(analysis: Analysis, title: str = "Item analysis") -> str:
     rows = []
     for item in analysis.items:
         rows.append(
-            f"<tr><th scope=\"row\">{escape(item.grade_id)}</th><td>{escape(item.kind)}</td>"
+            f'<tr><th scope="row">{escape(item.grade_id)}</th><td>{escape(item.kind)}</td>'
             f"<td>{item.max_points:g}</td><td>{item.scored}</td><td>{_fmt(item.difficulty) or '—'}</td>"
             f"<td>{_fmt(item.full_marks) or '—'}</td><td>{_fmt(item.point_biserial) or '— (no variation)'}</td>"
-            f"<td>{_fmt(item.upper_lower) or '— (no variation)'}</td><td>{escape(_flag_words(item.flags))}</td></tr>")
+            f"<td>{_fmt(item.upper_lower) or '— (no variation)'}</td><td>{escape(_flag_words(item.flags))}</td></tr>"
+        )
     lists = []
-    for flag, meaning in (("possibly mis-keyed", "check the key, the hidden tests or the rubric first"),
-                          ("nobody scored", "too hard, not taught yet, or a broken test"),
-                          ("everybody full marks", "fine as a warm-up; it tells you nothing about differences"),
-                          ("weak discrimination", "does not separate stronger from weaker students")):
+    for flag, meaning in (
+        ("possibly mis-keyed", "check the key, the hidden tests or the rubric first"),
+        ("nobody scored", "too hard, not taught yet, or a broken test"),
+        ("everybody full marks", "fine as a warm-up; it tells you nothing about differences"),
+        ("weak discrimination", "does not separate stronger from weaker students"),
+    ):
         found = analysis.flagged(flag)
-        lists.append(f"<li><strong>{escape(flag.capitalize())}</strong> ({escape(meaning)}): "
-                     f"{escape(', '.join(found)) if found else 'none'}</li>")
-    alpha = "not defined (fewer than two complete items, or no variation)" if analysis.alpha is None \
+        lists.append(
+            f"<li><strong>{escape(flag.capitalize())}</strong> ({escape(meaning)}): "
+            f"{escape(', '.join(found)) if found else 'none'}</li>"
+        )
+    alpha = (
+        "not defined (fewer than two complete items, or no variation)"
+        if analysis.alpha is None
         else f"{analysis.alpha:.2f}"
-    stats = (f"mean {summary['mean']:.1f}%, median {summary['median']:.1f}%, "
-             f"standard deviation {_fmt(summary['sd'], 1) or '—'} points of percentage, "
-             f"range {summary['min']:.0f}% to {summary['max']:.0f}%")
+    )
+    stats = (
+        f"mean {summary['mean']:.1f}%, median {summary['median']:.1f}%, "
+        f"standard deviation {_fmt(summary['sd'], 1) or '—'} points of percentage, "
+        f"range {summary['min']:.0f}% to {summary['max']:.0f}%"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5;color:#111;padding:0 1rem}}

@@ -19,8 +19,18 @@ from usvn.grading.source import SourceSpec
 
 __all__ = ["merge_manual", "write_all", "write_gradebook"]
 
-SHEET_COLUMNS = ["student", "item", "max_points", "score", "comment", "answer", "rubric", "question", "answer_id",
-                 "lms_id"]
+SHEET_COLUMNS = [
+    "student",
+    "item",
+    "max_points",
+    "score",
+    "comment",
+    "answer",
+    "rubric",
+    "question",
+    "answer_id",
+    "lms_id",
+]
 #: What a spreadsheet reads as a formula (or a hidden control) at the start of a cell: =, +, -, @, tab, CR.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,8 +107,23 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
     optional = {item.grade_id for item in spec.items if item.track == "data-skills"}
     track_columns = ["core_total", "core_max", "data_skills_total", "data_skills_max"] if optional else []
     core_max = sum(item.points for item in spec.items if item.grade_id not in optional)
-    writer.writerow(["student", "status", *ids, "total", "max_points", "needs_hand_grading", "reason", "notes",
-                     "submission", "lms_id", "isolation", "warning", *track_columns])
+    writer.writerow(
+        [
+            "student",
+            "status",
+            *ids,
+            "total",
+            "max_points",
+            "needs_hand_grading",
+            "reason",
+            "notes",
+            "submission",
+            "lms_id",
+            "isolation",
+            "warning",
+            *track_columns,
+        ]
+    )
     for result in sorted(results, key=lambda result: result.student.lower()):
         by_id = {item.grade_id: item for item in result.items}
         cells = []
@@ -112,9 +137,23 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
         if optional:
             extra = sum(item.points or 0 for item in result.items if item.grade_id in optional)
             tracks = [f"{total - extra:g}", f"{core_max:g}", f"{extra:g}", f"{spec.max_points - core_max:g}"]
-        writer.writerow([result.student, result.status, *cells, f"{total:g}", f"{spec.max_points:g}",
-                         " ".join(pending), result.reason, notes, result.submission, result.lms_id,
-                         result.level or result.isolation.split(" ")[0], result.warning, *tracks])
+        writer.writerow(
+            [
+                result.student,
+                result.status,
+                *cells,
+                f"{total:g}",
+                f"{spec.max_points:g}",
+                " ".join(pending),
+                result.reason,
+                notes,
+                result.submission,
+                result.lms_id,
+                result.level or result.isolation.split(" ")[0],
+                result.warning,
+                *tracks,
+            ]
+        )
     path = Path(out) / "gradebook.csv"
     _atomic(path, buffer.getvalue())
     return path
@@ -126,12 +165,21 @@ def _feedback_html(spec: SourceSpec, result: SubmissionResult) -> str:
     rows = []
     for item in result.items:
         points = "awaiting hand grading" if item.points is None else f"{item.points:g}"
-        answer = f"<details><summary>Your answer</summary><p>{escape(item.answer)}</p></details>" \
-            if item.kind == "manual" and item.answer else ""
-        rows.append(f"<tr><th scope=\"row\">{escape(item.grade_id)}</th><td>{points}</td>"
-                    f"<td>{item.max_points:g}</td><td>{escape(item.feedback)}{answer}</td></tr>")
-    notes = [*([result.reason] if result.reason else []), *([result.changes] if result.changes else []),
-             *result.problems, *[f"error in {error}" for error in result.cell_errors]]
+        answer = (
+            f"<details><summary>Your answer</summary><p>{escape(item.answer)}</p></details>"
+            if item.kind == "manual" and item.answer
+            else ""
+        )
+        rows.append(
+            f'<tr><th scope="row">{escape(item.grade_id)}</th><td>{points}</td>'
+            f"<td>{item.max_points:g}</td><td>{escape(item.feedback)}{answer}</td></tr>"
+        )
+    notes = [
+        *([result.reason] if result.reason else []),
+        *([result.changes] if result.changes else []),
+        *result.problems,
+        *[f"error in {error}" for error in result.cell_errors],
+    ]
     notes_html = "".join(f"<li>{escape(note)}</li>" for note in notes)
     title = spec.path.stem if spec.path else "assignment"
     return f"""<!DOCTYPE html>
@@ -171,10 +219,20 @@ def write_sheet(spec: SourceSpec, results: list[SubmissionResult], out: Path) ->
             else:  # an automatic item the tests could not use: the values, why, and the test to apply by hand
                 shown = f"{item.answer}\n(graded by hand because {item.note})"
                 rubric = "Apply this test by hand:\n" + "\n".join(segment.code for segment in source.segments)
-            writer.writerow([result.student, item.grade_id, f"{item.max_points:g}",
-                             f"{grade['score']:g}" if current and "score" in grade else "",
-                             grade.get("comment", "") if current else "", shown, rubric, source.prompt,
-                             answer_id(item.answer), result.lms_id])
+            writer.writerow(
+                [
+                    result.student,
+                    item.grade_id,
+                    f"{item.max_points:g}",
+                    f"{grade['score']:g}" if current and "score" in grade else "",
+                    grade.get("comment", "") if current else "",
+                    shown,
+                    rubric,
+                    source.prompt,
+                    answer_id(item.answer),
+                    result.lms_id,
+                ]
+            )
     path = Path(out) / "manual-grading.csv"
     _atomic(path, buffer.getvalue())
     return path
@@ -213,8 +271,10 @@ def read_sheet_text(path: Path, students: set[str]) -> tuple[str, str]:
         found = sum(1 for student in students if student and student in unicodedata.normalize("NFC", text))
         candidates.append((found, encoding == "cp1252", encoding, text))
     if not candidates:
-        raise ValueError(f"{path.name}: byte {raw[position]:#04x} at position {position} is not UTF-8, "
-                         "Windows-1252 or Windows-1258; save the sheet as 'CSV UTF-8' and merge again.")
+        raise ValueError(
+            f"{path.name}: byte {raw[position]:#04x} at position {position} is not UTF-8, "
+            "Windows-1252 or Windows-1258; save the sheet as 'CSV UTF-8' and merge again."
+        )
     found, _, encoding, text = max(candidates)
     name = {"cp1252": "Windows-1252", "cp1258": "Windows-1258 (Vietnamese)"}[encoding]
     return unicodedata.normalize("NFC", text), f"the sheet is not UTF-8; read it as {name}"
@@ -238,8 +298,12 @@ def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | Non
         results.append(SubmissionResult.from_dict(json.loads(path.read_text(encoding="utf-8"))))
     if not results:
         raise FileNotFoundError(f"No graded results in {out / 'results'}: run `usvn grade` first.")
-    answers = {(unicodedata.normalize("NFC", result.student), item.grade_id): item
-               for result in results for item in result.items if by_hand(item)}
+    answers = {
+        (unicodedata.normalize("NFC", result.student), item.grade_id): item
+        for result in results
+        for item in result.items
+        if by_hand(item)
+    }
     manual = load_manual(out)
     problems: list[str] = []
     applied = 0
@@ -252,8 +316,10 @@ def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | Non
     reader.fieldnames = [plain(name.strip()) for name in reader.fieldnames or []]
     missing = {"student", "item", "score", "answer_id"} - set(reader.fieldnames or [])
     if missing:
-        raise ValueError(f"The sheet lacks the column(s) {', '.join(sorted(missing))} (read with '{delimiter}' "
-                         f"between columns); use manual-grading.csv.")
+        raise ValueError(
+            f"The sheet lacks the column(s) {', '.join(sorted(missing))} (read with '{delimiter}' "
+            f"between columns); use manual-grading.csv."
+        )
     for line, row in enumerate(reader, start=2):
         student = unicodedata.normalize("NFC", plain((row.get("student") or "").strip()))
         grade_id = plain((row.get("item") or "").strip())
@@ -273,11 +339,16 @@ def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | Non
             problems.append(f"row {line} ({student}, {grade_id}): score {score:g} is outside 0–{item.max_points:g}")
             continue
         if (row.get("answer_id") or "").strip() != answer_id(item.answer):
-            problems.append(f"row {line} ({student}, {grade_id}): the answer changed since this sheet was made; "
-                            "grade it again from a fresh manual-grading.csv")
+            problems.append(
+                f"row {line} ({student}, {grade_id}): the answer changed since this sheet was made; "
+                "grade it again from a fresh manual-grading.csv"
+            )
             continue
-        manual.setdefault(student, {})[grade_id] = {"score": score, "comment": (row.get("comment") or "").strip(),
-                                                    "answer_id": answer_id(item.answer)}
+        manual.setdefault(student, {})[grade_id] = {
+            "score": score,
+            "comment": (row.get("comment") or "").strip(),
+            "answer_id": answer_id(item.answer),
+        }
         applied += 1
     _atomic(out / "manual-scores.json", json.dumps(manual, indent=1, sort_keys=True))
     write_all(spec, results, out, Path(feedback) if feedback else out / "feedback")

@@ -95,8 +95,10 @@ def prepare(spec: SourceSpec, student: NotebookNode) -> Prepared:
             seen.add(grade_id)
             if grade_id in spec.locked:
                 original = spec.locked[grade_id]
-                if _source_text(cell).strip() != public_source(original).strip() \
-                        or cell.get("cell_type") != original.cell_type:
+                if (
+                    _source_text(cell).strip() != public_source(original).strip()
+                    or cell.get("cell_type") != original.cell_type
+                ):
                     edited.append(grade_id)
                 merged.append((grade_id, copy.deepcopy(original)))
             else:
@@ -162,8 +164,13 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def __init__(self, sandbox: Sandbox, scratch: Path, hide: list[Path], **kwargs) -> None:
         runtime = scratch / "runtime"
-        super().__init__(kernel_name="python3", transport="ipc", ip=str(runtime / "k"),
-                         connection_file=str(runtime / "kernel.json"), **kwargs)
+        super().__init__(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(runtime / "k"),
+            connection_file=str(runtime / "kernel.json"),
+            **kwargs,
+        )
         self._sandbox, self._scratch, self._hide = sandbox, scratch, hide
         # Bounded traffic: a single message past this size closes the kernel's connection instead of
         # being read into the grader's memory.
@@ -262,15 +269,22 @@ class Bridge:
         arguments = ", ".join([repr(nonce), *args])
         if not hasattr(self, "module"):
             self.module = f"_usvn_wire_{secrets.token_hex(6)}"
-        load = (f"(__import__('sys').modules.get({self.module!r}) or (lambda m: (exec({_EXTRACT_SOURCE!r}, "
-                f"m.__dict__), __import__('sys').modules.__setitem__({self.module!r}, m), m)[2])"
-                f"(__import__('types').ModuleType({self.module!r})))")
+        load = (
+            f"(__import__('sys').modules.get({self.module!r}) or (lambda m: (exec({_EXTRACT_SOURCE!r}, "
+            f"m.__dict__), __import__('sys').modules.__setitem__({self.module!r}, m), m)[2])"
+            f"(__import__('types').ModuleType({self.module!r})))"
+        )
         return f"{load}.{function}({arguments})\n", nonce
 
     def fetch(self, names: list[str], grade_id: str) -> dict:
         """The student's current values of ``names`` (functions as markers), decoded."""
-        code, nonce = self._cell("_usvn_emit", repr(list(names)), "globals()", repr(self.limits.answer_bytes),
-                                 repr(float(self.limits.call_timeout)))
+        code, nonce = self._cell(
+            "_usvn_emit",
+            repr(list(names)),
+            "globals()",
+            repr(self.limits.answer_bytes),
+            repr(float(self.limits.call_timeout)),
+        )
         values: dict = {}
         for payload in self._run(code, nonce, ("#fetch", grade_id)):
             name = payload.get("name")
@@ -278,19 +292,27 @@ class Bridge:
                 raise KernelLost(str(payload["failed"]), ("#fetch", grade_id))
             if name in names and name not in values:
                 data = payload.get("value")
-                values[name] = ("function", None) if isinstance(data, dict) and data.get("__t") == "function" \
+                values[name] = (
+                    ("function", None)
+                    if isinstance(data, dict) and data.get("__t") == "function"
                     else ("value", decode(data))
+                )
         return values
 
     def call(self, name: str, key: str, args_data, kwargs_data):
         """Call the student's ``name`` in the kernel: ``("value", (result, [args, kwargs] after the call))``
         or ``("raised", (summary, text))``."""
-        code, nonce = self._cell("_usvn_call", repr(name), f"__import__('json').loads({json.dumps(args_data)!r})",
-                                 f"__import__('json').loads({json.dumps(kwargs_data)!r})", "globals()",
-                                 repr(self.limits.answer_bytes), repr(float(self.limits.call_timeout)))
+        code, nonce = self._cell(
+            "_usvn_call",
+            repr(name),
+            f"__import__('json').loads({json.dumps(args_data)!r})",
+            f"__import__('json').loads({json.dumps(kwargs_data)!r})",
+            "globals()",
+            repr(self.limits.answer_bytes),
+            repr(float(self.limits.call_timeout)),
+        )
         payloads = self._run(code, nonce, (name, key))
-        result = next((payload for payload in payloads if payload.get("result") and payload.get("name") == name),
-                      None)
+        result = next((payload for payload in payloads if payload.get("result") and payload.get("name") == name), None)
         if result is None:
             raise KernelLost("did not report a result", (name, key))
         if "raised" in result:
@@ -312,7 +334,6 @@ def _kill_uid(uid: int | None) -> None:
                     os.kill(int(entry), signal.SIGKILL)
             except OSError:
                 continue
-
 
 
 def run(spec: SourceSpec, prepared: Prepared, sandbox: Sandbox, scratch: Path, hide: list[Path]) -> RunOutcome:
@@ -378,24 +399,42 @@ def _load_note() -> str:
     return f"the machine was overloaded (load {load:.1f} on {cores} cores)" if load > 2 * cores else ""
 
 
-def _attempt(prepared: Prepared, evaluator, sandbox, scratch, hide, limits: Limits, deadline: float,
-             skipped: set[int]) -> dict:
-    cells = [new_code_cell(step.code if step.kind == "code" and index not in skipped else "")
-             for index, step in enumerate(prepared.steps)]
+def _attempt(
+    prepared: Prepared, evaluator, sandbox, scratch, hide, limits: Limits, deadline: float, skipped: set[int]
+) -> dict:
+    cells = [
+        new_code_cell(step.code if step.kind == "code" and index not in skipped else "")
+        for index, step in enumerate(prepared.steps)
+    ]
     notebook = new_notebook(cells=cells)
     km = SandboxKernelManager(sandbox, scratch, hide)
-    client = _CappedClient(notebook, km=km, timeout=int(math.ceil(limits.cell_timeout)), allow_errors=True,
-                           interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
-                           record_timing=False, iopub_timeout=4, raise_on_iopub_timeout=False,
-                           store_widget_state=False, output_limit=limits.output_bytes,
-                           answer_limit=limits.answer_bytes)
+    client = _CappedClient(
+        notebook,
+        km=km,
+        timeout=int(math.ceil(limits.cell_timeout)),
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        startup_timeout=60,
+        shutdown_kernel="immediate",
+        record_timing=False,
+        iopub_timeout=4,
+        raise_on_iopub_timeout=False,
+        store_widget_state=False,
+        output_limit=limits.output_bytes,
+        answer_limit=limits.answer_bytes,
+    )
     bridge = Bridge(client, limits, deadline)
     index = None
     result: dict = {"index": None, "error": None}
-    log = open(scratch / "kernel.log", "wb")  # noqa: SIM115 - closed below, after the kernel is gone
+    log = open(scratch / "kernel.log", "wb")
     try:
-        with client.setup_kernel(cwd=str(scratch / "work"), env=sandbox.env(scratch),
-                                 stdout=subprocess.DEVNULL, stderr=log, stdin=subprocess.DEVNULL):
+        with client.setup_kernel(
+            cwd=str(scratch / "work"),
+            env=sandbox.env(scratch),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        ):
             for index, step in enumerate(prepared.steps):
                 remaining = deadline - time.monotonic()
                 if remaining < 1:
@@ -416,8 +455,10 @@ def _attempt(prepared: Prepared, evaluator, sandbox, scratch, hide, limits: Limi
         result = {"index": index, "error": "stopped the kernel (a crash, os._exit, or the CPU or memory limit)"}
     except RuntimeError as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-        result = {"index": index if index is not None and km.has_kernel else None,
-                  "error": f"the kernel failed: {detail}"}
+        result = {
+            "index": index if index is not None and km.has_kernel else None,
+            "error": f"the kernel failed: {detail}",
+        }
     finally:
         try:
             client._cleanup_kernel()  # we own the kernel manager, so nbclient leaves the kernel to us

@@ -64,7 +64,8 @@ def _run_ok(command: list[str]) -> tuple[bool, str]:
     except (OSError, subprocess.TimeoutExpired) as error:
         return False, str(error)
     return done.returncode == 0, (done.stderr or done.stdout).strip().splitlines()[-1:][0] if (
-        done.stderr or done.stdout).strip() else ""
+        done.stderr or done.stdout
+    ).strip() else ""
 
 
 @cache
@@ -94,14 +95,21 @@ def probe(level: str) -> tuple[bool, str]:
         if not shutil.which("unshare"):
             return False, "util-linux unshare is not installed"
         if os.geteuid() != 0 and not all(supports("unshare", flag) for flag in ("--map-current-user", "--keep-caps")):
-            return False, ("this unshare cannot run the kernel as your own uid (util-linux 2.38 or newer is "
-                           "needed for --map-current-user and --keep-caps)")
+            return False, (
+                "this unshare cannot run the kernel as your own uid (util-linux 2.38 or newer is "
+                "needed for --map-current-user and --keep-caps)"
+            )
     sandbox = Sandbox(level)
     folder = _probe_dir()
     try:
         sandbox.prepare(folder)
-        done = subprocess.run(sandbox.wrap([sys.executable, "-I", "-S", "-c", "pass"], folder, hide=[]),
-                              capture_output=True, text=True, timeout=30, env=sandbox.env(folder))
+        done = subprocess.run(
+            sandbox.wrap([sys.executable, "-I", "-S", "-c", "pass"], folder, hide=[]),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=sandbox.env(folder),
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return False, f"{level} cannot start a sandbox: {error}"
     finally:
@@ -109,8 +117,7 @@ def probe(level: str) -> tuple[bool, str]:
     if done.returncode != 0:
         why = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         return False, f"{level} cannot start a sandbox without root or capabilities: {why[0]}"
-    return True, {"bwrap": "bubblewrap works", "unshare": "namespaces work",
-                  "rlimits": "resource limits work"}[level]
+    return True, {"bwrap": "bubblewrap works", "unshare": "namespaces work", "rlimits": "resource limits work"}[level]
 
 
 def _probe_dir() -> Path:
@@ -119,8 +126,10 @@ def _probe_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="usvn-probe-"))
 
 
-INSTALL_BWRAP = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora/RHEL: "
-                 "sudo dnf install bubblewrap), or name a weaker level with --isolation unshare or rlimits")
+INSTALL_BWRAP = (
+    "install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora/RHEL: "
+    "sudo dnf install bubblewrap), or name a weaker level with --isolation unshare or rlimits"
+)
 
 
 def detect(requested: str = "auto") -> tuple[str, str]:
@@ -154,8 +163,12 @@ def _traversable_by_others(path: Path) -> bool:
 
 
 def _python_dirs() -> list[Path]:
-    dirs = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
-            Path(os.path.realpath(sys.executable)).parent.parent}
+    dirs = {
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(sys.exec_prefix),
+        Path(os.path.realpath(sys.executable)).parent.parent,
+    }
     import usvn
 
     package = Path(usvn.__file__).resolve().parent
@@ -184,23 +197,28 @@ class Sandbox:
     def describe(self) -> str:
         what = {
             "bwrap": "bubblewrap: own file-system view (system and Python read-only, its scratch folder), "
-                     "no network, own process tree",
+            "no network, own process tree",
             "unshare": "namespaces: no network, own process tree, key/output/submission folders hidden",
             "rlimits": "resource limits, scrubbed environment and a scratch folder only "
-                       "(install bubblewrap for file-system and network isolation)",
+            "(install bubblewrap for file-system and network isolation)",
         }[self.level]
         limits = self.limits
-        processes = f"processes {limits.processes}" if (self.uid is not None or not self.root) else \
-            "processes not limited (running as root with Python in a private folder)"
+        processes = (
+            f"processes {limits.processes}"
+            if (self.uid is not None or not self.root)
+            else "processes not limited (running as root with Python in a private folder)"
+        )
         if self.level == "bwrap" and not supports("bwrap", "--size"):
             disk = "disk not capped (bubblewrap older than 0.7.0 has no --size)"
         elif self.level == "rlimits":
             disk = f"disk not capped beyond {limits.file_mb} MiB per file"
         else:
             disk = f"disk {limits.disk_mb} MiB"
-        return (f"{self.level} ({what}; limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MiB, "
-                f"{processes}, files {limits.file_mb} MiB, {disk}, output {limits.output_bytes // 1000} kB; "
-                "never root, no capabilities)")
+        return (
+            f"{self.level} ({what}; limits: CPU {limits.cpu_seconds} s, memory {limits.memory_mb} MiB, "
+            f"{processes}, files {limits.file_mb} MiB, {disk}, output {limits.output_bytes // 1000} kB; "
+            "never root, no capabilities)"
+        )
 
     def _unshare_flags(self) -> list[str]:
         # Not root: a user namespace where the kernel keeps the grader's own uid (never 0), with capabilities
@@ -243,7 +261,7 @@ class Sandbox:
             shutil.copy2(cache, scratch / "home/.config/matplotlib" / cache.name)
         os.chmod(scratch, 0o711)
         if self.uid is not None:
-            for folder, dirs, files in os.walk(scratch):
+            for folder, _dirs, files in os.walk(scratch):
                 os.chown(folder, self.uid, self.uid)
                 for name in files:
                     os.chown(os.path.join(folder, name), self.uid, self.uid)
@@ -262,15 +280,26 @@ class Sandbox:
             "hide": [str(path) for path in hide] if self.level == "unshare" else [],
             "disk": [str(scratch / "work"), str(scratch / "tmp")] if self.level == "unshare" else [],
             "expose": [str(path) for path in [*_python_dirs(), scratch] if not _traversable_by_others(path)]
-            if self.level == "unshare" and self.uid is not None else [],
+            if self.level == "unshare" and self.uid is not None
+            else [],
         }
         inner = [sys.executable, "-I", "-S", str(CONFINE), json.dumps(config), "--", *command]
         if self.level == "rlimits":
             return inner
         if self.level == "unshare":
             return [shutil.which("unshare") or "unshare", *self._unshare_flags(), *inner]
-        args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-                "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grader"]
+        args = [
+            "bwrap",
+            "--die-with-parent",
+            "--new-session",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--hostname",
+            "grader",
+        ]
         if self.root:
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
@@ -289,8 +318,10 @@ class Sandbox:
         for path in [*_python_dirs(), scratch]:
             # bubblewrap makes missing parent folders private (0700); make them traversable like the originals.
             for parent in reversed(path.parents):
-                if parent not in made and not any(parent == Path(system) or Path(system) in parent.parents
-                                                  for system in ("/usr", "/bin", "/sbin", "/lib", "/etc")):
+                if parent not in made and not any(
+                    parent == Path(system) or Path(system) in parent.parents
+                    for system in ("/usr", "/bin", "/sbin", "/lib", "/etc")
+                ):
                     args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         for path in _python_dirs():
@@ -300,8 +331,11 @@ class Sandbox:
         home = scratch / "home"
         if sized:
             args += [*tmpfs(str(scratch / "work"), disk * 3 // 4), *tmpfs(str(home), 32 * 2**20)]
-            for folder, perms in ((home / ".config", "0755"), (home / ".config" / "matplotlib", "0777"),
-                                  (home / ".ipython", "0777")):
+            for folder, perms in (
+                (home / ".config", "0755"),
+                (home / ".config" / "matplotlib", "0777"),
+                (home / ".ipython", "0777"),
+            ):
                 args += ["--perms", perms, "--dir", str(folder)]
             cache = _matplotlib_cache()
             if cache:

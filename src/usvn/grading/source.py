@@ -240,8 +240,12 @@ def _reads(tree: ast.AST, defined: set[str]) -> list[str]:
     builtin = set(dir(builtins))
     reads: dict[str, None] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in defined \
-                and node.id not in builtin:
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id not in defined
+            and node.id not in builtin
+        ):
             reads.setdefault(node.id, None)
     return list(reads)
 
@@ -280,7 +284,7 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
             notebook = nbformat.read(path, as_version=4)
         except FileNotFoundError:
             raise SourceError(f"Source notebook not found: {path}") from None
-        except Exception as error:  # nbformat raises several kinds for a broken file
+        except Exception as error:  # noqa: BLE001 - nbformat raises several kinds for a broken file
             raise SourceError(f"Source notebook {path} cannot be read: {error}") from None
     items: list[Item] = []
     locked: dict[str, NotebookNode] = {}
@@ -322,20 +326,36 @@ def read_source(notebook: NotebookNode | str | Path) -> SourceSpec:
             segments = tuple(Segment(code, hidden) for code, hidden in runs if code.strip())
             tree = _parse(cell.source, where, "test code")
             own = _defined(tree)
-            reads = [name for name in _reads(tree, own)
-                     if name in solution_names or (name not in setup_names and name not in test_names)]
+            reads = [
+                name
+                for name in _reads(tree, own)
+                if name in solution_names or (name not in setup_names and name not in test_names)
+            ]
             test_names |= own
             items.append(Item(grade_id, points, "auto", cell_id, segments, tuple(reads), track=_track(cell)))
         elif role in ("manual", "task"):
             answer_cells[grade_id] = cell
             if role == "task":
                 locked[grade_id] = cell
-            body = "\n".join(part for part, inside in split_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, where)
-                             if inside) or cell.source
+            body = (
+                "\n".join(
+                    part for part, inside in split_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, where) if inside
+                )
+                or cell.source
+            )
             model, rubric = _rubric_parts(body if role == "manual" else cell.source)
-            items.append(Item(grade_id, points, "manual", cell_id, prompt=previous_markdown.strip(),
-                              rubric=rubric or "(no rubric written in the source)", model_answer=model,
-                              track=_track(cell)))
+            items.append(
+                Item(
+                    grade_id,
+                    points,
+                    "manual",
+                    cell_id,
+                    prompt=previous_markdown.strip(),
+                    rubric=rubric or "(no rubric written in the source)",
+                    model_answer=model,
+                    track=_track(cell),
+                )
+            )
         elif role == "locked":
             locked[grade_id] = cell
         if cell.cell_type == "markdown":
@@ -379,7 +399,9 @@ def _setup(notebook: NotebookNode) -> tuple[list[tuple[str, str]], set[str], set
             except SyntaxError:
                 continue
             for node in tree.body:
-                if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(alias.name == "*" for alias in node.names):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(
+                    alias.name == "*" for alias in node.names
+                ):
                     imports.append(ast.unparse(node))
                     names |= _defined(node)
     if imports:

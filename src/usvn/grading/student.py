@@ -1,4 +1,4 @@
-""""Check your work" for students: the public checks, run on the saved notebook in a fresh kernel.
+""" "Check your work" for students: the public checks, run on the saved notebook in a fresh kernel.
 
 The exercise notebook's own test cells hold only public tests, so the notebook is checked against itself.
 Messages say which answer is wrong and how, never the right answer, and end by saying that hidden tests
@@ -14,8 +14,10 @@ from pathlib import Path
 
 __all__ = ["check_report", "check_work", "find_notebook"]
 
-FOOTER = ("These are the public checks only. Hidden tests will also count when your work is graded, "
-          "and written answers are graded by hand against a rubric.")
+FOOTER = (
+    "These are the public checks only. Hidden tests will also count when your work is graded, "
+    "and written answers are graded by hand against a rubric."
+)
 
 
 def find_notebook(stem: str) -> Path | None:
@@ -44,8 +46,9 @@ def check_report(path: Path, *, isolation: str = "rlimits") -> tuple[str, bool]:
 
         isolation = next((level for level in reversed(LEVELS) if probe(level)[0]), "")
         if not isolation:
-            return ("Could not check it: no way to run it here without administrator rights "
-                    f"({probe('rlimits')[1]})."), False
+            return (
+                f"Could not check it: no way to run it here without administrator rights ({probe('rlimits')[1]})."
+            ), False
     result = grade(spec, path, isolation=isolation, limits=Limits(cell_timeout=60, submission_timeout=300))
     lines = [f"Checking {Path(path).name} (your saved copy)", ""]
     if result.reason and result.status == "not graded":
@@ -73,9 +76,16 @@ def check_work(stem: str) -> None:
     """Run from an exercise notebook's last cell: check the saved notebook and print the result."""
     path = find_notebook(stem)
     if path is None:
-        print(f"Could not find {stem}.ipynb next to this kernel. Save the notebook, then run in a terminal:\n"
-              f"    usvn check-work PATH/TO/{stem}.ipynb")
+        print(
+            f"Could not find {stem}.ipynb next to this kernel. Save the notebook, then run in a terminal:\n"
+            f"    usvn check-work PATH/TO/{stem}.ipynb"
+        )
         return
-    done = subprocess.run([sys.executable, "-m", "usvn.cli", "check-work", str(path)], capture_output=True,
-                          text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "usvn.cli", "check-work", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     print(done.stdout.rstrip() or done.stderr.strip()[-2000:])

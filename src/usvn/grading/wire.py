@@ -17,8 +17,18 @@ from dataclasses import dataclass
 
 from usvn.grading.extract import call_key, encode, rebuild
 
-__all__ = ["FigureFacts", "FigureOutputFacts", "KernelLost", "Missing", "NeedsHand", "StudentCodeError",
-           "StudentFunction", "Unsupported", "call_key", "decode"]
+__all__ = [
+    "FigureFacts",
+    "FigureOutputFacts",
+    "KernelLost",
+    "Missing",
+    "NeedsHand",
+    "StudentCodeError",
+    "StudentFunction",
+    "Unsupported",
+    "call_key",
+    "decode",
+]
 
 
 class StudentCodeError(Exception):
@@ -29,11 +39,11 @@ class StudentCodeError(Exception):
         self.detail = detail  # the student's own exception text: shown only for public tests
 
 
-class NeedsHand(BaseException):  # noqa: N818 - a BaseException so that test code cannot swallow it
+class NeedsHand(BaseException):
     """This item cannot be graded automatically; the message says why (it goes to the manual sheet)."""
 
 
-class KernelLost(BaseException):  # noqa: N818
+class KernelLost(BaseException):
     """The kernel stopped or hung during a call; the attempt ends and the call is skipped next time."""
 
     def __init__(self, why: str, call: tuple[str, str] | None = None) -> None:
@@ -114,8 +124,22 @@ class FigureOutputFacts:
     alt: str
 
 
-_OWN = frozenset({"_usvn_name", "_usvn_bridge", "_usvn_failed", "__class__", "__call__", "__repr__", "__eq__",
-                  "__hash__", "__ne__", "__reduce_ex__", "__dict__", "__init__"})
+_OWN = frozenset(
+    {
+        "_usvn_name",
+        "_usvn_bridge",
+        "_usvn_failed",
+        "__class__",
+        "__call__",
+        "__repr__",
+        "__eq__",
+        "__hash__",
+        "__ne__",
+        "__reduce_ex__",
+        "__dict__",
+        "__init__",
+    }
+)
 
 
 class StudentFunction:
@@ -203,8 +227,12 @@ def _sync(original, changed, depth: int = 0) -> None:
 
 
 def _sync_array(original, changed) -> bool:
-    if type(original).__name__ == "ndarray" and type(changed) is type(original) \
-            and original.shape == changed.shape and original.dtype == changed.dtype:
+    if (
+        type(original).__name__ == "ndarray"
+        and type(changed) is type(original)
+        and original.shape == changed.shape
+        and original.dtype == changed.dtype
+    ):
         if original.flags.writeable:
             original[...] = changed
         return True
@@ -234,8 +262,16 @@ def decode(data):
     """
     try:
         return rebuild(data, _other)
-    except (ValueError, TypeError, KeyError, AttributeError, ImportError, OverflowError, RecursionError,
-            MemoryError) as error:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        ImportError,
+        OverflowError,
+        RecursionError,
+        MemoryError,
+    ) as error:
         kind = data.get("__t", "value") if isinstance(data, dict) else type(data).__name__
         return Unsupported(f"{kind} that could not be read back ({type(error).__name__})")
 

@@ -154,8 +154,10 @@ class _WithOptions(Question):
             raise DataError(f"Question '{self.id}' has more than {len(LABELS)} options.")
         for option in self.options:
             if option.hint and f" {normalize_text(option.text)} " in f" {normalize_text(option.hint)} ":
-                raise DataError(f"Question '{self.id}', option {option.id}: its hint repeats the option's text, "
-                                "so it would name the option; point at the idea instead.")
+                raise DataError(
+                    f"Question '{self.id}', option {option.id}: its hint repeats the option's text, "
+                    "so it would name the option; point at the idea instead."
+                )
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
@@ -236,8 +238,9 @@ class MultipleSelect(_WithOptions):
         wrongly_chosen = [(label, option) for label, option in shown if option.id in chosen_ids and not option.correct]
         missed = [option for _, option in shown if option.correct and option.id not in chosen_ids]
         if not wrongly_chosen and not missed:
-            return Feedback("correct", " ".join(f"({label}) {option.feedback}" for label, option in shown
-                                                if option.correct))
+            return Feedback(
+                "correct", " ".join(f"({label}) {option.feedback}" for label, option in shown if option.correct)
+            )
         # Wrong picks get their own feedback (about the idea of an option that does not apply). Options left out
         # are never named: only how many, and each one's hint, which the bank words without the option's text.
         notes = [f"({label}) {option.feedback}" for label, option in wrongly_chosen]
@@ -312,8 +315,13 @@ class Numeric(Question):
 
 
 #: Spellings folded to one form before answers are compared (whole words only).
-_SPELLINGS = {"labour": "labor", "organisation": "organization", "organisations": "organizations",
-              "viet nam": "vietnam", "&": "and"}
+_SPELLINGS = {
+    "labour": "labor",
+    "organisation": "organization",
+    "organisations": "organizations",
+    "viet nam": "vietnam",
+    "&": "and",
+}
 _ARTICLES = ("the", "a", "an")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 #: An abbreviation inside parentheses in an accepted variant, e.g. "(VGCL)" or "(CSP)": accepted on its own.
@@ -484,7 +492,9 @@ class Quiz:
             accepted += on_key.correct
             rejected += on_wrong.status in ("incorrect", "partial")
             verdicts.append([question.id, on_key.status, on_key.message, on_wrong.status, on_wrong.message])
-            rows.append(f"  {question.id:<34} {question.label:<22} key: {on_key.status:<9} a wrong answer: {on_wrong.status}")
+            rows.append(
+                f"  {question.id:<34} {question.label:<22} key: {on_key.status:<9} a wrong answer: {on_wrong.status}"
+            )
         digest = hashlib.sha256(json.dumps([self.fingerprint, verdicts]).encode()).hexdigest()[:12]
         header = f"Answer-key check, lesson {self.lesson:02d}: {len(self)} questions, fingerprint {digest}"
         footer = [f"Keys accepted: {accepted}/{len(self)}. Wrong answers rejected: {rejected}/{len(self)}."]
@@ -528,11 +538,13 @@ class PositionCheck:
 
     @property
     def problems(self) -> list[str]:
-        return [f"position {LABELS[position]} holds {count} of {self.questions} keys; a fair order puts about "
-                f"{expected:.1f} there and at most {limit} (ceil({expected:.1f}) + "
-                f"{limit - math.ceil(expected - 1e-9)}) by chance"
-                for position, (count, expected, limit) in enumerate(zip(self.counts, self.expected, self.limits))
-                if count > limit]
+        return [
+            f"position {LABELS[position]} holds {count} of {self.questions} keys; a fair order puts about "
+            f"{expected:.1f} there and at most {limit} (ceil({expected:.1f}) + "
+            f"{limit - math.ceil(expected - 1e-9)}) by chance"
+            for position, (count, expected, limit) in enumerate(zip(self.counts, self.expected, self.limits))
+            if count > limit
+        ]
 
     def __str__(self) -> str:
         shown = ", ".join(f"{LABELS[position]}: {count}" for position, count in enumerate(self.counts))
@@ -543,8 +555,11 @@ def _tail_limit(chances: list[float], alpha: float) -> int:
     """The smallest ``c`` with P(count > c) < alpha, for a sum of independent events with these chances."""
     distribution = [1.0]
     for chance in chances:
-        distribution = [(distribution[k] if k < len(distribution) else 0.0) * (1 - chance)
-                        + (distribution[k - 1] * chance if k else 0.0) for k in range(len(distribution) + 1)]
+        distribution = [
+            (distribution[k] if k < len(distribution) else 0.0) * (1 - chance)
+            + (distribution[k - 1] * chance if k else 0.0)
+            for k in range(len(distribution) + 1)
+        ]
     above = 1.0
     for count, probability in enumerate(distribution):
         above -= probability
@@ -567,7 +582,14 @@ def key_position_check(questions: Iterable[Question], *, shown: bool = True, alp
     for question in single:
         order = [option for _, option in question.shown_options()] if shown else list(question.options)
         counts[next(index for index, option in enumerate(order) if option.correct)] += 1
-    chances = [[1 / len(question.options) if position < len(question.options) else 0.0 for question in single]
-               for position in range(width)]
-    return PositionCheck(tuple(counts), tuple(sum(column) for column in chances),
-                         tuple(_tail_limit(column, alpha) for column in chances), len(single), alpha)
+    chances = [
+        [1 / len(question.options) if position < len(question.options) else 0.0 for question in single]
+        for position in range(width)
+    ]
+    return PositionCheck(
+        tuple(counts),
+        tuple(sum(column) for column in chances),
+        tuple(_tail_limit(column, alpha) for column in chances),
+        len(single),
+        alpha,
+    )

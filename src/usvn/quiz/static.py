@@ -26,8 +26,9 @@ def question_html(question: Question, number: int, *, folded_answer: bool = True
     """The question, its options and (folded in a ``<details>`` element) its answer and explanation."""
     options = ""
     if isinstance(question, MultipleChoice | MultipleSelect):
-        items = "".join(f"<li>({label}) {inline_markdown(option.text)}</li>"
-                        for label, option in question.shown_options())
+        items = "".join(
+            f"<li>({label}) {inline_markdown(option.text)}</li>" for label, option in question.shown_options()
+        )
         options = f'<ul class="usvn-quiz-options" style="list-style: none">{items}</ul>'
     answer = (
         f"<p><strong>Answer:</strong> {inline_markdown(question.answer_text())}</p>"
@@ -35,7 +36,9 @@ def question_html(question: Question, number: int, *, folded_answer: bool = True
         f"<p><em>Sources:</em> {cite_html(question.sources)}</p>"
     )
     if folded_answer:
-        answer = f"<details><summary>Show the answer and explanation (try the question first)</summary>{answer}</details>"
+        answer = (
+            f"<details><summary>Show the answer and explanation (try the question first)</summary>{answer}</details>"
+        )
     return (
         f'<div class="usvn-quiz" id="quiz-{escape(question.id)}">'
         f"<p><strong>Question {number}</strong> ({escape(question.label)}). {inline_markdown(question.prompt)}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ class QuestionView:
     back when the cell runs again; ``usvn.notes.quiz_attempts()`` lists them.
     """
 
-    def __init__(self, question: Question, number: int, lesson: int | None = None,
-                 notes_folder: Path | None = None) -> None:
+    def __init__(
+        self, question: Question, number: int, lesson: int | None = None, notes_folder: Path | None = None
+    ) -> None:
         self.question = question
         self.number = number
         self.lesson = lesson
@@ -40,26 +41,36 @@ class QuestionView:
         self._checkboxes: list[widgets.Checkbox] = []
         self.answer_control = self._make_control()
         self.check_button = widgets.Button(
-            description="Check answer", button_style="primary", icon="check",
-            tooltip=f"Check your answer to question {number}", layout=widgets.Layout(width="auto"),
+            description="Check answer",
+            button_style="primary",
+            icon="check",
+            tooltip=f"Check your answer to question {number}",
+            layout=widgets.Layout(width="auto"),
         )
         self.explain_button = widgets.Button(
-            description="Show explanation", icon="book", disabled=True,
-            tooltip="Available after you have checked an answer", layout=widgets.Layout(width="auto"),
+            description="Show explanation",
+            icon="book",
+            disabled=True,
+            tooltip="Available after you have checked an answer",
+            layout=widgets.Layout(width="auto"),
         )
-        self.reset_button = widgets.Button(description="Try again", icon="refresh", tooltip="Clear your answer",
-                                           layout=widgets.Layout(width="auto"))
+        self.reset_button = widgets.Button(
+            description="Try again", icon="refresh", tooltip="Clear your answer", layout=widgets.Layout(width="auto")
+        )
         self.feedback = widgets.Output(layout=widgets.Layout(min_height="1.5em"))
         self.check_button.on_click(lambda _: self.check())
         self.explain_button.on_click(lambda _: self.explain())
         self.reset_button.on_click(lambda _: self.reset())
         prompt = widgets.HTML(
-            f"<p><strong>Question {number}</strong> ({escape(question.label)}). "
-            f"{inline_markdown(question.prompt)}</p>"
+            f"<p><strong>Question {number}</strong> ({escape(question.label)}). {inline_markdown(question.prompt)}</p>"
         )
         self.widget = widgets.VBox(
-            [prompt, self.answer_control,
-             widgets.HBox([self.check_button, self.explain_button, self.reset_button]), self.feedback],
+            [
+                prompt,
+                self.answer_control,
+                widgets.HBox([self.check_button, self.explain_button, self.reset_button]),
+                self.feedback,
+            ],
             layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
         )
         self.widget.add_class("usvn-quiz-question")
@@ -71,8 +82,12 @@ class QuestionView:
         self.autosave.report_load()
 
     def _saved_state(self) -> dict[str, Any]:
-        return {"lesson": self.lesson, "question": self.question.id, "answer": self.answer,
-                "attempts": self.attempt_log}
+        return {
+            "lesson": self.lesson,
+            "question": self.question.id,
+            "answer": self.answer,
+            "attempts": self.attempt_log,
+        }
 
     def _restore(self, data: dict[str, Any]) -> None:
         attempts = data.get("attempts")
@@ -93,20 +108,31 @@ class QuestionView:
         if isinstance(question, MultipleChoice):
             return ChoiceGroup(
                 options=[(f"({label}) {option.text}", option.id) for label, option in question.shown_options()],
-                value=None, description=f"Your answer to question {self.number}",
+                value=None,
+                description=f"Your answer to question {self.number}",
             )
         if isinstance(question, MultipleSelect):
             self._checkboxes = [
-                widgets.Checkbox(value=False, description=f"({label}) {option.text}", indent=False,
-                                 layout=widgets.Layout(width="auto"))
+                widgets.Checkbox(
+                    value=False,
+                    description=f"({label}) {option.text}",
+                    indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
                 for label, option in question.shown_options()
             ]
             return widgets.VBox([widgets.Label("Your answer (tick all that apply):"), *self._checkboxes])
         placeholder = "Type a number" if question.kind == "numeric" else "Type a short answer"
         # continuous_update=False: one value message on Enter or blur, not one per keystroke. A click can
         # overtake value messages still queued in the browser, and would then be judged on a half-typed answer.
-        return widgets.Text(value="", placeholder=placeholder, description="Your answer", continuous_update=False,
-                            style={"description_width": "initial"}, layout=widgets.Layout(width="28em"))
+        return widgets.Text(
+            value="",
+            placeholder=placeholder,
+            description="Your answer",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="28em"),
+        )
 
     @property
     def answer(self) -> Any:
@@ -133,8 +159,13 @@ class QuestionView:
             self.attempts += 1
             self.explain_button.disabled = False
             self.explain_button.tooltip = "Show why, with sources"
-            self.attempt_log.append({"answer": self.answer, "verdict": result.status,
-                                     "time": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+            self.attempt_log.append(
+                {
+                    "answer": self.answer,
+                    "verdict": result.status,
+                    "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            )
             self.autosave.save()
         tries = f" (attempt {self.attempts})" if self.attempts > 1 and result.status != "invalid" else ""
         unsaved = f" {self.autosave.problem}" if not self.autosave.last_ok else ""
@@ -147,9 +178,11 @@ class QuestionView:
             return
         registry_note = cite_html(self.question.sources)
         verdict = str(self.last_feedback) if self.last_feedback is not None else f"Question {self.number}, explained."
-        self._say(verdict,
-                  f"<p><strong>Answer:</strong> {inline_markdown(self.question.answer_text())}</p>"
-                  f"<p>{inline_markdown(self.question.explanation)}</p><p><em>Sources:</em> {registry_note}</p>")
+        self._say(
+            verdict,
+            f"<p><strong>Answer:</strong> {inline_markdown(self.question.answer_text())}</p>"
+            f"<p>{inline_markdown(self.question.explanation)}</p><p><em>Sources:</em> {registry_note}</p>",
+        )
 
     def reset(self) -> None:
         if isinstance(self.question, MultipleSelect):
@@ -166,8 +199,10 @@ class QuestionView:
 
 
 def quiz_views(quiz: Quiz, notes_folder: Path | None = None) -> list[QuestionView]:
-    return [QuestionView(question, number, quiz.lesson, notes_folder)
-            for number, question in enumerate(quiz.questions, start=1)]
+    return [
+        QuestionView(question, number, quiz.lesson, notes_folder)
+        for number, question in enumerate(quiz.questions, start=1)
+    ]
 
 
 def show_quiz(lesson_number: int) -> None:
@@ -187,17 +222,21 @@ def attempts_html(lesson: int | None = None, notes_folder: Path | None = None) -
         return f"<p>No saved quiz attempts for {which} yet: check an answer in a quiz, and it is kept here.</p>"
     rows = "".join(
         f"<tr><td>{escape(str(item.get('time', '')))}</td><td>{escape(str(item.get('lesson', '')))}</td>"
-        f"<th scope=\"row\">{escape(str(item.get('question', '')))}</th><td>{escape(str(item.get('answer', '')))}</td>"
+        f'<th scope="row">{escape(str(item.get("question", "")))}</th><td>{escape(str(item.get("answer", "")))}</td>'
         f"<td>{escape(_VERDICTS.get(item.get('verdict'), str(item.get('verdict', ''))))}</td></tr>"
         for item in attempts
     )
-    return (f"<table><caption>Your quiz attempts, {which} ({len(attempts)}; times in UTC)</caption><thead><tr>"
-            "<th scope=\"col\">Time</th><th scope=\"col\">Lesson</th><th scope=\"col\">Question</th>"
-            "<th scope=\"col\">Your answer</th><th scope=\"col\">Verdict</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return (
+        f"<table><caption>Your quiz attempts, {which} ({len(attempts)}; times in UTC)</caption><thead><tr>"
+        '<th scope="col">Time</th><th scope="col">Lesson</th><th scope="col">Question</th>'
+        '<th scope="col">Your answer</th><th scope="col">Verdict</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def show_attempts(lesson: int | None = None) -> None:
     """Display the student's saved quiz attempts, for their own review."""
-    display({"text/html": attempts_html(lesson), "text/plain": f"{len(quiz_attempts(lesson))} saved quiz attempt(s)."},
-            raw=True)
+    display(
+        {"text/html": attempts_html(lesson), "text/plain": f"{len(quiz_attempts(lesson))} saved quiz attempt(s)."},
+        raw=True,
+    )

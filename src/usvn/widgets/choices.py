@@ -134,8 +134,9 @@ class ChoiceGroup(anywidget.AnyWidget):
     orientation = traitlets.Unicode("vertical").tag(sync=True)
     value = traitlets.Any(None, allow_none=True)
 
-    def __init__(self, options=(), value: Any = None, description: str = "", orientation: str = "vertical",
-                 **kwargs) -> None:
+    def __init__(
+        self, options=(), value: Any = None, description: str = "", orientation: str = "vertical", **kwargs
+    ) -> None:
         if not description.strip():
             raise ValueError("A choice group needs a description: it is the group's name for screen readers.")
         if orientation not in ("vertical", "horizontal"):
@@ -144,8 +145,9 @@ class ChoiceGroup(anywidget.AnyWidget):
         if not self._options:
             raise ValueError(f"The choice group {description!r} needs at least one option.")
         kwargs.pop("style", None)  # RadioButtons-style keyword arguments are accepted and ignored
-        super().__init__(labels=[label for label, _ in self._options], description=description,
-                         orientation=orientation, **kwargs)
+        super().__init__(
+            labels=[label for label, _ in self._options], description=description, orientation=orientation, **kwargs
+        )
         self.value = value
 
     @property
@@ -285,8 +287,9 @@ class ChoiceList(anywidget.AnyWidget):
         values = [value for _, value in self._options]
         unknown = [item for item in proposal["value"] if item not in values]
         if unknown:
-            raise traitlets.TraitError(f"Not among the choices in {self.description!r}: "
-                                       f"{', '.join(map(repr, unknown))}.")
+            raise traitlets.TraitError(
+                f"Not among the choices in {self.description!r}: {', '.join(map(repr, unknown))}."
+            )
         return tuple(proposal["value"])
 
     @traitlets.observe("value")

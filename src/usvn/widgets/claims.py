@@ -27,7 +27,7 @@ CARD_STYLE = (
 def _claim_html(claim: Claim, number: int) -> str:
     label = escape(load_sources()[claim.source].label)
     quote = f' <em>Its words:</em> "{escape(claim.quote)}"' if claim.quote else ""
-    return (f"<p><strong>Claim {number}</strong> ({label}). {inline_markdown(claim.claim)}{quote}</p>")
+    return f"<p><strong>Claim {number}</strong> ({label}). {inline_markdown(claim.claim)}{quote}</p>"
 
 
 def module_reading_html(claim: Claim, comparison: Comparison | None = None) -> str:
@@ -35,8 +35,9 @@ def module_reading_html(claim: Claim, comparison: Comparison | None = None) -> s
     notes = ""
     if comparison is not None and comparison.ready:
         notes = "<ul>" + "".join(f"<li>{inline_markdown(note)}</li>" for note in comparison.notes) + "</ul>"
-    later = (f"<p><strong>Tested against later events:</strong> {inline_markdown(claim.later)}</p>"
-             if claim.later else "")
+    later = (
+        f"<p><strong>Tested against later events:</strong> {inline_markdown(claim.later)}</p>" if claim.later else ""
+    )
     return (
         f"{notes}<p><strong>The module's reading:</strong> evidence: {escape(claim.evidence_kind)}; "
         f"support: {escape(claim.rating)}.</p><p>{inline_markdown(claim.annotation)}</p>{later}"
@@ -56,26 +57,44 @@ class ClaimView:
         self.number = number
         self.kind = ChoiceGroup(
             options=[(f"{kind}: {meaning}", kind) for kind, meaning in EVIDENCE_KINDS.items()],
-            value=None, description=f"Claim {number}: evidence it rests on",
+            value=None,
+            description=f"Claim {number}: evidence it rests on",
         )
-        self.rating = ChoiceGroup(options=list(RATINGS), value=None, orientation="horizontal",
-                                  description=f"Claim {number}: how well supported?")
-        self.compare_button = widgets.Button(description="Compare with the module", icon="balance-scale",
-                                             button_style="primary", layout=widgets.Layout(width="auto"),
-                                             tooltip=f"Compare your reading of claim {number} with the module's")
+        self.rating = ChoiceGroup(
+            options=list(RATINGS),
+            value=None,
+            orientation="horizontal",
+            description=f"Claim {number}: how well supported?",
+        )
+        self.compare_button = widgets.Button(
+            description="Compare with the module",
+            icon="balance-scale",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+            tooltip=f"Compare your reading of claim {number} with the module's",
+        )
         self.feedback = widgets.Output()
         self.compare_button.on_click(lambda _: self.compare())
         self.last: Comparison | None = None
         self.widget = widgets.VBox(
-            [widgets.HTML(CARD_STYLE + _claim_html(claim, number)), self.kind, self.rating, self.compare_button,
-             self.feedback],
+            [
+                widgets.HTML(CARD_STYLE + _claim_html(claim, number)),
+                self.kind,
+                self.rating,
+                self.compare_button,
+                self.feedback,
+            ],
             layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="8px 0"),
         )
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-claim")
-        self.autosave = Autosave(f"02-claim-{claim.id}", "claim",
-                                 lambda: {"kind": self.kind.value, "rating": self.rating.value}, self.feedback,
-                                 notes_folder)
+        self.autosave = Autosave(
+            f"02-claim-{claim.id}",
+            "claim",
+            lambda: {"kind": self.kind.value, "rating": self.rating.value},
+            self.feedback,
+            notes_folder,
+        )
         with self.autosave.muted():
             restore_value(self.kind, self.autosave.data.get("kind"))
             restore_value(self.rating, self.autosave.data.get("rating"))
@@ -89,17 +108,20 @@ class ClaimView:
         return result
 
     def _repr_mimebundle_(self, **kwargs):
-        static = (f"{_claim_html(self.claim, self.number)}<p><em>Tag the evidence ("
-                  f"{escape(', '.join(EVIDENCE_KINDS))}) and rate the support ({escape(', '.join(RATINGS))}).</em></p>"
-                  "<details><summary>The module's reading (make your own first)</summary>"
-                  f"{module_reading_html(self.claim)}</details>")
+        static = (
+            f"{_claim_html(self.claim, self.number)}<p><em>Tag the evidence ("
+            f"{escape(', '.join(EVIDENCE_KINDS))}) and rate the support ({escape(', '.join(RATINGS))}).</em></p>"
+            "<details><summary>The module's reading (make your own first)</summary>"
+            f"{module_reading_html(self.claim)}</details>"
+        )
         text = f"Claim {self.number}: {self.claim.claim} [Run this notebook to tag and rate it.]"
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
 
 
 def claim_views(source: str, first_number: int = 1, notes_folder: Path | None = None) -> list[ClaimView]:
-    return [ClaimView(claim, number, notes_folder)
-            for number, claim in enumerate(load_claims(source), start=first_number)]
+    return [
+        ClaimView(claim, number, notes_folder) for number, claim in enumerate(load_claims(source), start=first_number)
+    ]
 
 
 def show_claims(source: str, first_number: int = 1) -> None:

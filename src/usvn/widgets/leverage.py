@@ -10,8 +10,22 @@ import ipywidgets as widgets
 
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.leverage import (
-    CHANNELS, OUTCOMES, Ask, Case, CodingReport, RateTable, channel_label, check_argument, compare_codings,
-    compare_schemes, leverage_alt_text, leverage_figure, load_asks, load_cases, outcome_label, rates_alt_text,
+    CHANNELS,
+    OUTCOMES,
+    Ask,
+    Case,
+    CodingReport,
+    RateTable,
+    channel_label,
+    check_argument,
+    compare_codings,
+    compare_schemes,
+    leverage_alt_text,
+    leverage_figure,
+    load_asks,
+    load_cases,
+    outcome_label,
+    rates_alt_text,
     rates_figure,
 )
 from usvn.text import cite_html, inline_markdown
@@ -22,9 +36,11 @@ from usvn.widgets.saving import Autosave, restore_value
 __all__ = ["ArgumentBuilder", "CaseExplorer", "RateExplorer", "case_html", "rates_table_html"]
 _VERDICT = {"same": "same as the module", "defensible": "differs, but defensible", "different": "differs"}
 #: How to choose several cases in a list box, with the mouse and with the keyboard.
-LIST_HELP = ("Hold Ctrl (Cmd on a Mac) or Shift while clicking to select more than one case. From the keyboard, "
-             "Tab into a list, then the arrow keys move and select, Shift with the arrow keys extends the choice, "
-             "and Ctrl with the arrow keys moves without choosing, then Ctrl+Space selects or unselects.")
+LIST_HELP = (
+    "Hold Ctrl (Cmd on a Mac) or Shift while clicking to select more than one case. From the keyboard, "
+    "Tab into a list, then the arrow keys move and select, Shift with the arrow keys extends the choice, "
+    "and Ctrl with the arrow keys moves without choosing, then Ctrl+Space selects or unselects."
+)
 
 
 def case_html(case: Case, number: int) -> str:
@@ -36,16 +52,21 @@ def case_html(case: Case, number: int) -> str:
         f"<li><strong>The ask:</strong> {inline_markdown(case.ask)}</li>"
         f"<li><strong>What Vietnam did:</strong> {inline_markdown(case.response)}</li>"
         f"<li><strong>Did it last?</strong> {inline_markdown(case.lasted)}</li></ul>"
-        + (f"<p><em>Not a pressure attempt:</em> {inline_markdown(case.pressure_reason or '')}</p>"
-           if not case.pressure_attempt else "")
+        + (
+            f"<p><em>Not a pressure attempt:</em> {inline_markdown(case.pressure_reason or '')}</p>"
+            if not case.pressure_attempt
+            else ""
+        )
         + f"<p><small>Sources: {cite_html(case.sources)}</small></p>"
     )
 
 
 def _module_coding_html(case: Case, number: int) -> str:
-    return (f"<li><strong>Case {number}, {escape(case.title)}:</strong> {escape(channel_label(case.channel))}; "
-            f"{escape(outcome_label(case.outcome))}. {inline_markdown(case.channel_reason)} "
-            f"{inline_markdown(case.outcome_reason)}</li>")
+    return (
+        f"<li><strong>Case {number}, {escape(case.title)}:</strong> {escape(channel_label(case.channel))}; "
+        f"{escape(outcome_label(case.outcome))}. {inline_markdown(case.channel_reason)} "
+        f"{inline_markdown(case.outcome_reason)}</li>"
+    )
 
 
 class CaseExplorer:
@@ -62,31 +83,45 @@ class CaseExplorer:
         self.outcome_menus: dict[str, ChoiceGroup] = {}
         cards = []
         for number, case in enumerate(self.cases, start=1):
-            channel = ChoiceGroup(options=[(channel_label(c), c) for c in CHANNELS], value=None,
-                                  description=f"Case {number} channel",
-                                  layout=widgets.Layout(width="auto", margin="0 3em 0 0"))
-            outcome = ChoiceGroup(options=[(outcome_label(o), o) for o in reversed(OUTCOMES)], value=None,
-                                  description=f"Case {number} outcome", layout=widgets.Layout(width="auto"))
+            channel = ChoiceGroup(
+                options=[(channel_label(c), c) for c in CHANNELS],
+                value=None,
+                description=f"Case {number} channel",
+                layout=widgets.Layout(width="auto", margin="0 3em 0 0"),
+            )
+            outcome = ChoiceGroup(
+                options=[(outcome_label(o), o) for o in reversed(OUTCOMES)],
+                value=None,
+                description=f"Case {number} outcome",
+                layout=widgets.Layout(width="auto"),
+            )
             self.channel_menus[case.id], self.outcome_menus[case.id] = channel, outcome
-            card = widgets.VBox([widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
-                                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"))
+            card = widgets.VBox(
+                [widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
+                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"),
+            )
             card.add_class("usvn-card")
             card.add_class("usvn-case")
             cards.append(card)
-        self.compare_button = widgets.Button(description="Compare my coding with the module's", icon="balance-scale",
-                                             button_style="primary", layout=widgets.Layout(width="auto"))
+        self.compare_button = widgets.Button(
+            description="Compare my coding with the module's",
+            icon="balance-scale",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
         self.compare_button.on_click(lambda _: self.compare())
         self.message = widgets.Output()
         self.chart = widgets.HTML()
         self.reasons = widgets.HTML()
         self.report: CodingReport | None = None
         self.alt_text = ""
-        self.widget = widgets.VBox([widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart,
-                                    self.reasons])
+        self.widget = widgets.VBox(
+            [widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart, self.reasons]
+        )
         self.autosave = Autosave("03-cases", "cases", lambda: {"codings": self.codings}, self.message, notes_folder)
         saved = self.autosave.data.get("codings")
         with self.autosave.muted():
-            for case_id, coding in (saved.items() if isinstance(saved, dict) else ()):
+            for case_id, coding in saved.items() if isinstance(saved, dict) else ():
                 if case_id in self.channel_menus and isinstance(coding, list) and len(coding) == 2:
                     restore_value(self.channel_menus[case_id], coding[0])
                     restore_value(self.outcome_menus[case_id], coding[1])
@@ -111,15 +146,18 @@ class CaseExplorer:
             self.chart.value, self.reasons.value, self.alt_text = "", "", ""
             return report
         self.alt_text = leverage_alt_text(self.cases, report.comparisons)
-        self.chart.value = img_html(figure_png(leverage_figure(self.cases, report.comparisons), tight=False),
-                                    self.alt_text)
+        self.chart.value = img_html(
+            figure_png(leverage_figure(self.cases, report.comparisons), tight=False), self.alt_text
+        )
         items = []
         for item in report.comparisons:
             number = self.numbers[item.case.id]
-            verdicts = (f"channel: {_VERDICT[item.channel_verdict]}; outcome: {_VERDICT[item.outcome_verdict]}")
+            verdicts = f"channel: {_VERDICT[item.channel_verdict]}; outcome: {_VERDICT[item.outcome_verdict]}"
             notes = "".join(f"<li>{inline_markdown(note)}</li>" for note in item.notes)
-            items.append(f"<li><strong>Case {number}, {escape(item.case.title)}</strong> ({verdicts})<ul>{notes}</ul>"
-                         f"<small>Sources: {cite_html(item.case.sources)}</small></li>")
+            items.append(
+                f"<li><strong>Case {number}, {escape(item.case.title)}</strong> ({verdicts})<ul>{notes}</ul>"
+                f"<small>Sources: {cite_html(item.case.sources)}</small></li>"
+            )
         self.reasons.value = f"<p><strong>The module's coding and its reasons:</strong></p><ol>{''.join(items)}</ol>"
         return report
 
@@ -127,9 +165,11 @@ class CaseExplorer:
         cards = "".join(case_html(case, number) for number, case in enumerate(self.cases, start=1))
         coding = "".join(_module_coding_html(case, number) for number, case in enumerate(self.cases, start=1))
         chart = img_html(figure_png(leverage_figure(self.cases)), leverage_alt_text(self.cases))
-        static = (f"{cards}<p><em>Code each case by channel and outcome before you open the module's coding.</em></p>"
-                  f"<details><summary>The module's coding (code the cases yourself first)</summary>{chart}"
-                  f"<ol>{coding}</ol></details>")
+        static = (
+            f"{cards}<p><em>Code each case by channel and outcome before you open the module's coding.</em></p>"
+            f"<details><summary>The module's coding (code the cases yourself first)</summary>{chart}"
+            f"<ol>{coding}</ol></details>"
+        )
         text = f"Case explorer: {len(self.cases)} leverage cases. [Run this notebook to code them and compare.]"
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
 
@@ -140,10 +180,14 @@ def _notes_html(ask: Ask, channel: str, numbers: dict[str, int]) -> str:
     for note in ordered:
         cases = ", ".join(f"case {numbers[case]}" for case in note.cases)
         mark = " (your channel)" if note.channel == channel else ""
-        items.append(f"<li><strong>{escape(channel_label(note.channel))}{mark}.</strong> {inline_markdown(note.text)} "
-                     f"<small>(Cases: {cases}. Sources: {cite_html(note.sources)})</small></li>")
-    return (f"<p><strong>The module's notes on each channel:</strong></p><ul>{''.join(items)}</ul>"
-            f"<p><em>{inline_markdown(ask.caution)}</em></p>")
+        items.append(
+            f"<li><strong>{escape(channel_label(note.channel))}{mark}.</strong> {inline_markdown(note.text)} "
+            f"<small>(Cases: {cases}. Sources: {cite_html(note.sources)})</small></li>"
+        )
+    return (
+        f"<p><strong>The module's notes on each channel:</strong></p><ul>{''.join(items)}</ul>"
+        f"<p><em>{inline_markdown(ask.caution)}</em></p>"
+    )
 
 
 class ArgumentBuilder:
@@ -156,47 +200,70 @@ class ArgumentBuilder:
     runs again.
     """
 
-    def __init__(self, ask: Ask | str = "ratify-c87", cases: Sequence[Case] | None = None,
-                 notes_folder: Path | None = None) -> None:
+    def __init__(
+        self, ask: Ask | str = "ratify-c87", cases: Sequence[Case] | None = None, notes_folder: Path | None = None
+    ) -> None:
         self.ask = load_asks()[ask] if isinstance(ask, str) else ask
         self.cases = tuple(cases if cases is not None else load_cases())
         self.numbers = {case.id: number for number, case in enumerate(self.cases, start=1)}
         self.notes_folder = notes_folder
         self.saved_to: Path | None = None
-        self.channel = ChoiceGroup(options=[(channel_label(c), c) for c in CHANNELS], value=None,
-                                   description="Channel you recommend")
+        self.channel = ChoiceGroup(
+            options=[(channel_label(c), c) for c in CHANNELS], value=None, description="Channel you recommend"
+        )
         options = [(f"Case {number}: {case.title}", case.id) for number, case in enumerate(self.cases, start=1)]
         rows = min(len(options), 8)
-        self.support_list = ChoiceList(options=options, value=(), rows=rows,
-                                       description="Cases that support your choice (at least two)")
-        self.counter_list = ChoiceList(options=options, value=(), rows=rows,
-                                       description="Counter-cases, which cut against it (at least one)")
+        self.support_list = ChoiceList(
+            options=options, value=(), rows=rows, description="Cases that support your choice (at least two)"
+        )
+        self.counter_list = ChoiceList(
+            options=options, value=(), rows=rows, description="Counter-cases, which cut against it (at least one)"
+        )
         self.justification = widgets.Textarea(
-            value="", placeholder=f"Write at least {self.ask.min_words} words: how each case bears on the ask.",
-            description="Your justification", style={"description_width": "initial"}, continuous_update=False,
-            layout=widgets.Layout(width="95%", height="9em"))
-        self.check_button = widgets.Button(description="Check my argument's structure", icon="check",
-                                           button_style="primary", layout=widgets.Layout(width="auto"))
+            value="",
+            placeholder=f"Write at least {self.ask.min_words} words: how each case bears on the ask.",
+            description="Your justification",
+            style={"description_width": "initial"},
+            continuous_update=False,
+            layout=widgets.Layout(width="95%", height="9em"),
+        )
+        self.check_button = widgets.Button(
+            description="Check my argument's structure",
+            icon="check",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
         self.check_button.on_click(lambda _: self.check())
         self.feedback = widgets.Output()
-        self.widget = widgets.VBox([
-            widgets.HTML(f"{CARD_STYLE}<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
-            self.channel,
-            widgets.HTML(f"<p>{escape(LIST_HELP)}</p>"),
-            self.support_list, self.counter_list,
-            self.justification, self.check_button, self.feedback,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"{CARD_STYLE}<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p>"),
+                self.channel,
+                widgets.HTML(f"<p>{escape(LIST_HELP)}</p>"),
+                self.support_list,
+                self.counter_list,
+                self.justification,
+                self.check_button,
+                self.feedback,
+            ]
+        )
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-argument")
-        self.autosave = Autosave(f"03-argument-{self.ask.id}", "argument", self._saved_state, self.feedback,
-                                 notes_folder)
+        self.autosave = Autosave(
+            f"03-argument-{self.ask.id}", "argument", self._saved_state, self.feedback, notes_folder
+        )
         self._restore(self.autosave.data)
         self.autosave.watch([self.channel, self.justification, self.support_list, self.counter_list])
         self.autosave.report_load()
 
     def _saved_state(self) -> dict:
-        return {"ask": self.ask.id, "channel": self.channel.value, "supporting": self.supporting,
-                "counter": self.counter, "justification": self.justification.value}
+        return {
+            "ask": self.ask.id,
+            "channel": self.channel.value,
+            "supporting": self.supporting,
+            "counter": self.counter,
+            "justification": self.justification.value,
+        }
 
     def _restore(self, data: dict) -> None:
         with self.autosave.muted():
@@ -219,8 +286,9 @@ class ArgumentBuilder:
         return [case.id for case in self.cases if case.id in self.counter_list.value]
 
     def check(self) -> bool:
-        result = check_argument(self.ask, self.channel.value, self.supporting, self.counter,
-                                self.justification.value, self.cases)
+        result = check_argument(
+            self.ask, self.channel.value, self.supporting, self.counter, self.justification.value, self.cases
+        )
         if not result.ready:
             announce(self.feedback, "Not yet. " + " ".join(result.problems))
             return False
@@ -231,34 +299,46 @@ class ArgumentBuilder:
             saved = f" ({self.autosave.problem})"
         remarks = "".join(f"<li>{escape(remark)}</li>" for remark in result.remarks)
         remarks_html = f"<p><strong>Worth addressing:</strong></p><ul>{remarks}</ul>" if remarks else ""
-        announce(self.feedback, "Your argument has the structure it needs: a channel, supporting cases, "
-                 f"a counter-case and a justification. It is not graded.{saved}",
-                 remarks_html + _notes_html(self.ask, self.channel.value, self.numbers))
+        announce(
+            self.feedback,
+            "Your argument has the structure it needs: a channel, supporting cases, "
+            f"a counter-case and a justification. It is not graded.{saved}",
+            remarks_html + _notes_html(self.ask, self.channel.value, self.numbers),
+        )
         return True
 
     def _repr_mimebundle_(self, **kwargs):
         cases = "".join(f"<li>{escape(case.title)}</li>" for case in self.cases)
-        static = (f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p><p><em>Run this notebook to "
-                  "choose a channel, select at least two supporting cases and one counter-case from the cases "
-                  f"below, and justify your choice.</em></p><ol>{cases}</ol>"
-                  "<details><summary>The module's notes (build your own argument first)</summary>"
-                  f"{_notes_html(self.ask, '', self.numbers)}</details>")
+        static = (
+            f"<p><strong>The ask:</strong> {inline_markdown(self.ask.ask)}</p><p><em>Run this notebook to "
+            "choose a channel, select at least two supporting cases and one counter-case from the cases "
+            f"below, and justify your choice.</em></p><ol>{cases}</ol>"
+            "<details><summary>The module's notes (build your own argument first)</summary>"
+            f"{_notes_html(self.ask, '', self.numbers)}</details>"
+        )
         text = f"Structured argument: {self.ask.ask} [Run this notebook to build and check your argument.]"
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
 
 
 def rates_table_html(tables: Sequence[RateTable]) -> str:
     """The rates as an HTML table (codings as rows, channels as columns), with the cases left out."""
-    head = "".join(f"<th scope=\"col\">{escape(channel_label(channel))}</th>" for channel in CHANNELS)
+    head = "".join(f'<th scope="col">{escape(channel_label(channel))}</th>' for channel in CHANNELS)
     rows = "".join(
-        f"<tr><th scope=\"row\">{escape(table.label)}</th>"
-        + "".join(f"<td>{escape(table.for_channel(channel).describe())}</td>" for channel in CHANNELS) + "</tr>"
-        for table in tables)
+        f'<tr><th scope="row">{escape(table.label)}</th>'
+        + "".join(f"<td>{escape(table.for_channel(channel).describe())}</td>" for channel in CHANNELS)
+        + "</tr>"
+        for table in tables
+    )
     left = tables[0].left_out if tables else ()
-    note = (f"<p><small>Not counted: {escape('; '.join(f'{case} ({why})' for case, why in left))}.</small></p>"
-            if left else "")
-    return (f"<table><caption>Cases coded lasting change, of the cases counted, per channel</caption>"
-            f"<thead><tr><th scope=\"col\">Coding</th>{head}</tr></thead><tbody>{rows}</tbody></table>{note}")
+    note = (
+        f"<p><small>Not counted: {escape('; '.join(f'{case} ({why})' for case, why in left))}.</small></p>"
+        if left
+        else ""
+    )
+    return (
+        f"<table><caption>Cases coded lasting change, of the cases counted, per channel</caption>"
+        f'<thead><tr><th scope="col">Coding</th>{head}</tr></thead><tbody>{rows}</tbody></table>{note}'
+    )
 
 
 class RateExplorer:
@@ -272,38 +352,66 @@ class RateExplorer:
     back when the cell runs again.
     """
 
-    def __init__(self, explorer: CaseExplorer | None = None, cases: Sequence[Case] | None = None,
-                 notes_folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        explorer: CaseExplorer | None = None,
+        cases: Sequence[Case] | None = None,
+        notes_folder: Path | None = None,
+    ) -> None:
         self.explorer = explorer
         self.cases = tuple(cases if cases is not None else (explorer.cases if explorer else load_cases()))
         self.case_list = ChoiceList(
-            options=[(f"Case {number}: {case.title}" + ("" if case.pressure_attempt else " (not a pressure attempt)"),
-                      case.id) for number, case in enumerate(self.cases, start=1)],
-            value=tuple(case.id for case in self.cases), rows=min(len(self.cases), 12), description="Cases to count")
+            options=[
+                (
+                    f"Case {number}: {case.title}" + ("" if case.pressure_attempt else " (not a pressure attempt)"),
+                    case.id,
+                )
+                for number, case in enumerate(self.cases, start=1)
+            ],
+            value=tuple(case.id for case in self.cases),
+            rows=min(len(self.cases), 12),
+            description="Cases to count",
+        )
         self.non_pressure = widgets.Checkbox(
-            value=False, indent=False, layout=widgets.Layout(width="auto"),
-            description="Also count the cases the module does not treat as pressure attempts")
-        self.original_button = widgets.Button(description="Start from the first version's nine cases",
-                                              layout=widgets.Layout(width="auto"))
+            value=False,
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+            description="Also count the cases the module does not treat as pressure attempts",
+        )
+        self.original_button = widgets.Button(
+            description="Start from the first version's nine cases", layout=widgets.Layout(width="auto")
+        )
         self.original_button.on_click(lambda _: self.use_original())
         self.all_button = widgets.Button(description="Select every case", layout=widgets.Layout(width="auto"))
         self.all_button.on_click(lambda _: self.use_all())
-        self.draw_button = widgets.Button(description="Show the rates for the selected cases", icon="bar-chart",
-                                          button_style="primary", layout=widgets.Layout(width="auto"))
+        self.draw_button = widgets.Button(
+            description="Show the rates for the selected cases",
+            icon="bar-chart",
+            button_style="primary",
+            layout=widgets.Layout(width="auto"),
+        )
         self.draw_button.on_click(lambda _: self.draw())
         self.message = widgets.Output()
         self.chart = widgets.HTML()
         self.table = widgets.HTML()
         self.tables: tuple[RateTable, ...] = ()
         self.alt_text = ""
-        self.widget = widgets.VBox([
-            widgets.HTML(f"{CARD_STYLE}<p><strong>Which cases count?</strong> Select the cases to include in "
-                         "the list, or start from one of the two sets with the buttons, then press the button below "
-                         f"the list.</p><p>{escape(LIST_HELP)}</p>"),
-            widgets.HBox([self.original_button, self.all_button]),
-            self.case_list, self.non_pressure,
-            self.draw_button, self.message, self.chart, self.table,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"{CARD_STYLE}<p><strong>Which cases count?</strong> Select the cases to include in "
+                    "the list, or start from one of the two sets with the buttons, then press the button below "
+                    f"the list.</p><p>{escape(LIST_HELP)}</p>"
+                ),
+                widgets.HBox([self.original_button, self.all_button]),
+                self.case_list,
+                self.non_pressure,
+                self.draw_button,
+                self.message,
+                self.chart,
+                self.table,
+            ]
+        )
         self.widget.add_class("usvn-card")
         self.widget.add_class("usvn-rates")
         self.autosave = Autosave("03-rates", "rates", self._saved_state, self.message, notes_folder)
@@ -313,8 +421,7 @@ class RateExplorer:
 
     def _saved_state(self) -> dict:
         chosen = set(self.case_list.value)
-        return {"counted": {case.id: case.id in chosen for case in self.cases},
-                "non_pressure": self.non_pressure.value}
+        return {"counted": {case.id: case.id in chosen for case in self.cases}, "non_pressure": self.non_pressure.value}
 
     def _restore(self, data: dict) -> None:
         """A case missing from the saved choice (added since) keeps its default: counted."""
@@ -346,8 +453,9 @@ class RateExplorer:
             announce(self.message, "No case is selected: select at least one case, then press the button again.")
             return ()
         student = None
-        if self.explorer is not None and any(all(part is not None for part in value)
-                                             for value in self.explorer.codings.values()):
+        if self.explorer is not None and any(
+            all(part is not None for part in value) for value in self.explorer.codings.values()
+        ):
             student = self.explorer.codings
         self.tables = compare_schemes(cases, student=student, include_non_pressure=self.non_pressure.value)
         self.alt_text = rates_alt_text(self.tables)
@@ -359,8 +467,12 @@ class RateExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         tables = compare_schemes(self.cases)
-        static = (f"<p><em>Run this notebook to choose which cases count.</em> With every pressure attempt "
-                  f"counted:</p>{img_html(figure_png(rates_figure(tables)), rates_alt_text(tables))}"
-                  f"{rates_table_html(tables)}")
-        text = f"Rate explorer: {len(self.cases)} leverage cases. [Run this notebook to choose cases and compare codings.]"
+        static = (
+            f"<p><em>Run this notebook to choose which cases count.</em> With every pressure attempt "
+            f"counted:</p>{img_html(figure_png(rates_figure(tables)), rates_alt_text(tables))}"
+            f"{rates_table_html(tables)}"
+        )
+        text = (
+            f"Rate explorer: {len(self.cases)} leverage cases. [Run this notebook to choose cases and compare codings.]"
+        )
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

@@ -9,8 +9,16 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from usvn.display import WithStaticFallback, announce
-from usvn.memo import (DEFAULT_PATH, MemoDraft, check_memo, evidence_catalogue, example_memo_html,
-                       load_memo_template, memo_from_markdown, memo_to_markdown)
+from usvn.memo import (
+    DEFAULT_PATH,
+    MemoDraft,
+    check_memo,
+    evidence_catalogue,
+    example_memo_html,
+    load_memo_template,
+    memo_from_markdown,
+    memo_to_markdown,
+)
 from usvn.notes import write_text_atomic
 from usvn.rubrics import Rubric, load_rubric, rubric_html, self_score
 from usvn.text import cite_html, inline_markdown
@@ -40,38 +48,60 @@ class MemoEditor:
         self.path = path
         self.areas = {
             section.id: widgets.Textarea(
-                value="", placeholder=f"{section.prompt} (at least {section.min_words} words)",
-                description=section.title, style={"description_width": "9em"}, continuous_update=False,
-                layout=widgets.Layout(width="95%", height="6em" if section.id != "question" else "3.5em"))
+                value="",
+                placeholder=f"{section.prompt} (at least {section.min_words} words)",
+                description=section.title,
+                style={"description_width": "9em"},
+                continuous_update=False,
+                layout=widgets.Layout(width="95%", height="6em" if section.id != "question" else "3.5em"),
+            )
             for section in self.template.sections
         }
         self.evidence = ChoiceList(
-            options=[(item.option_label, item.id) for item in self.catalogue.values()], value=(), rows=10,
-            description="Evidence")
+            options=[(item.option_label, item.id) for item in self.catalogue.values()],
+            value=(),
+            rows=10,
+            description="Evidence",
+        )
         self.chosen = widgets.HTML()
         self.evidence.observe(lambda _: self._show_chosen(), names="value")
-        self.save_button = widgets.Button(description="Save draft", icon="save",
-                                          tooltip=f"Write your draft to {path}",
-                                          layout=widgets.Layout(width="auto"))
-        self.check_button = widgets.Button(description="Check my memo", button_style="primary", icon="check",
-                                           tooltip="Check the structure (and save the draft)",
-                                           layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(
+            description="Save draft",
+            icon="save",
+            tooltip=f"Write your draft to {path}",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.check_button = widgets.Button(
+            description="Check my memo",
+            button_style="primary",
+            icon="check",
+            tooltip="Check the structure (and save the draft)",
+            layout=widgets.Layout(width="auto"),
+        )
         self.output = widgets.Output()
         self.save_button.on_click(lambda _: self.save())
         self.check_button.on_click(lambda _: self.check())
         self.unknown_evidence: tuple[str, ...] = ()
         self.load_message = self._load()
-        evidence_help = (f"Tick at least {self.template.min_evidence} pieces of evidence from at least "
-                         f"{self.template.min_lessons} lessons (hold Ctrl or Shift to tick more than one; "
-                         "from the keyboard, Shift with the arrow keys extends the choice, and Ctrl with the arrow "
-                         "keys moves without choosing, then Ctrl+Space ticks). Each is listed below with its citation.")
-        self.widget = widgets.VBox([
-            widgets.HTML(self._prompt_html()),
-            *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][:2],
-            self.areas["evidence"], widgets.HTML(f"<p>{escape(evidence_help)}</p>"), self.evidence, self.chosen,
-            *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][2:],
-            widgets.HBox([self.save_button, self.check_button]), self.output,
-        ])
+        evidence_help = (
+            f"Tick at least {self.template.min_evidence} pieces of evidence from at least "
+            f"{self.template.min_lessons} lessons (hold Ctrl or Shift to tick more than one; "
+            "from the keyboard, Shift with the arrow keys extends the choice, and Ctrl with the arrow "
+            "keys moves without choosing, then Ctrl+Space ticks). Each is listed below with its citation."
+        )
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(self._prompt_html()),
+                *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][:2],
+                self.areas["evidence"],
+                widgets.HTML(f"<p>{escape(evidence_help)}</p>"),
+                self.evidence,
+                self.chosen,
+                *[self.areas[section.id] for section in self.template.sections if section.id != "evidence"][2:],
+                widgets.HBox([self.save_button, self.check_button]),
+                self.output,
+            ]
+        )
         self._show_chosen()
         if self.load_message:
             announce(self.output, self.load_message)
@@ -85,9 +115,11 @@ class MemoEditor:
             announce(self.output, message)
 
     def _prompt_html(self) -> str:
-        return (f"<p><strong>Memo question.</strong> {inline_markdown(self.template.question)}</p>"
-                f"<p>{inline_markdown(self.template.context)} <small>({cite_html(self.template.context_sources)})"
-                "</small></p>")
+        return (
+            f"<p><strong>Memo question.</strong> {inline_markdown(self.template.question)}</p>"
+            f"<p>{inline_markdown(self.template.context)} <small>({cite_html(self.template.context_sources)})"
+            "</small></p>"
+        )
 
     def _load(self) -> str:
         """Fill the controls from a saved draft, if there is one; never overwrite a file that cannot be read."""
@@ -98,8 +130,10 @@ class MemoEditor:
         except (OSError, UnicodeDecodeError) as error:
             unreadable = self.path
             self.path = self.path.with_name(self.path.stem + "-new.md")
-            return (f"Could not read your saved draft {unreadable} ({error}); it is left untouched, and this "
-                    f"draft will be saved to {self.path} instead.")
+            return (
+                f"Could not read your saved draft {unreadable} ({error}); it is left untouched, and this "
+                f"draft will be saved to {self.path} instead."
+            )
         self.fill(draft)
         return f"Loaded your saved draft from {self.path}."
 
@@ -110,8 +144,9 @@ class MemoEditor:
         self.unknown_evidence = tuple(item_id for item_id in draft.evidence if item_id not in self.catalogue)
 
     def draft(self) -> MemoDraft:
-        return MemoDraft({key: area.value for key, area in self.areas.items()},
-                         tuple(self.evidence.value) + self.unknown_evidence)
+        return MemoDraft(
+            {key: area.value for key, area in self.areas.items()}, tuple(self.evidence.value) + self.unknown_evidence
+        )
 
     def _show_chosen(self) -> None:
         if not self.evidence.value:
@@ -129,8 +164,10 @@ class MemoEditor:
             write_text_atomic(self.path, memo_to_markdown(self.draft()))
             path = self.path
         except OSError as error:
-            return None, (f"Could not save your draft ({error.strerror or error}). "
-                          "Copy your text somewhere safe before closing the notebook.")
+            return None, (
+                f"Could not save your draft ({error.strerror or error}). "
+                "Copy your text somewhere safe before closing the notebook."
+            )
         return path, f"Saved your draft to {path} (beside this notebook)."
 
     def save(self) -> Path | None:
@@ -145,15 +182,19 @@ class MemoEditor:
             announce(self.output, f"{saved} {result.summary()}")
         else:
             items = "".join(f"<li>{escape(problem)}</li>" for problem in result.problems)
-            announce(self.output, f"{saved} Not ready yet: {len(result.problems)} thing(s) to fix.",
-                     f"<ul>{items}</ul>")
+            announce(
+                self.output, f"{saved} Not ready yet: {len(result.problems)} thing(s) to fix.", f"<ul>{items}</ul>"
+            )
         return result.ok
 
     def _repr_mimebundle_(self, **kwargs):
-        sections = "".join(f"<li><strong>{escape(section.title)}.</strong> {escape(section.prompt)}</li>"
-                           for section in self.template.sections)
-        static = (f"{self._prompt_html()}<p>Run this notebook to write your memo in these sections:</p>"
-                  f"<ol>{sections}</ol>")
+        sections = "".join(
+            f"<li><strong>{escape(section.title)}.</strong> {escape(section.prompt)}</li>"
+            for section in self.template.sections
+        )
+        static = (
+            f"{self._prompt_html()}<p>Run this notebook to write your memo in these sections:</p><ol>{sections}</ol>"
+        )
         text = "Memo editor: question, recommendation, evidence, counter-argument, risks. Run this notebook to write."
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)
 
@@ -170,22 +211,39 @@ class RubricSelfCheck:
         self.choices = {
             criterion.id: ChoiceGroup(
                 options=[(f"{level.label} ({level.points:g})", level.id) for level in self.rubric.levels],
-                value=None, description=criterion.name, orientation="horizontal")
+                value=None,
+                description=criterion.name,
+                orientation="horizontal",
+            )
             for criterion in self.rubric.criteria
         }
-        self.score_button = widgets.Button(description="Score my draft", button_style="primary", icon="check-square",
-                                           tooltip="Add up your self-assessment",
-                                           layout=widgets.Layout(width="auto"))
+        self.score_button = widgets.Button(
+            description="Score my draft",
+            button_style="primary",
+            icon="check-square",
+            tooltip="Add up your self-assessment",
+            layout=widgets.Layout(width="auto"),
+        )
         self.output = widgets.Output()
         self.score_button.on_click(lambda _: self.score())
-        self.widget = widgets.VBox([
-            widgets.HTML("<p>For each criterion, pick the level whose description in the rubric above fits your "
-                         "draft best. Be honest: this is for you, not for a grade.</p>"),
-            *self.choices.values(), self.score_button, self.output,
-        ])
-        self.autosave = Autosave(f"05-rubric-{self.rubric.id}", "rubric",
-                                 lambda: {key: control.value for key, control in self.choices.items()}, self.output,
-                                 notes_folder)
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<p>For each criterion, pick the level whose description in the rubric above fits your "
+                    "draft best. Be honest: this is for you, not for a grade.</p>"
+                ),
+                *self.choices.values(),
+                self.score_button,
+                self.output,
+            ]
+        )
+        self.autosave = Autosave(
+            f"05-rubric-{self.rubric.id}",
+            "rubric",
+            lambda: {key: control.value for key, control in self.choices.items()},
+            self.output,
+            notes_folder,
+        )
         with self.autosave.muted():
             for key, level in self.autosave.data.items():
                 if key in self.choices:
@@ -196,12 +254,16 @@ class RubricSelfCheck:
     def score(self):
         result = self_score(self.rubric, {key: control.value for key, control in self.choices.items()})
         if result.ok and result.next_steps:
-            items = "".join(f"<li><strong>{escape(name)}</strong>, to reach {escape(label)}: {escape(text)}</li>"
-                            for name, label, text in result.next_steps)
+            items = "".join(
+                f"<li><strong>{escape(name)}</strong>, to reach {escape(label)}: {escape(text)}</li>"
+                for name, label, text in result.next_steps
+            )
             announce(self.output, result.summary(), f"<p>What the next level asks:</p><ul>{items}</ul>")
         elif result.ok:
-            announce(self.output, f"{result.summary()} Top level on every criterion. Ask a classmate to check that "
-                     "judgement.")
+            announce(
+                self.output,
+                f"{result.summary()} Top level on every criterion. Ask a classmate to check that judgement.",
+            )
         else:
             announce(self.output, result.summary())
         return result

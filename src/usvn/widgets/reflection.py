@@ -19,8 +19,10 @@ def _points_html(reflection: Reflection) -> str:
         f"<li>{inline_markdown(point.text)} <small>({cite_html(point.sources)})</small></li>"
         for point in reflection.points
     )
-    return (f"<p><strong>Points a strong answer weighs:</strong></p><ul>{items}</ul>"
-            f"<p><em>{inline_markdown(reflection.caution)}</em></p>")
+    return (
+        f"<p><strong>Points a strong answer weighs:</strong></p><ul>{items}</ul>"
+        f"<p><em>{inline_markdown(reflection.caution)}</em></p>"
+    )
 
 
 class ReflectionPrompt:
@@ -35,22 +37,37 @@ class ReflectionPrompt:
         self.reflection = load_reflection(reflection) if isinstance(reflection, str) else reflection
         self.notes_folder = notes_folder
         self.text = widgets.Textarea(
-            value="", placeholder=f"Write at least {self.reflection.min_words} words.",
-            description="Your answer", style={"description_width": "initial"}, continuous_update=False,
+            value="",
+            placeholder=f"Write at least {self.reflection.min_words} words.",
+            description="Your answer",
+            style={"description_width": "initial"},
+            continuous_update=False,
             layout=widgets.Layout(width="95%", height="8em"),
         )
-        self.compare_button = widgets.Button(description="Compare with the module's notes", button_style="primary",
-                                             icon="balance-scale", layout=widgets.Layout(width="auto"))
+        self.compare_button = widgets.Button(
+            description="Compare with the module's notes",
+            button_style="primary",
+            icon="balance-scale",
+            layout=widgets.Layout(width="auto"),
+        )
         self.feedback = widgets.Output()
         self.compare_button.on_click(lambda _: self.compare())
         self.saved_to: Path | None = None
-        self.widget = widgets.VBox([
-            widgets.HTML(f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"),
-            self.text, self.compare_button, self.feedback,
-        ])
-        self.autosave = Autosave(f"{self.reflection.lesson:02d}-reflection-{self.reflection.id}", "reflection",
-                                 lambda: {"prompt": self.reflection.prompt, "text": self.text.value}, self.feedback,
-                                 notes_folder)
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"),
+                self.text,
+                self.compare_button,
+                self.feedback,
+            ]
+        )
+        self.autosave = Autosave(
+            f"{self.reflection.lesson:02d}-reflection-{self.reflection.id}",
+            "reflection",
+            lambda: {"prompt": self.reflection.prompt, "text": self.text.value},
+            self.feedback,
+            notes_folder,
+        )
         if isinstance(self.autosave.data.get("text"), str):
             with self.autosave.muted():
                 self.text.value = self.autosave.data["text"]
@@ -71,8 +88,10 @@ class ReflectionPrompt:
         return True
 
     def _repr_mimebundle_(self, **kwargs):
-        static = (f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"
-                  f"<details><summary>The module's notes (write your own answer first)</summary>"
-                  f"{_points_html(self.reflection)}</details>")
+        static = (
+            f"<p><strong>Your turn.</strong> {inline_markdown(self.reflection.prompt)}</p>"
+            f"<details><summary>The module's notes (write your own answer first)</summary>"
+            f"{_points_html(self.reflection)}</details>"
+        )
         text = f"Reflection: {self.reflection.prompt} [Run this notebook to write and compare.]"
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

@@ -35,8 +35,9 @@ def restore_value(control, value: Any) -> bool:
 class Autosave:
     """Keeps one widget's state in ``my-notes/<name>.json``."""
 
-    def __init__(self, name: str, kind: str, collect: Callable[[], dict[str, Any]], output,
-                 folder: Path | str | None = None) -> None:
+    def __init__(
+        self, name: str, kind: str, collect: Callable[[], dict[str, Any]], output, folder: Path | str | None = None
+    ) -> None:
         self.note = NoteFile(name, kind, folder)
         self.collect, self.output = collect, output
         self.data = self.note.load()

@@ -8,15 +8,30 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from usvn.criteria import (RATING_SCALE, Criteria, Factor, ScorecardResult, assess, load_criteria,
-                           scorecard_alt_text, scorecard_figure)
+from usvn.criteria import (
+    RATING_SCALE,
+    Criteria,
+    Factor,
+    ScorecardResult,
+    assess,
+    load_criteria,
+    scorecard_alt_text,
+    scorecard_figure,
+)
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave, restore_value
 
-__all__ = ["EvidenceScorecard", "commerce_html", "factor_html", "law_history", "law_history_html", "nme_list",
-           "nme_list_html"]
+__all__ = [
+    "EvidenceScorecard",
+    "commerce_html",
+    "factor_html",
+    "law_history",
+    "law_history_html",
+    "nme_list",
+    "nme_list_html",
+]
 
 
 def factor_html(factor: Factor) -> str:
@@ -27,57 +42,71 @@ def factor_html(factor: Factor) -> str:
         for card in factor.cards
     )
     link = f"<p><strong>Why it matters here:</strong> {inline_markdown(factor.link)}</p>" if factor.link else ""
-    return (f"<h3>{escape(factor.title)}</h3><p>{inline_markdown(factor.plain)}</p>{link}"
-            f"<p>Evidence cards:</p><ul>{cards}</ul>")
+    return (
+        f"<h3>{escape(factor.title)}</h3><p>{inline_markdown(factor.plain)}</p>{link}"
+        f"<p>Evidence cards:</p><ul>{cards}</ul>"
+    )
 
 
 def commerce_html(criteria: Criteria, result: ScorecardResult | None = None) -> str:
     """A table: each factor, the student's rating and reason (if given), and Commerce's reported finding."""
     by_factor = {row.factor.id: row for row in result.rows} if result and result.ok else {}
-    head = "<th scope=\"col\">Your rating and reason</th>" if by_factor else ""
+    head = '<th scope="col">Your rating and reason</th>' if by_factor else ""
     rows = []
     for factor in criteria.factors:
         mine = ""
         if by_factor:
             row = by_factor[factor.id]
-            mine = (f"<td>{row.rating}: {escape(RATING_SCALE[row.rating])} (weight {row.weight:g}). "
-                    f"{escape(row.justification)}</td>")
+            mine = (
+                f"<td>{row.rating}: {escape(RATING_SCALE[row.rating])} (weight {row.weight:g}). "
+                f"{escape(row.justification)}</td>"
+            )
         finding = factor.commerce
-        rows.append(f"<tr><th scope=\"row\">{escape(factor.title)}</th>{mine}"
-                    f"<td><strong>{escape(finding.reading_label)}.</strong> {inline_markdown(finding.text)} "
-                    f"<small>({cite_html(finding.sources)})</small></td></tr>")
-    return ("<table><caption>What Commerce found on 2 August 2024, as reported, factor by factor</caption>"
-            f"<thead><tr><th scope=\"col\">Factor</th>{head}<th scope=\"col\">Commerce's finding</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            f"<p>{inline_markdown(criteria.decision_scope)} <small>({cite_html(criteria.decision_sources)})</small> "
-            "Where your ratings differ, ask which evidence you weighed differently, and whose evidence it was.</p>")
+        rows.append(
+            f'<tr><th scope="row">{escape(factor.title)}</th>{mine}'
+            f"<td><strong>{escape(finding.reading_label)}.</strong> {inline_markdown(finding.text)} "
+            f"<small>({cite_html(finding.sources)})</small></td></tr>"
+        )
+    return (
+        "<table><caption>What Commerce found on 2 August 2024, as reported, factor by factor</caption>"
+        f'<thead><tr><th scope="col">Factor</th>{head}<th scope="col">Commerce\'s finding</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<p>{inline_markdown(criteria.decision_scope)} <small>({cite_html(criteria.decision_sources)})</small> "
+        "Where your ratings differ, ask which evidence you weighed differently, and whose evidence it was.</p>"
+    )
 
 
 def nme_list_html(criteria: Criteria | None = None) -> str:
     """Commerce's list of non-market economies as a table, dated and cited."""
     criteria = criteria or load_criteria()
-    rows = "".join(f"<tr><td>{number}</td><th scope=\"row\">{escape(name)}</th><td>{escape(notice)}</td></tr>"
-                   for number, (name, notice) in enumerate(criteria.nme_countries, start=1))
-    return (f"<table><caption>Commerce's non-market economies, as of {escape(criteria.nme_as_of)} "
-            f"({len(criteria.nme_countries)} countries)</caption><thead><tr><th scope=\"col\">No.</th>"
-            "<th scope=\"col\">Country</th><th scope=\"col\">Federal Register notice</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.nme_note)} "
-            f"<small>({cite_html(criteria.nme_sources)})</small></p>")
+    rows = "".join(
+        f'<tr><td>{number}</td><th scope="row">{escape(name)}</th><td>{escape(notice)}</td></tr>'
+        for number, (name, notice) in enumerate(criteria.nme_countries, start=1)
+    )
+    return (
+        f"<table><caption>Commerce's non-market economies, as of {escape(criteria.nme_as_of)} "
+        f'({len(criteria.nme_countries)} countries)</caption><thead><tr><th scope="col">No.</th>'
+        '<th scope="col">Country</th><th scope="col">Federal Register notice</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.nme_note)} "
+        f"<small>({cite_html(criteria.nme_sources)})</small></p>"
+    )
 
 
 def law_history_html(criteria: Criteria | None = None) -> str:
     """The law's history in Vietnam's case as a dated, cited table; Hanoi-only accounts are labelled."""
     criteria = criteria or load_criteria()
     rows = "".join(
-        f"<tr><td>{escape(event.when)}</td><th scope=\"row\">{escape(event.title)}</th>"
+        f'<tr><td>{escape(event.when)}</td><th scope="row">{escape(event.title)}</th>'
         f"<td>{'<strong>[Hanoi&#39;s account]</strong> ' if event.hanoi_only else ''}{inline_markdown(event.text)} "
         f"<small>({cite_html(event.sources)})</small></td></tr>"
         for event in criteria.history
     )
-    return (f"<table><caption>How the label came to apply to Vietnam, and what it touches (checked as of "
-            f"{escape(criteria.history_as_of)})</caption><thead><tr><th scope=\"col\">When</th>"
-            "<th scope=\"col\">Step</th><th scope=\"col\">What happened</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.history_coverage)}</p>")
+    return (
+        f"<table><caption>How the label came to apply to Vietnam, and what it touches (checked as of "
+        f'{escape(criteria.history_as_of)})</caption><thead><tr><th scope="col">When</th>'
+        '<th scope="col">Step</th><th scope="col">What happened</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table><p>{inline_markdown(criteria.history_coverage)}</p>"
+    )
 
 
 def law_history() -> HTML:
@@ -106,44 +135,83 @@ class EvidenceScorecard:
         for factor in self.criteria.factors:
             self.ratings[factor.id] = ChoiceGroup(
                 options=[(f"{value} - {label}", value) for value, label in RATING_SCALE.items()],
-                value=None, description=f"Rating ({factor.number}): {factor.title}", orientation="horizontal")
+                value=None,
+                description=f"Rating ({factor.number}): {factor.title}",
+                orientation="horizontal",
+            )
             self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
-                value=1, min=0, max=3, step=1, description=f"Weight ({factor.number})",
-                style={"description_width": "8em"}, layout=widgets.Layout(width="14em"))
+                value=1,
+                min=0,
+                max=3,
+                step=1,
+                description=f"Weight ({factor.number})",
+                style={"description_width": "8em"},
+                layout=widgets.Layout(width="14em"),
+            )
             self.justifications[factor.id] = widgets.Text(
-                value="", placeholder="One line: which evidence decided your rating?", continuous_update=False,
-                description=f"Reason ({factor.number})", style={"description_width": "8em"},
-                layout=widgets.Layout(width="95%"))
-            blocks.append(widgets.VBox(
-                [widgets.HTML(factor_html(factor)), self.ratings[factor.id], self.weights[factor.id],
-                 self.justifications[factor.id]],
-                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0")))
-        self.show_button = widgets.Button(description="Show my scorecard", button_style="primary", icon="bar-chart",
-                                          tooltip="Check your ratings and draw the chart",
-                                          layout=widgets.Layout(width="auto"))
-        self.compare_button = widgets.Button(description="Compare with Commerce", icon="balance-scale",
-                                             tooltip="See what Commerce found, beside your ratings",
-                                             layout=widgets.Layout(width="auto"))
+                value="",
+                placeholder="One line: which evidence decided your rating?",
+                continuous_update=False,
+                description=f"Reason ({factor.number})",
+                style={"description_width": "8em"},
+                layout=widgets.Layout(width="95%"),
+            )
+            blocks.append(
+                widgets.VBox(
+                    [
+                        widgets.HTML(factor_html(factor)),
+                        self.ratings[factor.id],
+                        self.weights[factor.id],
+                        self.justifications[factor.id],
+                    ],
+                    layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"),
+                )
+            )
+        self.show_button = widgets.Button(
+            description="Show my scorecard",
+            button_style="primary",
+            icon="bar-chart",
+            tooltip="Check your ratings and draw the chart",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.compare_button = widgets.Button(
+            description="Compare with Commerce",
+            icon="balance-scale",
+            tooltip="See what Commerce found, beside your ratings",
+            layout=widgets.Layout(width="auto"),
+        )
         self.output = widgets.Output()
         self.show_button.on_click(lambda _: self.show())
         self.compare_button.on_click(lambda _: self.compare())
         self.result: ScorecardResult | None = None
         self.alt_text = ""
         scale = "; ".join(f"{value} = {label.lower()}" for value, label in RATING_SCALE.items())
-        self.widget = widgets.VBox([
-            widgets.HTML(f"<p>For each factor, read the cards, then rate how far the evidence shows it working on "
-                         f"market principles ({escape(scale)}). Weights run from 0 (ignore) to 3; every factor "
-                         "starts at 1.</p>"),
-            *blocks, widgets.HBox([self.show_button, self.compare_button]), self.output,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"<p>For each factor, read the cards, then rate how far the evidence shows it working on "
+                    f"market principles ({escape(scale)}). Weights run from 0 (ignore) to 3; every factor "
+                    "starts at 1.</p>"
+                ),
+                *blocks,
+                widgets.HBox([self.show_button, self.compare_button]),
+                self.output,
+            ]
+        )
         self.autosave = Autosave("04-scorecard", "scorecard", self._saved_state, self.output, notes_folder)
         self._restore(self.autosave.data)
         self.autosave.watch([*self.ratings.values(), *self.weights.values(), *self.justifications.values()])
         self.autosave.report_load()
 
     def _saved_state(self) -> dict:
-        return {factor.id: {"rating": self.ratings[factor.id].value, "weight": self.weights[factor.id].value,
-                            "reason": self.justifications[factor.id].value} for factor in self.criteria.factors}
+        return {
+            factor.id: {
+                "rating": self.ratings[factor.id].value,
+                "weight": self.weights[factor.id].value,
+                "reason": self.justifications[factor.id].value,
+            }
+            for factor in self.criteria.factors
+        }
 
     def _restore(self, data: dict) -> None:
         with self.autosave.muted():
@@ -176,8 +244,10 @@ class EvidenceScorecard:
     def compare(self) -> bool:
         result = self.assess()
         if not result.ok:
-            announce(self.output, "Finish your own scorecard before you compare: commit to a view first. "
-                     + " ".join(result.problems))
+            announce(
+                self.output,
+                "Finish your own scorecard before you compare: commit to a view first. " + " ".join(result.problems),
+            )
             return False
         self.result = result
         announce(self.output, result.summary(), commerce_html(self.criteria, result))
@@ -185,8 +255,10 @@ class EvidenceScorecard:
 
     def _repr_mimebundle_(self, **kwargs):
         cards = "".join(factor_html(factor) for factor in self.criteria.factors)
-        static = (f"<p><strong>Evidence scorecard.</strong> Run this notebook to rate each factor.</p>{cards}"
-                  "<details><summary>What Commerce found (rate the factors yourself first)</summary>"
-                  f"{commerce_html(self.criteria)}</details>")
+        static = (
+            f"<p><strong>Evidence scorecard.</strong> Run this notebook to rate each factor.</p>{cards}"
+            "<details><summary>What Commerce found (rate the factors yourself first)</summary>"
+            f"{commerce_html(self.criteria)}</details>"
+        )
         text = "Evidence scorecard: six factors with evidence cards. Run this notebook to rate them."
         return WithStaticFallback(self.widget, static, text)._repr_mimebundle_(**kwargs)

@@ -28,7 +28,7 @@ def events_html(events: Sequence[Event]) -> str:
         note = f" <em>({inline_markdown(event.date_note)})</em>" if event.date_note else ""
         checked = f". Checked against its sources as of {format_date(event.checked)}" if event.checked else ""
         items.append(
-            f"<li value=\"{number}\"><strong>{escape(event.date)}</strong>{note}: <strong>{escape(event.title)}</strong>"
+            f'<li value="{number}"><strong>{escape(event.date)}</strong>{note}: <strong>{escape(event.title)}</strong>'
             f" [{themes}]. {inline_markdown(event.summary)}"
             f" <small>Sources: {cite_html(event.sources)}{checked}</small></li>"
         )
@@ -48,10 +48,12 @@ class YearRange:
     def __init__(self, first: int, last: int, on_change) -> None:
         self.first, self.last = first, last
         style, layout = {"description_width": "initial"}, widgets.Layout(width="12em")
-        self.start = widgets.BoundedIntText(value=first, min=first, max=last, description="From year",
-                                            style=style, layout=layout)
-        self.end = widgets.BoundedIntText(value=last, min=first, max=last, description="To year",
-                                          style=style, layout=layout)
+        self.start = widgets.BoundedIntText(
+            value=first, min=first, max=last, description="From year", style=style, layout=layout
+        )
+        self.end = widgets.BoundedIntText(
+            value=last, min=first, max=last, description="To year", style=style, layout=layout
+        )
         self._on_change = on_change
         self._muted = False
         for menu in (self.start, self.end):
@@ -87,13 +89,18 @@ class TimelineExplorer:
         self.events = tuple(events if events is not None else load_timeline())
         self.first_year, self.last_year = year_bounds(self.events)
         self.theme_boxes = {
-            theme: widgets.Checkbox(value=True, description=f"{THEME_STYLE[theme].label} ({THEME_STYLE[theme].marker_name})",
-                                    indent=False, layout=widgets.Layout(width="auto"))
+            theme: widgets.Checkbox(
+                value=True,
+                description=f"{THEME_STYLE[theme].label} ({THEME_STYLE[theme].marker_name})",
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
             for theme in THEMES
         }
         self.years = YearRange(self.first_year, self.last_year, lambda: self._on_change(None))
-        self.reset_button = widgets.Button(description="Show everything", icon="undo",
-                                           tooltip="Tick every theme and select every year")
+        self.reset_button = widgets.Button(
+            description="Show everything", icon="undo", tooltip="Tick every theme and select every year"
+        )
         self.message = widgets.HTML(layout=widgets.Layout(display="none"))  # the static copy; the page reads status
         self.status = widgets.Output()  # what changed, announced to screen readers after each change
         self.chart = widgets.HTML()
@@ -102,11 +109,16 @@ class TimelineExplorer:
         for box in self.theme_boxes.values():
             box.observe(self._on_change, names="value")
         self.reset_button.on_click(lambda _: self.reset())
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
-            widgets.HBox([self.years.widget, self.reset_button]),
-            self.message, self.status, self.chart, self.listing,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
+                widgets.HBox([self.years.widget, self.reset_button]),
+                self.message,
+                self.status,
+                self.chart,
+                self.listing,
+            ]
+        )
         self.shown: tuple[Event, ...] = ()
         self.alt_text = ""
         self.autosave = Autosave("01-timeline", "timeline", self._saved_state, self.status, notes_folder)
@@ -126,8 +138,11 @@ class TimelineExplorer:
                 if isinstance(themes, list):
                     for theme, box in self.theme_boxes.items():
                         box.value = theme in themes
-                if (isinstance(years, list) and len(years) == 2
-                        and all(isinstance(year, int) and not isinstance(year, bool) for year in years)):
+                if (
+                    isinstance(years, list)
+                    and len(years) == 2
+                    and all(isinstance(year, int) and not isinstance(year, bool) for year in years)
+                ):
                     self.years.value = tuple(years)
         finally:
             self._muted = False
@@ -152,8 +167,9 @@ class TimelineExplorer:
             self._show_message(str(error), quiet)
             return
         if not self.shown:
-            self._show_message(f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.",
-                               quiet)
+            self._show_message(
+                f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.", quiet
+            )
             return
         figure = timeline_figure(self.shown, years)
         self.alt_text = timeline_alt_text(self.shown, years)
@@ -165,8 +181,13 @@ class TimelineExplorer:
 
     def _status(self, text: str, quiet: bool) -> None:
         if quiet:
-            self.status.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"text/plain": text, "text/html": f"<p>{escape(text)}</p>"}},)
+            self.status.outputs = (
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"text/plain": text, "text/html": f"<p>{escape(text)}</p>"},
+                },
+            )
         else:
             announce(self.status, text)
 
