@@ -425,9 +425,6 @@ _CONTROL = re.compile(r"^(return|if|elif|else|try|except|for|while|pass|break|co
 _IMPORT = re.compile(r"^(from\s+[\w.]+\s+)?import\s+[\w.,\s()]+$")
 #: The tail of a call split over lines ("tolerance=0.001)"): a keyword and a number or a name, nothing to leak.
 _ARGUMENT_TAIL = re.compile(r"^\w+=[\w.\-]+[),]*$")
-#: One element of a list split over lines ('"02:c87-delayed",'): a single token, such as a record id from the
-#: package's data, which students have anyway; an answer sentence has spaces and still counts.
-_BARE_ELEMENT = re.compile(r"""^(["'])[^\s"']+\1,?$""")
 
 
 def key_lines(source: NotebookNode) -> list[str]:
@@ -443,7 +440,6 @@ def key_lines(source: NotebookNode) -> list[str]:
         and not _LABEL_ONLY.match(line)
         and not _IMPORT.match(line)
         and not _ARGUMENT_TAIL.match(line)
-        and not _BARE_ELEMENT.match(line)
     ]
 
 
@@ -452,7 +448,7 @@ def tree_leaks(source: NotebookNode, name: str, text: str, lines: list[str] | No
 
     Lines with fewer than six letters or digits (a table rule), a single bare word (a ``**Rubric**`` heading),
     short control-flow lines (a bare return or ``if`` test), imports, the keyword tail of a split call
-    (``tolerance=0.001)``), a one-token element of a split list (a data id) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in
+    (``tolerance=0.001)``) and :data:`PUBLIC_LINES` are not evidence of a leak; nbgrader's region markers are, in
     a notebook.
     ``lines`` is :func:`key_lines` of ``source``, when already computed.
     """
