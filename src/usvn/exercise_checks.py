@@ -6,8 +6,10 @@ in a student's notebook (public tests) and in the grader's process (hidden tests
 course data from the installed package, never from the student's kernel.
 
 >>> coding_is_defensible("bilateral", "eu-human-rights-dialogue", "channel", "my_channel")
->>> sorted(case_ids_where(channel="multilateral")) == sorted(case_ids_where(channel="multilateral"))
-True
+>>> valid_event_ids(["no-such-event"], "my_ids")
+Traceback (most recent call last):
+...
+AssertionError: `my_ids`: 'no-such-event' is not an event id in the timeline; copy ids exactly.
 """
 
 from __future__ import annotations
