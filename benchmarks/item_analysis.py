@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nbformat.v4 import new_notebook
 
-from usvn.grading.core import ItemResult, SubmissionResult
 from usvn.grading.itemanalysis import analyse, load_gradebook
 from usvn.grading.itemreport import write_report
 from usvn.grading.reports import write_gradebook
+from usvn.grading.results import ItemResult, SubmissionResult
 from usvn.grading.source import Item, SourceSpec
 
 

@@ -250,7 +250,8 @@ def test_every_speaker_type_has_a_label_shown_on_its_cards():
 # The graded check on the student's own ratings: any rating on the scale earns credit with a reason that
 # points to evidence; everything else is refused with a message.
 
-from usvn.grading.checks import rated_with_reasons, states_count  # noqa: E402
+from usvn.exercise_checks import rated_with_reasons  # noqa: E402
+from usvn.grading.checks import states_count  # noqa: E402
 
 GOOD_REASONS = {
     "currency": "Commerce found the State Bank intervenes, though Osius says the dong is convertible.",

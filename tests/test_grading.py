@@ -18,7 +18,8 @@ import gradingkit as kit
 import pytest
 
 from usvn.grading import grade
-from usvn.grading.batch import atomic_write, discover, grade_batch
+from usvn.grading.batch import discover, grade_batch
+from usvn.grading.files import atomic_write
 from usvn.grading.reports import merge_manual
 from usvn.grading.sandbox import Limits, detect, probe
 from usvn.grading.source import SourceError, read_source

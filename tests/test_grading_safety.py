@@ -18,7 +18,8 @@ import gradingkit as kit
 import pytest
 
 from usvn.grading import grade
-from usvn.grading.batch import discover, grade_batch, output_lock, output_name
+from usvn.grading.batch import discover, grade_batch
+from usvn.grading.files import output_lock, output_name
 from usvn.grading.reports import merge_manual
 from usvn.grading.sandbox import Limits, detect, probe
 from usvn.grading.source import read_source

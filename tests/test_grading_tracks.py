@@ -7,8 +7,8 @@ import csv
 from gradingkit import source_notebook
 from nbformat.v4 import new_notebook
 
-from usvn.grading.core import ItemResult, SubmissionResult
 from usvn.grading.reports import write_gradebook
+from usvn.grading.results import ItemResult, SubmissionResult
 from usvn.grading.source import Item, SourceSpec, read_source
 
 

@@ -10,10 +10,10 @@ import statistics
 import pytest
 
 from usvn.cli import main
-from usvn.grading.core import ItemResult, SubmissionResult
 from usvn.grading.itemanalysis import SMALL_CLASS, GradebookError, analyse, load_gradebook
 from usvn.grading.itemreport import ITEM_COLUMNS, write_report
 from usvn.grading.reports import write_gradebook
+from usvn.grading.results import ItemResult, SubmissionResult
 from usvn.grading.source import Item, SourceSpec
 
 ITEMS = [

@@ -514,11 +514,11 @@ def test_rate_explorer_keeps_the_choice_and_a_new_case_counts(tmp_path):
     assert again.selected == list(CASES[1:]) and again.non_pressure.value is False
 
 
-# The check helpers the exercise's hidden tests use (appended to usvn.grading.checks for lesson 03).
+# The check helpers the exercise's hidden tests use (usvn.exercise_checks, for lesson 03).
 
 
 def test_coding_check_credits_every_defensible_coding_and_names_no_answer():
-    from usvn.grading.checks import coding_is_defensible
+    from usvn.exercise_checks import coding_is_defensible
 
     case = load_case("eu-human-rights-dialogue")
     allowed = {case.channel} | {item.value for item in case.defensible_channels}
@@ -536,7 +536,7 @@ def test_coding_check_credits_every_defensible_coding_and_names_no_answer():
 
 
 def test_expected_rate_agrees_with_the_model_on_every_scheme_and_set():
-    from usvn.grading.checks import case_ids_where, expected_rate
+    from usvn.exercise_checks import case_ids_where, expected_rate
 
     first = case_ids_where(original_set=True)
     assert first == {case.id for case in original_cases()}
@@ -549,7 +549,7 @@ def test_expected_rate_agrees_with_the_model_on_every_scheme_and_set():
 
 
 def test_ids_check_wants_enough_ids_of_the_right_kind():
-    from usvn.grading.checks import case_ids_where, ids_among
+    from usvn.exercise_checks import case_ids_where, ids_among
 
     allowed = case_ids_where(original_set=False, channel="bilateral", pressure_attempt=True)
     ids_among(sorted(allowed)[:3], allowed, "ids", at_least=3)

@@ -102,20 +102,38 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace):
-    from usvn.grading.sandbox import Limits
+    from usvn.grading import Limits
 
     return Limits(
         cell_timeout=args.cell_timeout, submission_timeout=args.timeout, memory_mb=args.memory, cpu_seconds=args.cpu
     )
 
 
+def solution_notebook(source: str, solutions: Path | None = None) -> Path:
+    """The source notebook for ``--source``: a lesson number names this module's ``solutions/NN-*.ipynb`` (in
+    ``solutions``, else ``./solutions``, else beside the package source); anything else is a path."""
+    if not str(source).isdigit():
+        return Path(source)
+    number = int(source)
+    folders = (
+        [solutions] if solutions else [Path.cwd() / "solutions", Path(__file__).resolve().parents[2] / "solutions"]
+    )
+    for folder in folders:
+        found = sorted(folder.glob(f"{number:02d}-*.ipynb")) if folder.is_dir() else []
+        if found:
+            return found[0]
+    searched = ", ".join(str(folder) for folder in folders)
+    raise FileNotFoundError(
+        f"No solution notebook for lesson {number:02d} (looked in {searched}); "
+        "give the source notebook's path instead, or --solutions FOLDER."
+    )
+
+
 def _grade(args: argparse.Namespace) -> int:
-    from usvn.grading.batch import grade_batch
-    from usvn.grading.core import load_source
-    from usvn.grading.source import SourceError
+    from usvn.grading import SourceError, grade_batch, read_source
 
     try:
-        spec = load_source(args.source, Path(args.solutions) if args.solutions else None)
+        spec = read_source(solution_notebook(args.source, Path(args.solutions) if args.solutions else None))
         out = Path(args.out)
         results = grade_batch(
             spec,
@@ -141,8 +159,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _merge_manual(args: argparse.Namespace) -> int:
     import json
 
-    from usvn.grading.core import load_source
-    from usvn.grading.reports import merge_manual
+    from usvn.grading import SourceError, merge_manual, read_source
 
     out = Path(args.out)
     run = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
@@ -152,9 +169,9 @@ def _merge_manual(args: argparse.Namespace) -> int:
     feedback = args.feedback or run.get("feedback")
     try:
         applied, problems = merge_manual(
-            load_source(source), out, Path(args.sheet), Path(feedback) if feedback else None
+            read_source(solution_notebook(source)), out, Path(args.sheet), Path(feedback) if feedback else None
         )
-    except (FileNotFoundError, ValueError, RuntimeError) as error:
+    except (SourceError, FileNotFoundError, ValueError, RuntimeError) as error:
         raise SystemExit(f"usvn merge-manual: {error}") from None
     for problem in problems:
         print(f"not merged: {problem}")
@@ -163,7 +180,7 @@ def _merge_manual(args: argparse.Namespace) -> int:
 
 
 def _check_work(args: argparse.Namespace) -> int:
-    from usvn.grading.student import check_report
+    from usvn.grading import check_report
 
     report, passed = check_report(Path(args.notebook), isolation=args.isolation)
     print(report)
@@ -179,8 +196,7 @@ def _site(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from usvn.grading.itemanalysis import SMALL_CLASS, GradebookError
-    from usvn.grading.itemreport import write_report
+    from usvn.grading import SMALL_CLASS, GradebookError, write_report
 
     try:
         path, analysis = write_report(Path(args.gradebook), Path(args.out) if args.out else None)

@@ -22,7 +22,6 @@ machine (a kernel that did not start, a worker that died). A lock refuses a seco
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
@@ -37,19 +36,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from usvn.grading.core import (
-    GRADER_VERSION,
-    ItemResult,
-    SubmissionResult,
-    fingerprint,
-    load_source,
-    package_digest,
-    weaker_warning,
-)
-from usvn.grading.sandbox import Limits, Sandbox, _matplotlib_cache, detect
+from usvn.grading.core import GRADER_VERSION, fingerprint, load_source, package_digest, weaker_warning
+from usvn.grading.files import atomic_write, output_lock, output_name, printable
+from usvn.grading.results import ItemResult, SubmissionResult
+from usvn.grading.sandbox import Limits, Sandbox, detect, matplotlib_cache
 from usvn.grading.source import SourceSpec
 
-__all__ = ["Submission", "atomic_write", "discover", "grade_batch", "output_name"]
+__all__ = ["Submission", "discover", "grade_batch", "open_zip"]
 
 _CANVAS = re.compile(r"^(?P<id>[A-Za-z0-9.\-]+?)(?:_LATE)?_(?P<user>\d+)_\d+_.+$", re.I)
 _BLACKBOARD = re.compile(r"^.+?_(?P<id>[^_]+)_attempt_\d{4}-\d{2}-\d{2}", re.I)
@@ -69,29 +62,6 @@ class Submission:
     lms_id: str = ""
     origin: str = ""  # the entry of the download folder, printable
     zip_member: str = ""  # a notebook inside a zip upload
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name[:60]}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def printable(name: str) -> str:
-    """A file name as text that can be written anywhere (bytes that are not UTF-8 become U+FFFD), NFC."""
-    raw = os.fsencode(name)
-    text = raw.decode("utf-8", errors="replace")
-    text = "".join(char if char.isprintable() else "\ufffd" for char in text)
-    return unicodedata.normalize("NFC", text)
 
 
 def _identify(stem: str, folder: bool) -> tuple[str, str]:
@@ -202,26 +172,6 @@ def discover(folder: Path, assignment_stem: str = "") -> list[Submission]:
             Submission(student, submission.path, note, submission.lms_id, submission.origin, submission.zip_member)
         )
     return unique
-
-
-def output_name(student: str) -> str:
-    """A file name of the student's own: readable in any script, never shared by two different students.
-
-    >>> output_name("carol"), output_name("Trần Thị Bình") != output_name("Trần Thị Bính")
-    ('carol', True)
-    >>> output_name("-rf *")[:3]
-    'rf-'
-    """
-    student = unicodedata.normalize("NFC", student)
-    slug = re.sub(r"[^\w.-]+", "_", student, flags=re.UNICODE)
-    slug = re.sub(r"^[^\w]+|[._-]+$", "", slug)[:60] or "student"
-    if slug == student and slug.isascii() and slug == slug.lower():
-        return slug
-    return f"{slug}-{hashlib.sha256(student.encode('utf-8')).hexdigest()[:8]}"
-
-
-def _safe_name(student: str) -> str:  # the name other modules import
-    return output_name(student)
 
 
 def open_zip(path: Path, target: Path, assignment_stem: str = "") -> tuple[Path | None, str]:
@@ -397,32 +347,6 @@ def _progress(done: int, total: int, started: float, line: str, stream) -> None:
     )
 
 
-@contextlib.contextmanager
-def output_lock(out: Path):
-    """Hold ``OUT/.lock`` for the whole run; a second run on the same folder is refused, naming the first."""
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+", encoding="utf-8")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise RuntimeError(
-                f"{out} is in use by another grading run ({holder}); wait for it to finish, "
-                "or grade into another --out folder."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
-        handle.flush()
-        yield
-    finally:
-        handle.close()
-
-
 _CONTEXT = None
 
 
@@ -494,10 +418,9 @@ def grade_batch(
     scratch: Path | None = None,
     keep_scratch: bool = False,
     feedback: Path | None = None,
-    solutions_dir: Path | None = None,
     stream=None,
 ) -> list[SubmissionResult]:
-    """Grade every submission in a folder; write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv,
+    """Grade every submission in a folder against ``source`` (a source notebook's path, or a spec); write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv,
     run.json. ``isolation="auto"`` needs bubblewrap; a weaker level must be named and is flagged everywhere.
 
     Workers are separate processes, so a script calling this needs the usual ``if __name__ == "__main__":`` guard.
@@ -506,14 +429,14 @@ def grade_batch(
     from usvn.grading.evaluate import check_setup
 
     stream = stream or sys.stderr
-    spec = load_source(source, solutions_dir)
+    spec = load_source(source)
     check_setup(spec)  # a source the grader cannot use is refused before anyone is graded
     out = Path(out)
     limits = limits or Limits()
     level, why = detect(isolation)
     describe = Sandbox(level, limits).describe()
     warning = weaker_warning(level)
-    package_digest(), _matplotlib_cache()  # computed once here, inherited by every worker
+    package_digest(), matplotlib_cache()  # computed once here, inherited by every worker
     print(f"isolation: {describe}\n  ({why})", file=stream)
     if warning:
         print(warning, file=stream)

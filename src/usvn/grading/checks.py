@@ -1,13 +1,14 @@
 """Checks that test cells call: plain-language, type-strict, and silent about the right answer.
 
-Test cells in ``solutions/`` use these. They run in two places with the same meaning:
+The test cells of a source notebook use these generic checks (a course adds its own on top, in a
+module of its own). They run in two places with the same meaning:
 
 - in a student's notebook (public tests only) and under nbgrader, on the student's live objects;
-- in this module's grader, on the answers after they left the student's kernel as data
+- in the grader, on the answers after they left the student's kernel as data
   (so a student who redefines these functions in the notebook changes nothing the grader runs).
 
 A failed check raises :class:`AssertionError` whose message says which answer is wrong and how
-(wrong kind of value, not one of the options, an unknown event id) but never what the right answer is.
+(wrong kind of value, not one of the options, a missing term) but never what the right answer is.
 
 >>> same(3, 3, "n_events")
 >>> same(3.0, 3, "n_events")
@@ -25,20 +26,19 @@ from collections.abc import Iterable
 
 __all__ = [
     "answered",
-    "case_ids_where",
     "close",
-    "coding_is_defensible",
-    "expected_rate",
+    "describe_kind",
+    "describes",
     "figure_facts",
-    "ids_among",
     "is_instance",
+    "mentions",
+    "normalize_text",
     "one_of",
     "passed",
     "same",
     "same_items",
     "states_count",
     "strictly_equal",
-    "valid_event_ids",
     "written",
 ]
 
@@ -66,7 +66,12 @@ _SHORT = {
 }
 
 
-def _kind(value) -> str:
+def describe_kind(value) -> str:
+    """The kind of a value in a student's words ("text", "a whole number"), never its content.
+
+    >>> describe_kind(3), describe_kind("3"), describe_kind(None)
+    ('a whole number', 'text', 'None (no answer yet)')
+    """
     if type(value).__name__ in ("Unsupported", "Missing", "StudentFunction"):
         return repr(value)
     return _SHORT.get(type(value), f"a {type(value).__name__}")
@@ -103,7 +108,7 @@ def is_instance(value, kind: type, name: str) -> None:
     """``value`` is exactly of type ``kind`` (a ``bool`` is not an ``int`` here)."""
     answered(value, name)
     if type(value) is not kind:
-        raise AssertionError(f"`{name}` should be {_KINDS.get(kind, kind.__name__)}, but it is {_kind(value)}.")
+        raise AssertionError(f"`{name}` should be {_KINDS.get(kind, kind.__name__)}, but it is {describe_kind(value)}.")
 
 
 def one_of(value, options: Iterable, name: str) -> None:
@@ -128,7 +133,7 @@ def close(value, expected: float, name: str, tolerance: float = 1e-6) -> None:
     """A number (``int`` or ``float``, not ``bool``) within ``tolerance`` of ``expected``."""
     answered(value, name)
     if type(value) not in (int, float):
-        raise AssertionError(f"`{name}` should be a number, but it is {_kind(value)}.")
+        raise AssertionError(f"`{name}` should be a number, but it is {describe_kind(value)}.")
     if not math.isfinite(value) or abs(value - expected) > tolerance:
         raise AssertionError(f"`{name}` is not the expected number (checked to within {tolerance:g}).")
 
@@ -149,21 +154,6 @@ def same_items(value, expected: Iterable, name: str) -> None:
         raise AssertionError(f"`{name}` is not the expected list: {' and '.join(parts)}.")
 
 
-def valid_event_ids(value, name: str) -> None:
-    """A list of ids, each an event in the module's timeline."""
-    from usvn.data import load_timeline
-
-    is_instance(value, list, name)
-    if not value:
-        raise AssertionError(f"`{name}` is an empty list: put the ids of the events you found in it.")
-    known = {event.id for event in load_timeline()}
-    for item in value:
-        if type(item) is not str:
-            raise AssertionError(f"`{name}` should hold event ids as text, but one item is {_kind(item)}.")
-        if item not in known:
-            raise AssertionError(f"`{name}`: {item!r} is not an event id in the timeline; copy ids exactly.")
-
-
 def figure_facts(figure) -> dict:
     """Titles, labels and point counts of a figure, from a live matplotlib figure or the grader's copy.
 
@@ -172,10 +162,10 @@ def figure_facts(figure) -> dict:
     if type(figure).__name__ == "FigureFacts":
         return {"axes": [dict(axes) for axes in figure.axes], "suptitle": figure.suptitle}
     if type(figure).__module__ == "matplotlib.figure" and type(figure).__name__ == "Figure":
-        from usvn.grading.extract import _figure_facts
+        from usvn.grading import extract
 
-        return _figure_facts(figure)
-    raise AssertionError(f"expected a matplotlib figure, but got {_kind(figure)}.")
+        return extract.figure_facts(figure)
+    raise AssertionError(f"expected a matplotlib figure, but got {describe_kind(figure)}.")
 
 
 def passed(label: str) -> None:
@@ -275,6 +265,40 @@ def states_count(text, count: int, name: str, noun: str | None = None, *, within
             raise AssertionError(f"`{name}` gives more than one number of {noun}s; say how many the figure shows once.")
 
 
+_SPELLINGS = {
+    "labour": "labor",
+    "organisation": "organization",
+    "organisations": "organizations",
+    "&": "and",
+}
+
+
+def normalize_text(text: str) -> str:
+    """Fold case, accents, punctuation, spacing and a few British spellings, so close variants of a term match.
+
+    Dots after single letters go ("U.S." is "us"), apostrophes go ("Vietnam's" is "vietnams"), other
+    punctuation becomes a space.
+
+    >>> normalize_text("  Đổi  Mới! ")
+    'doi moi'
+    >>> normalize_text("C.S.P."), normalize_text("International Labour Organisation")
+    ('csp', 'international labor organization')
+    """
+    import re
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D").replace("&", " & ")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = re.sub(r"(?<![^\W\d_])([^\W\d_])\.", r"\1", text)
+    text = re.sub(r"['’‘`´]", "", text)
+    text = re.sub(r"[^\w\s&]", " ", text)
+    text = " ".join(text.split())
+    for variant, canonical in _SPELLINGS.items():
+        text = re.sub(rf"(?<!\S){re.escape(variant)}(?!\S)", canonical, text)
+    return text
+
+
 def mentions(text, terms, name: str, what: str, *, every: bool = True) -> None:
     """``text`` names each of ``terms`` (or, with ``every=False``, at least one), as whole words (plurals count).
 
@@ -287,8 +311,6 @@ def mentions(text, terms, name: str, what: str, *, every: bool = True) -> None:
     ...
     AssertionError: `alt` should name what the axes show; 1 of 2 is missing.
     """
-    from usvn.quiz.model import normalize_text
-
     is_instance(text, str, name)
     terms = list(terms)
     if not terms:
@@ -349,174 +371,9 @@ def describes(text, name: str, *, min_words: int = 8, max_chars: int = 600) -> N
         )
 
 
-# --------------------------------------------------------------------------- lesson 04: own ratings with reasons
-
-
-def rated_with_reasons(ratings, reasons, name: str = "my_ratings", reasons_name: str = "my_reasons") -> None:
-    """Every factor of the statute rated with a whole number from 1 to 5, each with a one-line reason that
-    points to evidence on that factor (whose evidence, or what it names). Any rating earns credit: there is
-    no key, only a check that the rating is on the scale and rests on a stated reason.
-
-    >>> from usvn.criteria import load_criteria
-    >>> ids = [factor.id for factor in load_criteria().factors]
-    >>> rated_with_reasons(dict.fromkeys(ids, 2), dict.fromkeys(ids, "Commerce found continuing state control."))
-    >>> rated_with_reasons(dict.fromkeys(ids, 2), dict.fromkeys(ids, "I just think so."))
-    Traceback (most recent call last):
-    ...
-    AssertionError: `my_reasons`: the reasons for (i) Currency convertibility, (ii) Free wage bargaining, (iii) Foreign investment, (iv) State ownership, (v) State control of resources, prices and output, (vi) Other factors do not say whose evidence they rest on or what it shows; name a speaker or a piece of evidence from that factor's cards.
-    """
-    from usvn.criteria import MAX_JUSTIFICATION, evidence_terms, load_criteria
-
-    is_instance(ratings, dict, name)
-    is_instance(reasons, dict, reasons_name)
-    factors = load_criteria().factors
-    unrated = [factor.title for factor in factors if ratings.get(factor.id) is None]
-    if unrated:
-        raise AssertionError(f"`{name}` has no rating yet for: {', '.join(unrated)}.")
-    off_scale = [
-        factor.title for factor in factors if type(ratings[factor.id]) is not int or not 1 <= ratings[factor.id] <= 5
-    ]
-    if off_scale:
-        raise AssertionError(f"`{name}`: ratings must be whole numbers from 1 to 5; check {', '.join(off_scale)}.")
-    unknown = sorted(set(ratings) - {factor.id for factor in factors})
-    if unknown:
-        raise AssertionError(f"`{name}` has keys that are not factor ids: {', '.join(map(str, unknown))}.")
-    missing = [
-        factor.title for factor in factors if type(reasons.get(factor.id)) is not str or not reasons[factor.id].strip()
-    ]
-    if missing:
-        raise AssertionError(f"`{reasons_name}` has no reason yet for: {', '.join(missing)}.")
-    too_long = [
-        factor.title
-        for factor in factors
-        if len(reasons[factor.id].strip()) > MAX_JUSTIFICATION or "\n" in reasons[factor.id].strip()
-    ]
-    if too_long:
-        raise AssertionError(
-            f"`{reasons_name}`: keep each reason to one line of at most {MAX_JUSTIFICATION} "
-            f"characters; check {', '.join(too_long)}."
-        )
-    import re
-
-    untied = [
-        factor.title
-        for factor in factors
-        if not {word.removesuffix("'s") for word in re.findall(r"[a-z0-9'-]+", reasons[factor.id].lower())}
-        & evidence_terms(factor)
-    ]
-    if untied:
-        raise AssertionError(
-            f"`{reasons_name}`: the reasons for {', '.join(untied)} do not say whose evidence "
-            "they rest on or what it shows; name a speaker or a piece of evidence from that "
-            "factor's cards."
-        )
-
-
-# --------------------------------------------------------------------------- lesson 03: coding a case, rates from the data
-
-
-def coding_is_defensible(value, case_id: str, part: str, name: str) -> None:
-    """Pass when ``value`` is the module's coding of a case's ``part`` ("channel" or "outcome") or one the case
-    lists as defensible. The message names the allowed kinds of value, never the right ones.
-
-    >>> coding_is_defensible("bilateral", "eu-human-rights-dialogue", "channel", "my_channel")
-    >>> coding_is_defensible("lapsed", "eu-human-rights-dialogue", "outcome", "my_outcome")
-    Traceback (most recent call last):
-    ...
-    AssertionError: `my_outcome`: the case's evidence does not support coding it 'lapsed'; reread what was asked, what Vietnam did and whether it lasted.
-    """
-    from usvn.leverage import CHANNELS, OUTCOMES, load_case
-
-    kinds = CHANNELS if part == "channel" else OUTCOMES
-    is_instance(value, str, name)
-    if value not in kinds:
-        raise AssertionError(f"`{name}` should be one of: {', '.join(repr(kind) for kind in kinds)}, copied exactly.")
-    case = load_case(case_id)
-    module = case.channel if part == "channel" else case.outcome
-    alternatives = case.defensible_channels if part == "channel" else case.defensible_outcomes
-    if value != module and value not in {item.value for item in alternatives}:
-        raise AssertionError(
-            f"`{name}`: the case's evidence does not support coding it '{value}'; reread what was "
-            "asked, what Vietnam did and whether it lasted."
-        )
-
-
 def written(value, name: str, min_words: int = 8) -> None:
     """Pass when ``value`` is text of at least ``min_words`` words."""
     is_instance(value, str, name)
     words = len(value.split())
     if words < min_words:
         raise AssertionError(f"`{name}` has {words} word(s): write at least {min_words}, giving your reason.")
-
-
-def expected_rate(
-    channel: str, scheme: str = "module", case_ids: Iterable[str] | None = None, include_non_pressure: bool = False
-) -> float | None:
-    """The share of a channel's counted cases coded lasting change, counted straight from cases.yaml.
-
-    Deliberately independent of :mod:`usvn.leverage` (a second count, for hidden tests). ``case_ids`` limits
-    the count to those cases; by default every case of the lesson's explorer counts.
-    """
-    from usvn.data import load_data
-
-    data = load_data("cases.yaml")
-    overrides = next(record["overrides"] for record in data["schemes"] if record["id"] == scheme)
-    wanted = set(case_ids) if case_ids is not None else None
-    wins = total = 0
-    for record in data["cases"]:
-        if record.get("exercise_only") or (wanted is not None and record["id"] not in wanted):
-            continue
-        if not record["pressure_attempt"] and not include_non_pressure:
-            continue
-        if overrides.get(record["id"], record["channel"]) != channel:
-            continue
-        total += 1
-        wins += record["outcome"] == "lasting-change"
-    return wins / total if total else None
-
-
-def case_ids_where(
-    original_set: bool | None = None, channel: str | None = None, pressure_attempt: bool | None = None
-) -> set[str]:
-    """Ids of the lesson's cases matching every condition given, counted straight from cases.yaml."""
-    from usvn.data import load_data
-
-    found = set()
-    for record in load_data("cases.yaml")["cases"]:
-        if record.get("exercise_only"):
-            continue
-        if original_set is not None and record["original_set"] != original_set:
-            continue
-        if channel is not None and record["channel"] != channel:
-            continue
-        if pressure_attempt is not None and record["pressure_attempt"] != pressure_attempt:
-            continue
-        found.add(record["id"])
-    return found
-
-
-def ids_among(value, allowed: Iterable[str], name: str, at_least: int = 1) -> None:
-    """Pass when ``value`` is a list of at least ``at_least`` different ids, every one of them in ``allowed``."""
-    is_instance(value, list, name)
-    if not all(type(item) is str for item in value):
-        raise AssertionError(f"`{name}` should hold case ids as text.")
-    if len(set(value)) < at_least:
-        raise AssertionError(f"`{name}` should name at least {at_least} different case(s); it names {len(set(value))}.")
-    if not set(value) <= set(allowed):
-        raise AssertionError(
-            f"`{name}`: at least one id does not fit what the question asks for; check each case's "
-            "channel, whether it is a pressure attempt, and whether it was among the first nine."
-        )
-
-
-__all__ += [
-    "case_ids_where",
-    "coding_is_defensible",
-    "describes",
-    "expected_rate",
-    "ids_among",
-    "mentions",
-    "rated_with_reasons",
-    "states_count",
-    "written",
-]

@@ -11,14 +11,14 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
-from usvn.grading.sandbox import Limits, Sandbox, detect
+from usvn.grading.results import ItemResult, SubmissionResult
+from usvn.grading.sandbox import Limits, Sandbox, detect, python_dirs
 from usvn.grading.source import SourceError, SourceSpec, read_source
 
 __all__ = ["GRADER_VERSION", "ItemResult", "SubmissionResult", "evaluate", "grade", "load_source", "read_submission"]
@@ -27,85 +27,13 @@ GRADER_VERSION = "2"
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 
 
-@dataclass
-class ItemResult:
-    grade_id: str
-    kind: str  # "auto" or "manual"
-    max_points: float
-    points: float | None  # None: waits for a hand grade
-    status: str  # passed, failed, hand (auto item graded by hand), ungraded, graded (by hand), unanswered
-    feedback: str = ""
-    answer: str = ""  # manual items: the student's text
-    note: str = ""  # for the instructor only: why an item needs a hand grade, or what failed
-
-
-@dataclass
-class SubmissionResult:
-    student: str
-    submission: str
-    status: str  # graded, partial, not graded
-    items: list[ItemResult] = field(default_factory=list)
-    reason: str = ""
-    changes: str = ""
-    problems: list[str] = field(default_factory=list)
-    cell_errors: list[str] = field(default_factory=list)
-    isolation: str = ""
-    seconds: float = 0.0
-    fingerprint: str = ""
-    level: str = ""  # the isolation level alone: bwrap, unshare or rlimits
-    warning: str = ""  # set when a weaker isolation level than bubblewrap was asked for
-    infrastructure: str = ""  # a failure of the grader or the machine: graded again on the next run
-    lms_id: str = ""  # the LMS's id for the student (Canvas user id, Moodle participant id, Blackboard login)
-    file: str = ""  # the output file name used for this student (results/, feedback/)
-
-    @property
-    def auto_points(self) -> float:
-        return sum(item.points or 0 for item in self.items if item.kind == "auto")
-
-    def item(self, grade_id: str) -> ItemResult:
-        return next(item for item in self.items if item.grade_id == grade_id)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> SubmissionResult:
-        known = set(ItemResult.__dataclass_fields__)
-        items = [
-            ItemResult(**{key: value for key, value in item.items() if key in known}) for item in data.get("items", [])
-        ]
-        fields = set(cls.__dataclass_fields__)
-        return cls(**{**{key: value for key, value in data.items() if key in fields}, "items": items})
-
-
-def load_source(source, solutions_dir: Path | None = None) -> SourceSpec:
-    """A lesson number (this module's ``solutions/NN-*.ipynb``), a path, or an already read spec."""
+def load_source(source) -> SourceSpec:
+    """The source notebook (nbgrader format) to grade against: a path, or an already read spec."""
     if isinstance(source, SourceSpec):
         return source
-    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
-        return read_source(solution_path(int(source), solutions_dir))
+    if not isinstance(source, (str, Path)):
+        raise SourceError(f"The source is a notebook's path, not {type(source).__name__} {source!r}.")
     return read_source(Path(source))
-
-
-def solution_path(number: int, solutions_dir: Path | None = None) -> Path:
-    """Find ``solutions/NN-*.ipynb``: in ``solutions_dir``, the current folder, or beside the package source."""
-    import usvn
-
-    candidates = (
-        [solutions_dir]
-        if solutions_dir
-        else [Path.cwd() / "solutions", Path(usvn.__file__).resolve().parents[2] / "solutions"]
-    )
-    for folder in candidates:
-        if folder and folder.is_dir():
-            found = sorted(folder.glob(f"{number:02d}-*.ipynb"))
-            if found:
-                return found[0]
-    searched = ", ".join(str(folder) for folder in candidates if folder)
-    raise SourceError(
-        f"No solution notebook for lesson {number:02d} (looked in {searched}); "
-        "give the source notebook's path instead, or --solutions FOLDER."
-    )
 
 
 def read_submission(path: Path) -> tuple[NotebookNode | None, list[str], str]:
@@ -180,16 +108,18 @@ def evaluate(spec: SourceSpec, outcome, manual: dict[str, str], reason: str = ""
 
 @cache
 def package_digest() -> str:
-    """A digest of the module's data files (records, schemas) and of the grader's own code."""
-    import usvn
-
-    root = Path(usvn.__file__).resolve().parent
+    """A digest of the code and data files of the package the grader ships in (the grader's own code, and
+    the course code and data that setup and test cells use), read from disk without importing anything."""
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for folder in (root / "data", root / "grading"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".csv"):
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+    for path in sorted(root.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix in (".py", ".yaml", ".yml", ".json", ".csv")
+            and "__pycache__" not in path.parts
+        ):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -216,9 +146,7 @@ def _hidden_paths(extra: list[Path], source: Path | None, submission: Path, work
 
     A folder that holds Python itself (or this kernel's scratch) cannot be covered; its file is hidden instead.
     """
-    from usvn.grading.sandbox import _python_dirs
-
-    keep = [*_python_dirs(), work.resolve()]
+    keep = [*python_dirs(), work.resolve()]
     wanted = [Path(path).resolve() for path in extra]
     if source:
         wanted.append(Path(source).resolve().parent)
@@ -245,15 +173,14 @@ def grade(
     scratch: Path | None = None,
     keep_scratch: bool = False,
     hide: list[Path] | None = None,
-    solutions_dir: Path | None = None,
 ) -> SubmissionResult:
-    """Grade one submitted notebook (a path) against a source (lesson number, path, or spec).
+    """Grade one submitted notebook (a path) against a source notebook (a path, or a spec already read).
 
     ``isolation`` is ``auto`` (bubblewrap, or a :class:`RuntimeError` that says how to install it) or a
     level asked for by name. ``hide`` lists folders the kernel must not see besides the source's own.
     """
     started = time.monotonic()
-    spec = load_source(source, solutions_dir)
+    spec = load_source(source)
     limits = limits or Limits()
     submission = Path(submission)
     student = student or submission.stem

@@ -19,6 +19,7 @@ import io
 import signal
 import threading
 
+from usvn.grading.results import ItemResult
 from usvn.grading.sandbox import Limits
 from usvn.grading.source import Item, SourceError, SourceSpec
 from usvn.grading.wire import KernelLost, Missing, NeedsHand, StudentCodeError, StudentFunction, Unsupported
@@ -125,8 +126,6 @@ class Evaluator:
         self.namespace = _run_setup(spec)
 
     def evaluate(self, grade_id: str, bridge) -> None:
-        from usvn.grading.core import ItemResult
-
         item = self.items[grade_id]
         fetch = ("#fetch", grade_id)
         if fetch in self.failed_calls:
@@ -149,8 +148,6 @@ class Evaluator:
         self.results[grade_id] = self._run(item, missing, timer)
 
     def _run(self, item: Item, missing: list[str], timer: _Timer):
-        from usvn.grading.core import ItemResult
-
         def result(points, status, feedback, note=""):
             return ItemResult(
                 item.grade_id,

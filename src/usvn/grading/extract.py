@@ -10,7 +10,9 @@ This file's text runs in two places:
   into values, type-strictly (a tuple stays a tuple, ``1`` is not ``1.0`` nor ``True``, NaN stays NaN).
 
 Nothing of the answer key is ever sent to the kernel: only names, and the arguments a test passes to a
-student's function.
+student's function. Objects of a course's own classes travel as records when the course declared them
+(:mod:`usvn.grading.records`): in the kernel, this code finds those declarations in the already imported
+records module, by name, and imports nothing.
 """
 
 import json as _json
@@ -19,6 +21,8 @@ import sys as _sys
 
 MIME = "application/vnd.usvn.answer+json"
 MAX_DEPTH = 60
+#: Where a course's record declarations live; this text runs in the kernel under another module name.
+RECORDS_MODULE = "usvn.grading.records"
 _NUMERIC_KINDS = "biuf"
 
 
@@ -26,7 +30,7 @@ class _TooLargeError(Exception):
     pass
 
 
-def _figure_facts(figure):
+def figure_facts(figure):
     """What a grader can check about a matplotlib figure without its pixels."""
     axes_facts = []
     for axes in figure.get_axes():
@@ -55,15 +59,10 @@ def _loaded_class(module, name):
     return getattr(loaded, name, None) if loaded is not None else None
 
 
-def _record_class(kind):
-    """``kind`` if it is a dataclass defined in one of this module's own modules (``usvn.*``), else None."""
-    module = getattr(kind, "__module__", "") or ""
-    if not module.startswith("usvn.") or _loaded_class(module, kind.__qualname__) is not kind:
-        return None
-    loaded = _sys.modules.get(module)
-    if not str(getattr(loaded, "__file__", "")).replace("\\", "/").endswith(module.replace(".", "/") + ".py"):
-        return None
-    return kind if "__dataclass_fields__" in kind.__dict__ else None
+def _record_fields(kind):
+    """``(name, attribute names)`` if the course declared ``kind`` a record type, else None."""
+    records = _sys.modules.get(RECORDS_MODULE)
+    return records.record_fields(kind) if records is not None else None
 
 
 def encode(value, budget=1_000_000):
@@ -145,12 +144,12 @@ def encode(value, budget=1_000_000):
             spend(30)
             return {"__t": kind.__name__, "v": item.isoformat()}
         if kind is _loaded_class("matplotlib.figure", "Figure"):
-            return {"__t": "figure", "v": walk(_figure_facts(item), depth + 1)}
-        if kind is _loaded_class("usvn.display", "FigureOutput"):
-            return {"__t": "figure-output", "alt": walk(item.alt, depth + 1)}
-        if _record_class(kind) is not None:
-            fields = {key: walk(getattr(item, key), depth + 1) for key in kind.__dataclass_fields__}
-            return {"__t": "record", "class": f"{kind.__module__}:{kind.__qualname__}", "v": fields}
+            return {"__t": "figure", "v": walk(figure_facts(item), depth + 1)}
+        record = _record_fields(kind)
+        if record is not None:
+            name, names = record
+            fields = {key: walk(getattr(item, key), depth + 1) for key in names}
+            return {"__t": "record", "class": name, "v": fields}
         return _unsupported(kind, spend)
 
     return walk(value, 0)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from html import escape
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from usvn.display import figure_png, img_html
+from usvn.grading.files import atomic_write
 from usvn.grading.itemanalysis import (
     MISKEY_BELOW,
     SMALL_CLASS,
@@ -38,6 +39,16 @@ ITEM_COLUMNS = [
     "upper_minus_lower_27",
     "flags",
 ]
+
+
+def _figure_html(figure: Figure, alt: str) -> str:
+    """The figure as an inline PNG ``<img>`` carrying its alt text."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", pil_kwargs={"compress_level": 1})
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{encoded}" style="max-width: 100%"/>'
+
+
 #: Okabe-Ito colours, each with a marker shape and a name, so no meaning rests on colour alone.
 _MARKS = {
     "possibly mis-keyed": ("#D55E00", "v", "downward triangle"),
@@ -101,7 +112,7 @@ def _distribution_figure(analysis: Analysis) -> str:
         f"Scores range from {summary['min']:.0f}% to {summary['max']:.0f}%, median {summary['median']:.0f}%; "
         f"the most common band is {busiest[0]} with {busiest[1]} students."
     )
-    return img_html(figure_png(figure), alt)
+    return _figure_html(figure, alt)
 
 
 def _item_figure(analysis: Analysis) -> str:
@@ -152,7 +163,7 @@ def _item_figure(analysis: Analysis) -> str:
         + "The other items are circles."
         + (f" Not plotted, for lack of variation: {', '.join(left_out)}." if left_out else "")
     )
-    return img_html(figure_png(figure), alt)
+    return _figure_html(figure, alt)
 
 
 def _flag_words(flags: tuple[str, ...]) -> str:
@@ -242,8 +253,6 @@ def write_report(folder: Path, out: Path | None = None) -> tuple[Path, Analysis]
     """Analyse the gradebook in ``folder`` and write the HTML (``out``, default ``folder/item-analysis.html``)
     and the two CSV files beside it. Raises :class:`~usvn.grading.itemanalysis.GradebookError` on bad input,
     before writing anything."""
-    from usvn.grading.batch import atomic_write
-
     folder = Path(folder)
     analysis = analyse(load_gradebook(folder))
     out = Path(out) if out else folder / "item-analysis.html"

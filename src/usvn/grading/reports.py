@@ -14,7 +14,8 @@ import unicodedata
 from html import escape
 from pathlib import Path
 
-from usvn.grading.core import SubmissionResult
+from usvn.grading.files import atomic_write, output_lock, output_name
+from usvn.grading.results import SubmissionResult
 from usvn.grading.source import SourceSpec
 
 __all__ = ["merge_manual", "write_all", "write_gradebook"]
@@ -70,12 +71,6 @@ def by_hand(item) -> bool:
 
 def answer_id(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
-
-
-def _atomic(path: Path, text: str) -> None:
-    from usvn.grading.batch import atomic_write
-
-    atomic_write(path, text)
 
 
 def load_manual(out: Path) -> dict:
@@ -155,7 +150,7 @@ def write_gradebook(spec: SourceSpec, results: list[SubmissionResult], out: Path
             ]
         )
     path = Path(out) / "gradebook.csv"
-    _atomic(path, buffer.getvalue())
+    atomic_write(path, buffer.getvalue())
     return path
 
 
@@ -234,7 +229,7 @@ def write_sheet(spec: SourceSpec, results: list[SubmissionResult], out: Path) ->
                 ]
             )
     path = Path(out) / "manual-grading.csv"
-    _atomic(path, buffer.getvalue())
+    atomic_write(path, buffer.getvalue())
     return path
 
 
@@ -242,10 +237,8 @@ def write_all(spec: SourceSpec, results: list[SubmissionResult], out: Path, feed
     write_gradebook(spec, results, out)
     write_sheet(spec, results, out)
     feedback.mkdir(parents=True, exist_ok=True)
-    from usvn.grading.batch import output_name
-
     for result in results:
-        _atomic(feedback / f"{output_name(result.student)}.html", _feedback_html(spec, result))
+        atomic_write(feedback / f"{output_name(result.student)}.html", _feedback_html(spec, result))
 
 
 ENCODINGS = ("cp1252", "cp1258")
@@ -285,8 +278,6 @@ def merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | None
 
     Refused (RuntimeError) while a grading run or another merge uses the folder.
     """
-    from usvn.grading.batch import output_lock
-
     with output_lock(Path(out)):
         return _merge_manual(spec, Path(out), sheet, feedback)
 
@@ -350,6 +341,6 @@ def _merge_manual(spec: SourceSpec, out: Path, sheet: Path, feedback: Path | Non
             "answer_id": answer_id(item.answer),
         }
         applied += 1
-    _atomic(out / "manual-scores.json", json.dumps(manual, indent=1, sort_keys=True))
+    atomic_write(out / "manual-scores.json", json.dumps(manual, indent=1, sort_keys=True))
     write_all(spec, results, out, Path(feedback) if feedback else out / "feedback")
     return applied, problems

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LEVELS", "Limits", "Sandbox", "detect"]
+__all__ = ["LEVELS", "Limits", "Sandbox", "detect", "matplotlib_cache", "python_dirs"]
 
 LEVELS = ("bwrap", "unshare", "rlimits")
 CONFINE = Path(__file__).with_name("confine.py")
@@ -169,9 +169,8 @@ def _python_dirs() -> list[Path]:
         Path(sys.exec_prefix),
         Path(os.path.realpath(sys.executable)).parent.parent,
     }
-    import usvn
-
-    package = Path(usvn.__file__).resolve().parent
+    # The package the grader ships in (course code and data a kernel imports), found without importing it.
+    package = Path(__file__).resolve().parents[1]
     dirs.add(package)
     return sorted({path.resolve() for path in dirs}, key=lambda path: len(path.parts))
 
@@ -357,3 +356,8 @@ def _matplotlib_cache() -> Path | None:
     folder = Path(font_manager.mpl.get_cachedir())
     caches = sorted(folder.glob("fontlist-v*.json"))
     return caches[-1] if caches else None
+
+
+# What the grader's other modules use, by public names (the definitions above keep their own).
+python_dirs = _python_dirs
+matplotlib_cache = _matplotlib_cache

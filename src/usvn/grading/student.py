@@ -82,10 +82,27 @@ def check_work(stem: str) -> None:
         )
         return
     done = subprocess.run(
-        [sys.executable, "-m", "usvn.cli", "check-work", str(path)],
+        [sys.executable, "-m", "usvn.grading.student", str(path)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     print(done.stdout.rstrip() or done.stderr.strip()[-2000:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m usvn.grading.student NOTEBOOK``: print the check; exit 0 only if every public check passed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m usvn.grading.student", description=main.__doc__)
+    parser.add_argument("notebook", help="the saved exercise notebook")
+    parser.add_argument("--isolation", default="rlimits", choices=["auto", "bwrap", "unshare", "rlimits"])
+    args = parser.parse_args(argv)
+    report, passed = check_report(Path(args.notebook), isolation=args.isolation)
+    print(report)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from usvn.grading.extract import call_key, encode, rebuild
+from usvn.grading.records import RecordFacts, rebuild_record
 
 __all__ = [
     "FigureFacts",
-    "FigureOutputFacts",
     "KernelLost",
     "Missing",
     "NeedsHand",
+    "RecordFacts",
     "StudentCodeError",
     "StudentFunction",
     "Unsupported",
@@ -115,13 +116,6 @@ class FigureFacts:
     @property
     def titles(self) -> list[str]:
         return [axes["title"] for axes in self.axes]
-
-
-@dataclass(frozen=True)
-class FigureOutputFacts:
-    """A :class:`usvn.display.FigureOutput`: the grader knows its alt text."""
-
-    alt: str
 
 
 _OWN = frozenset(
@@ -283,8 +277,6 @@ def _other(data):
     if tag == "figure":
         facts = rebuild(value)
         return FigureFacts(tuple(facts.get("axes", ())), str(facts.get("suptitle", "")))
-    if tag == "figure-output":
-        return FigureOutputFacts(str(rebuild(data.get("alt"))))
     if tag == "missing":
         return Missing()
     if tag == "too-large":
@@ -293,20 +285,6 @@ def _other(data):
 
 
 def _record(class_name: str, fields: dict):
-    """One of this module's own record types (a dataclass in ``usvn.*``), rebuilt in the grader."""
-    import dataclasses
-    import importlib
-
-    module, _, qualname = class_name.partition(":")
-    if not module.startswith("usvn.") or not qualname.isidentifier():
-        return Unsupported(class_name or "record")
-    try:
-        kind = getattr(importlib.import_module(module), qualname)
-    except (ImportError, AttributeError):
-        return Unsupported(class_name)
-    if not dataclasses.is_dataclass(kind):
-        return Unsupported(class_name)
-    try:
-        return kind(**fields)
-    except (TypeError, ValueError):
-        return Unsupported(class_name)
+    """A record type the course declared in this process (:mod:`usvn.grading.records`), rebuilt in the grader."""
+    record = rebuild_record(class_name, fields)
+    return Unsupported(class_name[:80] or "record") if record is None else record
