@@ -1,13 +1,15 @@
 """Grading on several machines: ``usvn grade --shard I/N`` on each, then ``usvn merge-shards``.
 
-One small class (four notebooks to run, five entries that only get an error row) is graded once in a single run
+One small class (four notebooks to run, six entries that only get an error row) is graded once in a single run
 and once as three shards, each a separate process, as on three machines; the merge must equal the single run.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,10 +23,13 @@ import yaml
 
 from usvn.cli import main
 from usvn.grading.batch import discover
+from usvn.grading.reports import merge_manual
 from usvn.grading.shards import Shard, ShardError, merge_shards, shard_number
+from usvn.grading.source import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARDS = 3
+CLASS_SIZE = 10
 #: Fields that say when something ran, not what it graded: they differ between any two runs.
 TIMING = {"started", "seconds"}
 #: What run.json says about how a merge was made: absent from a single run.
@@ -48,6 +53,7 @@ def build_class(root: Path) -> tuple[Path, Path]:
     (subs / "Empty Person_124_assignsubmission_file_").mkdir()
     (subs / "Empty Person_124_assignsubmission_file_" / "notes.txt").write_text("no notebook here")
     (subs / unicodedata.normalize("NFD", "Trần Thị Bình.pdf")).write_bytes(b"%PDF-1.4")  # as a Mac names it
+    (subs / "=cmd.pdf").write_bytes(b"%PDF-1.4")  # a name a spreadsheet would run as a formula
     return key, subs
 
 
@@ -135,7 +141,7 @@ def test_shard_assignment_is_a_deterministic_partition_that_ignores_listing_orde
 def test_every_entry_of_a_folder_is_in_exactly_one_shard_and_stays_there_when_files_are_added(tmp_path):
     _, subs = build_class(tmp_path)
     before = discover(subs)
-    assert len(before) == 9
+    assert len(before) == CLASS_SIZE
     place = {}
     for count in (1, 2, 3, 5):
         parts = [Shard(index, count).select(before) for index in range(1, count + 1)]
@@ -166,9 +172,10 @@ def test_each_shard_grades_its_part_and_records_what_it_was_graded_with(graded):
         mine = [entry["origin"] for entry in run["shard"]["listing"] if entry["shard"] == index]
         assert mine, f"shard {index} was given nothing to grade; the test class should fill every shard"
         assert len(rows(folder)) == len(mine)
-        assert f"shard {index}/{SHARDS}: {len(mine)} of 9 submissions" in graded["logs"][index - 1]
+        assert f"shard {index}/{SHARDS}: {len(mine)} of {CLASS_SIZE} submissions" in graded["logs"][index - 1]
         listed += mine
-    assert sorted(listed) == sorted(entry["origin"] for entry in run["shard"]["listing"]) and len(listed) == 9
+    assert sorted(listed) == sorted(entry["origin"] for entry in run["shard"]["listing"])
+    assert len(listed) == CLASS_SIZE
     # The duplicate name is numbered by the whole folder, whichever shard grades it.
     students = {row.split(",")[0] for folder in graded["shards"] for row in rows(folder)}
     assert {"alice", "alice#2", "Trần Thị Bình", "Empty Person"} <= students
@@ -176,7 +183,8 @@ def test_each_shard_grades_its_part_and_records_what_it_was_graded_with(graded):
 
 def test_the_merged_gradebook_equals_a_single_run(graded):
     single, merged = graded["root"] / "single", graded["root"] / "merged"
-    assert len(rows(single)) == 9
+    assert len(rows(single)) == CLASS_SIZE
+    assert any(row.startswith("'=cmd,") for row in rows(merged)), "formula-like names stay neutralised"
     for name in ("gradebook.csv", "manual-grading.csv"):
         assert (merged / name).read_bytes() == (single / name).read_bytes(), name
     pages = sorted(path.name for path in (single / "feedback").iterdir())
@@ -184,7 +192,7 @@ def test_the_merged_gradebook_equals_a_single_run(graded):
     for page in pages:
         assert (merged / "feedback" / page).read_bytes() == (single / "feedback" / page).read_bytes(), page
     results = sorted(path.name for path in (single / "results").iterdir())
-    assert len(results) == 9 and results == sorted(path.name for path in (merged / "results").iterdir())
+    assert len(results) == CLASS_SIZE and results == sorted(path.name for path in (merged / "results").iterdir())
     for name in results:
         ours, theirs = (json.loads((folder / "results" / name).read_text()) for folder in (merged, single))
         assert without(ours, TIMING) == without(theirs, TIMING), name
@@ -304,3 +312,41 @@ def test_the_slurm_array_script_turns_each_task_into_its_shard(tmp_path):
         args = run_with_stub(["bash", str(script)], env, tmp_path)
         assert args[0] == "grade" and args[args.index("--shard") + 1] == f"{task}/{count}"
         assert args[args.index("--out") + 1].endswith(f"shard-{task}")
+
+
+def test_a_merge_is_merged_again_keeping_hand_grades_but_never_over_another_run(graded, tmp_path):
+    out = tmp_path / "grades"
+    shutil.copytree(graded["root"] / "merged", out)
+    with open(out / "manual-grading.csv", encoding="utf-8") as stream:
+        sheet = list(csv.DictReader(stream))
+    for row in sheet:
+        row["score"] = "2" if row["student"] == "alice" and row["item"] == "q5" else ""
+    with open(tmp_path / "filled.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    assert merge_manual(read_source(graded["key"]), out, tmp_path / "filled.csv") == (1, [])
+    merge_shards(out, graded["shards"])  # e.g. after a late submission was graded in its shard
+    with open(out / "gradebook.csv", encoding="utf-8") as stream:
+        book = {row["student"]: row for row in csv.DictReader(stream)}
+    assert book["alice"]["q5"] == "2" and book["alice"]["total"] == "10"
+    single = tmp_path / "single"
+    shutil.copytree(graded["root"] / "single", single)
+    before = sorted(path.relative_to(single) for path in single.rglob("*"))
+    with pytest.raises(ShardError, match="holds another grading run"):
+        merge_shards(single, graded["shards"])
+    assert sorted(path.relative_to(single) for path in single.rglob("*")) == before
+
+
+def fenced(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_the_guide_shows_the_launchers_as_they_are_in_deploy():
+    guide = (ROOT / "docs" / "grading-guide.md").read_text(encoding="utf-8")
+    section = guide.split("## Grading on several machines", 1)[1].split("\n## ", 1)[0]
+    assert "JOB_COMPLETION_INDEX" in section and "SLURM_ARRAY_TASK_ID" in section
+    manifest = (ROOT / "deploy" / "grading" / "indexed-job.yaml").read_text(encoding="utf-8")
+    script = (ROOT / "deploy" / "grading" / "slurm-array.sh").read_text(encoding="utf-8")
+    assert manifest in fenced(section, "yaml")
+    assert script in fenced(section, "bash")
