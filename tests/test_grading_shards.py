@@ -239,11 +239,26 @@ def test_merge_refuses_a_shard_given_twice_or_a_shard_missing(graded, tmp_path):
     refused(graded, tmp_path, [first, second, again, third], r"more than once: 2/3")
     refused(graded, tmp_path, [first, third], r"shard\(s\) 2/3 missing")
     refused(graded, tmp_path, [first, first, third], "given twice")
+    refused(graded, tmp_path, [first, second, tmp_path / "nowhere"], "does not exist")
+
+
+def test_merge_refuses_a_hand_edited_shard_record(graded, tmp_path):
+    first, second, third = graded["shards"]
+    moved = copy_shard(graded, tmp_path, 2, lambda run: run["shard"]["listing"][0].update(shard=7))
+    refused(graded, tmp_path, [first, moved, third], "does not describe a shard")
+    broken = copy_shard(graded, tmp_path, 3, lambda run: run["shard"].pop("listing"))
+    refused(graded, tmp_path, [first, second, broken], "does not describe a shard")
 
 
 def test_merge_refuses_different_numbers_of_shards_and_unsharded_runs(graded, tmp_path):
     first, second, third = graded["shards"]
-    four = copy_shard(graded, tmp_path, 3, lambda run: run["shard"].update(count=4))
+
+    def as_part_of_four(run):
+        run["shard"]["count"] = 4
+        for entry in run["shard"]["listing"]:
+            entry["shard"] = shard_number(entry["origin"], 4)
+
+    four = copy_shard(graded, tmp_path, 3, as_part_of_four)
     refused(graded, tmp_path, [first, second, four], "different numbers of shards")
     refused(graded, tmp_path, [first, second, graded["root"] / "single"], "graded without --shard")
 
@@ -255,7 +270,7 @@ def test_merge_refuses_an_unfinished_shard_and_shards_of_different_folders(grade
     unfinished = copy_shard(graded, tmp_path, 1)
     next((unfinished / "results").glob("*.json")).unlink()
     refused(graded, tmp_path, [unfinished, second, third], "shard 1/3 .* is incomplete")
-    extra = {"student": "zoe", "origin": "zoe.ipynb", "shard": 1}
+    extra = {"student": "zoe", "origin": "zoe.ipynb", "shard": shard_number("zoe.ipynb", SHARDS)}
     moved = copy_shard(graded, tmp_path, 2, lambda run: run["shard"]["listing"].append(extra))
     refused(graded, tmp_path, [first, moved, third], "graded different download folders .*zoe.ipynb")
 

@@ -124,6 +124,17 @@ def _read_run(folder: Path) -> dict:
         raise ShardError(f"{path} cannot be read ({error})") from None
     if not isinstance(run, dict) or not isinstance(run.get("shard"), dict):
         raise ShardError(f"{folder} was graded without --shard; only shards of one class can be merged")
+    record = run["shard"]
+    try:
+        Shard(record["index"], record["count"])
+        consistent = all(
+            isinstance(entry["student"], str) and entry["shard"] == shard_number(entry["origin"], record["count"])
+            for entry in record["listing"]
+        )
+    except (KeyError, TypeError, ShardError):
+        consistent = False
+    if not consistent:
+        raise ShardError(f"{path} does not describe a shard as `usvn grade --shard` writes it; grade that shard again")
     return run
 
 
@@ -223,8 +234,6 @@ def _results(runs: dict[Path, dict]) -> tuple[list[SubmissionResult], dict[str, 
         for entry in run["shard"]["listing"]:
             if entry["shard"] != index:
                 continue
-            if shard_number(entry["origin"], run["shard"]["count"]) != index:
-                raise ShardError(f"{folder}: {entry['origin']} is listed in shard {index} but hashes to another")
             path = folder / "results" / f"{output_name(entry['student'])}.json"
             try:
                 text = path.read_text(encoding="utf-8")
