@@ -299,7 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     shards = commands.add_parser(
         "merge-shards", help="combine the outputs of `usvn grade --shard I/N` into one gradebook"
     )
-    shards.add_argument("out", help="folder for the merged gradebook.csv, results/, feedback/, manual-grading.csv")
+    shards.add_argument(
+        "out", metavar="OUT", help="folder for the merged gradebook.csv, results/, feedback/, manual-grading.csv"
+    )
     shards.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard")
     shards.add_argument("--source", help="the source notebook or lesson number (default: from the shards' run.json)")
     shards.add_argument("--solutions", help="folder of solution notebooks (default: ./solutions)")
