@@ -145,6 +145,7 @@ def _grade(args: argparse.Namespace) -> int:
             scratch=Path(args.scratch) if args.scratch else None,
             keep_scratch=args.keep_scratch,
             feedback=Path(args.feedback) if args.feedback else None,
+            shard=args.shard,
         )
     except (SourceError, FileNotFoundError, RuntimeError, ValueError) as error:
         raise SystemExit(f"usvn grade: {error}") from None
@@ -153,6 +154,32 @@ def _grade(args: argparse.Namespace) -> int:
     print(f"{len(results)} students; {pending} written answers to grade by hand in {out / 'manual-grading.csv'}")
     if ungraded:
         print(f"could not grade: {', '.join(ungraded)} (reasons in the gradebook)")
+    return 0
+
+
+def _shard(text: str):
+    from usvn.grading.shards import Shard, ShardError
+
+    try:
+        return Shard.parse(text)
+    except ShardError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _merge_shards(args: argparse.Namespace) -> int:
+    from usvn.grading.shards import ShardError, merge_shards
+
+    try:
+        results = merge_shards(
+            Path(args.out),
+            [Path(folder) for folder in args.shards],
+            source=args.source,
+            solutions_dir=Path(args.solutions) if args.solutions else None,
+            feedback=Path(args.feedback) if args.feedback else None,
+        )
+    except (ShardError, RuntimeError) as error:
+        raise SystemExit(f"usvn merge-shards: {str(error).rstrip('.')}; nothing was written") from None
+    print(f"merged {len(args.shards)} shards: {len(results)} students in {Path(args.out) / 'gradebook.csv'}")
     return 0
 
 
@@ -277,7 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--timeout", type=float, default=180.0, help="seconds per submission (default 180)")
     grade.add_argument("--memory", type=int, default=2048, help="MiB of memory per kernel (default 2048)")
     grade.add_argument("--cpu", type=int, default=120, help="CPU seconds per kernel (default 120)")
+    grade.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="grade only shard I of N (1 ≤ I ≤ N), for grading on several machines; then usvn merge-shards",
+    )
     grade.set_defaults(run=_grade)
+
+    shards = commands.add_parser(
+        "merge-shards", help="combine the outputs of `usvn grade --shard I/N` into one gradebook"
+    )
+    shards.add_argument(
+        "out", metavar="OUT", help="folder for the merged gradebook.csv, results/, feedback/, manual-grading.csv"
+    )
+    shards.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard")
+    shards.add_argument("--source", help="the source notebook or lesson number (default: from the shards' run.json)")
+    shards.add_argument("--solutions", help="folder of solution notebooks (default: ./solutions)")
+    shards.add_argument("--feedback", help="folder for the per-student HTML feedback (default: OUT/feedback)")
+    shards.set_defaults(run=_merge_shards)
 
     merge = commands.add_parser("merge-manual", help="merge hand grades from manual-grading.csv into the gradebook")
     merge.add_argument("sheet", help="the filled-in manual-grading.csv")

@@ -419,14 +419,17 @@ def grade_batch(
     keep_scratch: bool = False,
     feedback: Path | None = None,
     stream=None,
+    shard=None,
 ) -> list[SubmissionResult]:
     """Grade every submission in a folder against ``source`` (a source notebook's path, or a spec); write ``OUT``: gradebook.csv, results/, feedback/, manual-grading.csv,
     run.json. ``isolation="auto"`` needs bubblewrap; a weaker level must be named and is flagged everywhere.
+    ``shard`` (a :class:`usvn.grading.shards.Shard`) grades only that shard's part of the folder.
 
     Workers are separate processes, so a script calling this needs the usual ``if __name__ == "__main__":`` guard.
     """
     from usvn.grading import reports
     from usvn.grading.evaluate import check_setup
+    from usvn.grading.shards import mark_finished, run_fields, shard_record
 
     stream = stream or sys.stderr
     spec = load_source(source)
@@ -442,9 +445,12 @@ def grade_batch(
         print(warning, file=stream)
     with output_lock(out):
         (out / "results").mkdir(parents=True, exist_ok=True)
-        found = discover(Path(submissions), spec.path.stem if spec.path else "")
-        if not found:
+        everyone = discover(Path(submissions), spec.path.stem if spec.path else "")
+        if not everyone:
             raise FileNotFoundError(f"No submissions (.ipynb files, zips or student folders) in {submissions}.")
+        found = shard.select(everyone) if shard else everyone
+        if shard:
+            print(f"shard {shard}: {len(found)} of {len(everyone)} submissions", file=stream)
         atomic_write(
             out / "run.json",
             json.dumps(
@@ -457,6 +463,8 @@ def grade_batch(
                     "grader_version": GRADER_VERSION,
                     "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "submissions": str(Path(submissions).resolve()),
+                    **run_fields(spec, limits),
+                    **({"shard": shard_record(shard, everyone)} if shard else {}),
                 },
                 indent=1,
             ),
@@ -533,6 +541,8 @@ def grade_batch(
         run_workers(spec, gradable, options, jobs, record)
         ordered = [results[submission.student] for submission in found]
         reports.write_all(spec, ordered, out, Path(feedback) if feedback else out / "feedback")
+        if shard:
+            mark_finished(out)
     elapsed = time.monotonic() - started
     if todo:
         print(
