@@ -36,11 +36,14 @@ from pathlib import Path
 
 import psutil
 
+ROOT = Path(__file__).resolve().parent.parent
+# The hub and the simulated students are test machinery, kept with the tests (tests/hubkit.py).
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hubkit import LocalHub, Student, publish_snapshot
+
 from usvn.data import load_lessons
 from usvn.deploy import clone_folder, nbgitpuller_url
-from usvn.hub import LocalHub, Student, publish_snapshot
-
-ROOT = Path(__file__).resolve().parent.parent
 
 MB = 1024 * 1024
 TARGET_MB = 250

@@ -21,10 +21,10 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 from conftest import ROOT
+from hubkit import HubError, LocalHub, Student, default_proxy_command, publish_snapshot
 
 from usvn.data import load_lessons
 from usvn.deploy import clone_folder, nbgitpuller_url
-from usvn.hub import HubError, LocalHub, Student, default_proxy_command, publish_snapshot
 
 STUDENTS = ["student1", "student2", "student3"]
 # What a student's server runs on a hub built from requirements.txt plus nbgitpuller and jupyterhub.
@@ -124,7 +124,7 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
     loaded = hub.loaded_server_extensions()
     assert {"jupyterlab", "nbgitpuller"} <= loaded <= STUDENT_SERVER_EXTENSIONS, (
         f"students' servers loaded {sorted(loaded - STUDENT_SERVER_EXTENSIONS)} too: a test-only tool's server "
-        "extension belongs in usvn.hub.DEV_ONLY_SERVER_EXTENSIONS"
+        "extension belongs in hubkit.DEV_ONLY_SERVER_EXTENSIONS"
     )
     ran = {run.path for _, runs in results.values() for run in runs}
     assert ran == {f"{folder}/{path}" for path in lessons}, "every lesson ran on the hub"

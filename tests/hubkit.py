@@ -1,7 +1,7 @@
 """A throwaway JupyterHub on 127.0.0.1, and simulated students who use it the way a browser does.
 
-Shared by the classroom test (``tests/test_jupyterhub.py``) and the capacity benchmark
-(``benchmarks/hub_capacity.py``):
+Test machinery, not part of the student package: shared by the classroom test (``tests/test_jupyterhub.py``)
+and the capacity benchmark (``benchmarks/hub_capacity.py``, which puts ``tests/`` on ``sys.path``):
 
 - :func:`publish_snapshot` publishes the module as a teacher would: a bare git repository with a ``main``
   branch, made from the working tree, and the ``student`` branch ``usvn release --branch student`` makes from
@@ -252,7 +252,7 @@ class LocalHub:
             "Spawner.start_timeout": int(self.timeout),
             "Spawner.http_timeout": int(self.timeout),
         }
-        lines = ["# Written by usvn.hub.LocalHub for a throwaway classroom hub.", "c = get_config()  # noqa"]
+        lines = ["# Written by tests/hubkit.py (LocalHub) for a throwaway classroom hub.", "c = get_config()  # noqa"]
         lines += [f"c.{key} = {value!r}" for key, value in settings.items()]
         return "\n".join(lines) + "\n" + self.extra_config + "\n"
 
