@@ -15,7 +15,7 @@ help:
 	@echo "make lint       ruff: lint and format check of Python files and notebooks' code cells"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
-	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell"
+	@echo "make benchmark-hub  N students at once on a local JupyterHub: memory per student, time to first cell (STUDENTS=1,8 SERVER_CONFIG=as-installed)"
 
 	@echo "make exercises  generate exercises/ from solutions/"
 	@echo "make benchmark-grading  grade a synthetic class with usvn and with nbgrader; print both throughputs"
@@ -63,7 +63,7 @@ benchmark: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 benchmark-hub: $(DEV_STAMP) $(PROXY_STAMP)
-	$(BIN)/python benchmarks/hub_capacity.py $(if $(STUDENTS),--students $(STUDENTS))
+	$(BIN)/python benchmarks/hub_capacity.py $(if $(STUDENTS),--students $(STUDENTS)) $(if $(SERVER_CONFIG),--server-config $(SERVER_CONFIG))
 
 exercises: $(STAMP)
 	$(BIN)/usvn generate

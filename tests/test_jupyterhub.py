@@ -21,21 +21,23 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 from conftest import ROOT
+from hubkit import (
+    LEFT_OUT_MODULES,
+    HubError,
+    LocalHub,
+    Student,
+    classroom_server_config,
+    default_proxy_command,
+    publish_snapshot,
+)
 
 from usvn.data import load_lessons
 from usvn.deploy import clone_folder, nbgitpuller_url
-from usvn.hub import HubError, LocalHub, Student, default_proxy_command, publish_snapshot
 
 STUDENTS = ["student1", "student2", "student3"]
-# What a student's server runs on a hub built from requirements.txt plus nbgitpuller and jupyterhub.
-STUDENT_SERVER_EXTENSIONS = {
-    "jupyterlab",
-    "jupyter_lsp",
-    "jupyter_server_terminals",
-    "notebook_shim",
-    "nbgitpuller",
-    "jupyterhub",
-}
+# What a student's server runs with the Kubernetes classroom's server configuration (deploy/z2jh/config.yaml,
+# which switches the other extensions off): JupyterLab, the pull links and the hub's own extension.
+STUDENT_SERVER_EXTENSIONS = {"jupyterlab", "nbgitpuller", "jupyterhub"}
 NOTE = "My notes for the seminar: the 2023 upgrade came before the market-economy review."
 REWRITE = "# My own title for this lesson"
 CORRECTION = "\n\n*Corrected by the teacher after the first session.*"
@@ -62,7 +64,13 @@ def classroom(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("classroom")
     remote = publish_snapshot(ROOT, workdir / "published")
     try:
-        hub = LocalHub(workdir / "hub", STUDENTS, proxy_command=proxy)
+        hub = LocalHub(
+            workdir / "hub",
+            STUDENTS,
+            proxy_command=proxy,
+            server_config=classroom_server_config(),
+            left_out_modules=LEFT_OUT_MODULES,
+        )
     except HubError as error:
         pytest.fail(str(error))
     with hub:
@@ -122,9 +130,9 @@ def test_students_pull_run_lessons_edit_and_pull_again(classroom):
             assert len(run.cells) == len(code_cells) > 0, run.path
             assert any(cell.output_types for cell in run.cells), f"{run.path} printed and displayed nothing"
     loaded = hub.loaded_server_extensions()
-    assert {"jupyterlab", "nbgitpuller"} <= loaded <= STUDENT_SERVER_EXTENSIONS, (
-        f"students' servers loaded {sorted(loaded - STUDENT_SERVER_EXTENSIONS)} too: a test-only tool's server "
-        "extension belongs in usvn.hub.DEV_ONLY_SERVER_EXTENSIONS"
+    assert loaded == STUDENT_SERVER_EXTENSIONS, (
+        f"students' servers loaded {sorted(loaded)}: a test-only tool's server extension belongs in "
+        "hubkit.DEV_ONLY_SERVER_EXTENSIONS, one the lessons do not need in deploy/z2jh/config.yaml"
     )
     ran = {run.path for _, runs in results.values() for run in runs}
     assert ran == {f"{folder}/{path}" for path in lessons}, "every lesson ran on the hub"

@@ -1,7 +1,7 @@
 """A throwaway JupyterHub on 127.0.0.1, and simulated students who use it the way a browser does.
 
-Shared by the classroom test (``tests/test_jupyterhub.py``) and the capacity benchmark
-(``benchmarks/hub_capacity.py``):
+Test machinery, not part of the student package: shared by the classroom test (``tests/test_jupyterhub.py``)
+and the capacity benchmark (``benchmarks/hub_capacity.py``, which puts ``tests/`` on ``sys.path``):
 
 - :func:`publish_snapshot` publishes the module as a teacher would: a bare git repository with a ``main``
   branch, made from the working tree, and the ``student`` branch ``usvn release --branch student`` makes from
@@ -44,19 +44,23 @@ from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 import psutil
 import requests
 import websocket
+import yaml
 from jupyter_client.jsonutil import json_default
 from jupyter_client.session import Session
 from jupyter_server.services.kernels.connection.base import deserialize_binary_message
 
 __all__ = [
+    "CLASSROOM_VALUES",
     "CellRun",
     "DEV_ONLY_SERVER_EXTENSIONS",
     "HubError",
+    "LEFT_OUT_MODULES",
     "LocalHub",
     "NotebookRun",
     "PullResult",
     "Remote",
     "Student",
+    "classroom_server_config",
     "default_proxy_command",
     "free_port",
     "publish_snapshot",
@@ -72,6 +76,16 @@ DEV_ONLY_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.validate_assignment",
     "notebook",
 )
+#: The Helm values of the Kubernetes classroom (Zero to JupyterHub). Its single-user server configuration
+#: (``singleuser.extraFiles.jupyter-server-config``) is what students' servers on the local hub run with too.
+CLASSROOM_VALUES = Path(__file__).resolve().parent.parent / "deploy" / "z2jh" / "config.yaml"
+SERVER_CONFIG_FILE = "jupyter-server-config"
+#: Modules the classroom image leaves out (deploy/z2jh/appendix.Dockerfile uninstalls their distributions):
+#: rfc3987-syntax comes with jsonschema's format checkers, which every Jupyter server imports, and builds a
+#: grammar at import that costs each server about 15 MB and seconds of CPU at start; Jupyter checks no format
+#: that needs it. On the local hub, students' servers and kernels find a module of that name that raises
+#: ImportError, which is what jsonschema sees when the distribution is absent.
+LEFT_OUT_MODULES = ("rfc3987_syntax",)
 _LOADED = re.compile(r"\] (\S+) \| extension was successfully loaded")
 
 _GIT_IDENTITY = {
@@ -98,6 +112,19 @@ def default_proxy_command() -> Path:
     if os.environ.get("USVN_PROXY"):
         return Path(os.environ["USVN_PROXY"])
     return Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def classroom_server_config(values: Path = CLASSROOM_VALUES) -> dict:
+    """The Jupyter server configuration the Kubernetes classroom mounts into students' servers (kernel culling,
+    server extensions switched off), read from its Helm values."""
+    try:
+        extra_files = yaml.safe_load(values.read_text(encoding="utf-8"))["singleuser"]["extraFiles"]
+        return extra_files[SERVER_CONFIG_FILE]["data"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise HubError(
+            f"{values} does not give singleuser.extraFiles.{SERVER_CONFIG_FILE}.data "
+            f"(the students' Jupyter server configuration): {type(error).__name__}: {error}"
+        ) from None
 
 
 # --------------------------------------------------------------------------- the published module
@@ -183,7 +210,12 @@ def publish_snapshot(
 
 
 class LocalHub:
-    """JupyterHub + configurable-http-proxy on 127.0.0.1 for ``users``; use it as a context manager."""
+    """JupyterHub + configurable-http-proxy on 127.0.0.1 for ``users``; use it as a context manager.
+
+    Students' servers start with the Jupyter server configuration ``server_config`` (see
+    :func:`classroom_server_config`) plus ``disabled_server_extensions`` switched off, and cannot import
+    ``left_out_modules`` (see :data:`LEFT_OUT_MODULES`).
+    """
 
     def __init__(
         self,
@@ -195,6 +227,8 @@ class LocalHub:
         timeout: float = 90.0,
         extra_config: str = "",
         disabled_server_extensions: tuple[str, ...] = DEV_ONLY_SERVER_EXTENSIONS,
+        server_config: Mapping[str, Mapping] | None = None,
+        left_out_modules: tuple[str, ...] = (),
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.users = list(users)
@@ -203,6 +237,8 @@ class LocalHub:
         self.timeout = timeout
         self.extra_config = extra_config
         self.disabled_server_extensions = disabled_server_extensions
+        self.server_config = server_config or {}
+        self.left_out_modules = left_out_modules
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log_path = self.workdir / "jupyterhub.log"
@@ -228,7 +264,30 @@ class LocalHub:
         """The student's home folder (the server's root folder) on this machine."""
         return self.workdir / "home" / user
 
+    def _server_config(self) -> dict:
+        """Students' Jupyter server configuration: ``server_config`` with the dev-only extensions switched off."""
+        config = json.loads(json.dumps(self.server_config))  # a deep copy; it must be JSON anyway
+        extensions = config.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {})
+        extensions.update(dict.fromkeys(self.disabled_server_extensions, False))
+        return config
+
     def _config(self) -> str:
+        # Students' servers read their configuration from a jupyter_server_config.json, as on Kubernetes, where
+        # the Helm values mount the same file into a system-wide Jupyter configuration folder of the image.
+        server_config_dir = self.workdir / "singleuser-config"
+        server_config_dir.mkdir(parents=True, exist_ok=True)
+        (server_config_dir / "jupyter_server_config.json").write_text(
+            json.dumps(self._server_config(), indent=2), encoding="utf-8"
+        )
+        environment = {"JUPYTER_CONFIG_PATH": str(server_config_dir)}
+        if self.left_out_modules:
+            left_out = self.workdir / "left-out-modules"
+            left_out.mkdir(parents=True, exist_ok=True)
+            for module in self.left_out_modules:
+                (left_out / f"{module}.py").write_text(
+                    f'raise ImportError("{module} is left out of the classroom image")\n', encoding="utf-8"
+                )
+            environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(left_out), os.environ.get("PYTHONPATH")]))
         settings = {
             "JupyterHub.bind_url": self.url,
             "JupyterHub.hub_ip": "127.0.0.1",
@@ -246,13 +305,13 @@ class LocalHub:
             "Authenticator.allowed_users": set(self.users),
             "SimpleLocalProcessSpawner.home_dir_template": str(self.workdir / "home" / "{username}"),
             "Spawner.cmd": [str(self.bin_dir / "jupyterhub-singleuser")],
-            "Spawner.args": (["--allow-root"] if os.geteuid() == 0 else [])
-            + [f"--ServerApp.jpserver_extensions={name}=False" for name in self.disabled_server_extensions],
+            "Spawner.args": ["--allow-root"] if os.geteuid() == 0 else [],
+            "Spawner.environment": environment,
             "Spawner.default_url": "/lab",
             "Spawner.start_timeout": int(self.timeout),
             "Spawner.http_timeout": int(self.timeout),
         }
-        lines = ["# Written by usvn.hub.LocalHub for a throwaway classroom hub.", "c = get_config()  # noqa"]
+        lines = ["# Written by tests/hubkit.py (LocalHub) for a throwaway classroom hub.", "c = get_config()  # noqa"]
         lines += [f"c.{key} = {value!r}" for key, value in settings.items()]
         return "\n".join(lines) + "\n" + self.extra_config + "\n"
 
