@@ -173,11 +173,12 @@ def _merge_shards(args: argparse.Namespace) -> int:
         results = merge_shards(
             Path(args.out),
             [Path(folder) for folder in args.shards],
-            source=args.source,
-            solutions_dir=Path(args.solutions) if args.solutions else None,
+            source=solution_notebook(args.source, Path(args.solutions) if args.solutions else None)
+            if args.source
+            else None,
             feedback=Path(args.feedback) if args.feedback else None,
         )
-    except (ShardError, RuntimeError) as error:
+    except (ShardError, RuntimeError, FileNotFoundError) as error:
         raise SystemExit(f"usvn merge-shards: {str(error).rstrip('.')}; nothing was written") from None
     print(f"merged {len(args.shards)} shards: {len(results)} students in {Path(args.out) / 'gradebook.csv'}")
     return 0

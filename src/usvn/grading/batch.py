@@ -32,13 +32,12 @@ import tempfile
 import time
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from usvn.grading.core import GRADER_VERSION, fingerprint, load_source, package_digest, weaker_warning
 from usvn.grading.files import atomic_write, output_lock, output_name, printable
-from usvn.grading.results import ItemResult, SubmissionResult
+from usvn.grading.results import ItemResult, Submission, SubmissionResult
 from usvn.grading.sandbox import Limits, Sandbox, detect, matplotlib_cache
 from usvn.grading.source import SourceSpec
 
@@ -52,16 +51,6 @@ SYSTEM_FILES = {".DS_Store", "Thumbs.db", "desktop.ini", "__MACOSX", ".ipynb_che
 ZIP_MAX_MEMBERS = 200
 ZIP_MAX_BYTES = 64 * 2**20
 ZIP_MAX_RATIO = 200
-
-
-@dataclass(frozen=True)
-class Submission:
-    student: str
-    path: Path | None  # None: nothing to grade (the note says why)
-    note: str = ""
-    lms_id: str = ""
-    origin: str = ""  # the entry of the download folder, printable
-    zip_member: str = ""  # a notebook inside a zip upload
 
 
 def _identify(stem: str, folder: bool) -> tuple[str, str]:

@@ -1,10 +1,22 @@
-"""What grading a submission yields: one :class:`ItemResult` per graded item, in a :class:`SubmissionResult`."""
+"""What is graded and what grading yields: a :class:`Submission` found in the download folder, and one
+:class:`ItemResult` per graded item, in a :class:`SubmissionResult`."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-__all__ = ["ItemResult", "SubmissionResult"]
+__all__ = ["ItemResult", "Submission", "SubmissionResult"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    path: Path | None  # None: nothing to grade (the note says why)
+    note: str = ""
+    lms_id: str = ""
+    origin: str = ""  # the entry of the download folder, printable
+    zip_member: str = ""  # a notebook inside a zip upload
 
 
 @dataclass

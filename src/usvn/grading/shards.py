@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from usvn.grading.batch import Submission, atomic_write, output_lock, output_name
-from usvn.grading.core import SubmissionResult, load_source, package_digest
+from usvn.grading.core import load_source, package_digest
+from usvn.grading.files import atomic_write, output_lock, output_name
+from usvn.grading.results import Submission, SubmissionResult
 from usvn.grading.source import SourceSpec
 
 __all__ = ["Shard", "ShardError", "merge_shards", "shard_number", "shard_record"]
@@ -251,12 +252,10 @@ def _results(runs: dict[Path, dict]) -> tuple[list[SubmissionResult], dict[str, 
     return [result for result, _ in ordered], {result.student: text for result, text in ordered}
 
 
-def merge_shards(
-    out: Path, folders: list[Path], source=None, solutions_dir: Path | None = None, feedback: Path | None = None
-) -> list[SubmissionResult]:
+def merge_shards(out: Path, folders: list[Path], source=None, feedback: Path | None = None) -> list[SubmissionResult]:
     """Combine shard outputs into ``out`` as one ``usvn grade`` run would have written it.
 
-    ``source`` defaults to the source named in the shards' run.json; it must have the digest they were graded
+    ``source`` (a notebook path or a read source) defaults to the source named in the shards' run.json; it must have the digest they were graded
     against. Everything is checked before anything is written: a ShardError names what does not fit.
     """
     from usvn.grading import reports
@@ -276,7 +275,7 @@ def merge_shards(
     runs = check_shards(folders)
     shards = sorted(runs.items(), key=lambda pair: pair[1]["shard"]["index"])
     first = shards[0][1]
-    spec = _source(source or first.get("source"), solutions_dir, first.get("source_digest"))
+    spec = _source(source or first.get("source"), first.get("source_digest"))
     results, texts = _results(runs)
     with output_lock(out):
         for student, text in texts.items():
@@ -304,11 +303,11 @@ def _when(stamp) -> datetime:
         return datetime.max.replace(tzinfo=UTC)
 
 
-def _source(source, solutions_dir: Path | None, digest: str | None) -> SourceSpec:
+def _source(source, digest: str | None) -> SourceSpec:
     if not source:
         raise ShardError("the shards' run.json names no source; give --source")
     try:
-        spec = load_source(source, solutions_dir)
+        spec = load_source(source)
     except (OSError, ValueError) as error:
         raise ShardError(f"the source {source} cannot be read ({error}); give --source") from None
     if spec.digest != digest:
