@@ -105,7 +105,7 @@ def widget_interactions(rounds: int = 60) -> None:
         report("quiz answer -> feedback", checks, "checks")
         report('quiz "Show explanation"', explanations, "clicks")
 
-        view = claim_views("tran-2021")[0]
+        view = claim_views("tran-2021", notes_folder=notes)[0]
         kinds = list(EVIDENCE_KINDS)
         timings = []
         for round_number in range(rounds):
