@@ -7,7 +7,7 @@ import re
 import pytest
 from chartkit import chart_of, marked, texts
 
-from usvn.data import Event, load_data, load_sources, load_timeline, timeline_as_of
+from usvn.data import THEMES, Event, load_data, load_sources, load_timeline, timeline_as_of
 from usvn.timeline import coverage_note, filter_events, format_date, timeline_alt_text, timeline_figure
 from usvn.widgets.timeline import TimelineExplorer, events_html
 
@@ -194,6 +194,17 @@ def test_widget_explains_an_empty_selection_instead_of_drawing_nothing():
     assert "widen the years" in explorer.message.value
     explorer.reset_button.click()
     assert len(explorer.shown) == 4
+
+
+def test_show_everything_saves_the_whole_filter_and_draws_it(tmp_path):
+    explorer = TimelineExplorer(EVENTS, notes_folder=tmp_path)
+    explorer.theme_boxes["rights"].value = False
+    explorer.years.value = (2000, 2016)
+    explorer.reset_button.click()
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt.startswith("Timeline chart of 4 numbered events from 1995 to 2023") and len(marked(svg, "event")) == 5
+    again = TimelineExplorer(EVENTS, notes_folder=tmp_path)
+    assert again.selected_themes == list(THEMES) and again.years.value == (1995, 2023)
 
 
 def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_range():

@@ -200,13 +200,16 @@ class TimelineExplorer:
         self.listing.value = ""
 
     def reset(self) -> None:
+        """Tick every theme and select every year: one redraw and one save, not one for each control."""
         self._muted = True
         try:
-            for box in self.theme_boxes.values():
-                box.value = True
-            self.years.value = (self.first_year, self.last_year)
+            with self.autosave.muted():
+                for box in self.theme_boxes.values():
+                    box.value = True
+                self.years.value = (self.first_year, self.last_year)
         finally:
             self._muted = False
+        self.autosave.save()
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
