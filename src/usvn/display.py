@@ -1,8 +1,9 @@
 """Display helpers: figures as ``<img>`` with real alt text, and widgets with a static fallback.
 
 JupyterLab drops alt text given as output metadata, and nbconvert replaces it with a stock phrase;
-an HTML ``<img alt=...>`` output keeps it everywhere. Figures are built with ``matplotlib.figure.Figure``
-(no pyplot state), rendered once to PNG, and closed.
+an HTML ``<img alt=...>`` output keeps it everywhere. Lesson figures are built with ``matplotlib.figure.Figure``
+(no pyplot state), rendered once to PNG, and closed. Widgets redraw on every change, so their charts are SVG
+documents written as text (``usvn.widgets.charts``), shown the same way by :func:`svg_img_html`.
 """
 
 from __future__ import annotations
