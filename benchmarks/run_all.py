@@ -55,124 +55,150 @@ def notebook_times() -> None:
 
 
 def widget_interactions(rounds: int = 60) -> None:
-    from usvn.quiz.model import load_quiz
-    from usvn.quiz.widgets import QuestionView
-    from usvn.widgets.timeline import TimelineExplorer
-
-    explorer = TimelineExplorer()
-    themes = list(explorer.theme_boxes)
-    first, last = explorer.first_year, explorer.last_year
-    timings = []
-    for round_number in range(rounds):
-        start = time.perf_counter()
-        if round_number % 2:
-            box = explorer.theme_boxes[themes[round_number % len(themes)]]
-            box.value = not box.value
-        else:
-            span = (first + round_number % 10, last - round_number % 7)
-            explorer.years.value = span
-        timings.append(1000 * (time.perf_counter() - start))
-    print(
-        f"timeline filter change -> redrawn figure   median {statistics.median(timings):6.1f} ms"
-        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} changes)"
-    )
-
-    view = QuestionView(load_quiz(1).questions[0], 1)
-    answers = [view.question.correct_answer(), view.question.wrong_answer()]
-    timings = []
-    for round_number in range(rounds):
-        start = time.perf_counter()
-        view.answer_control.value = answers[round_number % 2]
-        view.check_button.click()
-        timings.append(1000 * (time.perf_counter() - start))
-    print(
-        f"quiz answer -> feedback                    median {statistics.median(timings):6.1f} ms"
-        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} checks)"
-    )
+    """Lessons 01-03: every interaction that answers a change or a button, timed in the kernel."""
+    import tempfile
 
     from usvn.claims import EVIDENCE_KINDS, RATINGS
-    from usvn.widgets.claims import claim_views
-
-    view = claim_views("tran-2021")[0]
-    kinds = list(EVIDENCE_KINDS)
-    timings = []
-    for round_number in range(rounds):
-        start = time.perf_counter()
-        view.kind.value = kinds[round_number % len(kinds)]
-        view.rating.value = RATINGS[round_number % len(RATINGS)]
-        view.compare_button.click()
-        timings.append(1000 * (time.perf_counter() - start))
-    print(
-        f"claim reading -> module's annotation       median {statistics.median(timings):6.1f} ms"
-        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds} comparisons)"
-    )
-
     from usvn.leverage import CHANNELS, OUTCOMES
-    from usvn.widgets.leverage import CaseExplorer
+    from usvn.quiz.model import load_quiz
+    from usvn.quiz.widgets import QuestionView
+    from usvn.widgets.claims import claim_views
+    from usvn.widgets.leverage import CaseExplorer, RateExplorer
+    from usvn.widgets.timeline import TimelineExplorer
 
-    explorer = CaseExplorer()
-    timings = []
-    for round_number in range(rounds // 3):
-        for index, case in enumerate(explorer.cases):
-            explorer.code(
-                case.id,
-                CHANNELS[(round_number + index) % len(CHANNELS)],
-                OUTCOMES[(round_number * 2 + index) % len(OUTCOMES)],
-            )
+    def timed(action) -> float:
         start = time.perf_counter()
-        explorer.compare_button.click()
-        timings.append(1000 * (time.perf_counter() - start))
-    print(
-        f"case coding -> chart and reasons           median {statistics.median(timings):6.1f} ms"
-        f"   p95 {percentile(timings, 0.95):6.1f} ms   ({rounds // 3} comparisons)"
-    )
+        action()
+        return 1000 * (time.perf_counter() - start)
+
+    def report(label: str, timings: list[float], what: str) -> None:
+        print(
+            f"{label:<48} median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
+            f"   ({len(timings)} {what})"
+        )
+
+    with tempfile.TemporaryDirectory() as folder:
+        notes = Path(folder)
+        explorer = TimelineExplorer(notes_folder=notes)
+        themes = list(explorer.theme_boxes)
+        first, last = explorer.first_year, explorer.last_year
+        filters, resets = [], []
+        for round_number in range(rounds):
+            if round_number % 2:
+                box = explorer.theme_boxes[themes[round_number % len(themes)]]
+                filters.append(timed(lambda box=box: setattr(box, "value", not box.value)))
+            else:
+                span = (first + round_number % 10, last - round_number % 7)
+                filters.append(timed(lambda span=span: setattr(explorer.years, "value", span)))
+            if round_number % 4 == 3:
+                resets.append(timed(explorer.reset_button.click))
+        report("timeline filter change -> redrawn figure", filters, "changes")
+        report('timeline "Show everything" -> redrawn figure', resets, "clicks")
+
+        view = QuestionView(load_quiz(1).questions[0], 1, notes_folder=notes)
+        answers = [view.question.correct_answer(), view.question.wrong_answer()]
+        checks, explanations = [], []
+        for round_number in range(rounds):
+            view.answer_control.value = answers[round_number % 2]
+            checks.append(timed(view.check_button.click))
+            explanations.append(timed(view.explain_button.click))
+        report("quiz answer -> feedback", checks, "checks")
+        report('quiz "Show explanation"', explanations, "clicks")
+
+        view = claim_views("tran-2021", notes_folder=notes)[0]
+        kinds = list(EVIDENCE_KINDS)
+        timings = []
+        for round_number in range(rounds):
+            view.kind.value = kinds[round_number % len(kinds)]
+            view.rating.value = RATINGS[round_number % len(RATINGS)]
+            timings.append(timed(view.compare_button.click))
+        report("claim reading -> module's annotation", timings, "comparisons")
+
+        cases = CaseExplorer(notes_folder=notes)
+        every_case, one_case = [], []
+        for round_number in range(rounds // 3):
+            for index, case in enumerate(cases.cases):
+                cases.code(
+                    case.id,
+                    CHANNELS[(round_number + index) % len(CHANNELS)],
+                    OUTCOMES[(round_number * 2 + index) % len(OUTCOMES)],
+                )
+            every_case.append(timed(cases.compare_button.click))
+            # The usual step: recode one case, compare again.
+            case = cases.cases[round_number % len(cases.cases)]
+            cases.code(case.id, CHANNELS[round_number % len(CHANNELS)], OUTCOMES[(round_number + 1) % len(OUTCOMES)])
+            one_case.append(timed(cases.compare_button.click))
+        report("case coding (all recoded) -> chart and reasons", every_case, "comparisons")
+        report("case coding (one recoded) -> chart and reasons", one_case, "comparisons")
+
+        rates = RateExplorer(cases, notes_folder=notes)
+        timings = []
+        for round_number in range(rounds // 2):
+            (rates.original_button if round_number % 2 else rates.all_button).click()
+            timings.append(timed(rates.draw_button.click))
+        report('rate explorer "Show the rates" -> chart, table', timings, "clicks")
 
 
 def lesson_04_05_interactions(rounds: int = 30) -> None:
     import tempfile
-    from pathlib import Path
 
     from usvn.widgets.margin import MarginCalculator
     from usvn.widgets.memo import MemoEditor
     from usvn.widgets.scorecard import EvidenceScorecard
 
+    def timed(action) -> float:
+        start = time.perf_counter()
+        action()
+        return 1000 * (time.perf_counter() - start)
+
     def report(label: str, timings: list[float], what: str) -> None:
         print(
-            f"{label:<43}median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
+            f"{label:<48} median {statistics.median(timings):6.1f} ms   p95 {percentile(timings, 0.95):6.1f} ms"
             f"   ({len(timings)} {what})"
         )
 
-    calculator = MarginCalculator()
-    surrogates = list(calculator.surrogate.options)
-    timings = []
-    for round_number in range(rounds):
-        start = time.perf_counter()
-        calculator.surrogate.value = surrogates[round_number % len(surrogates)][1]
-        timings.append(1000 * (time.perf_counter() - start))
-    report("margin surrogate change -> table + chart", timings, "changes")
-
-    scorecard = EvidenceScorecard()
-    for factor_id in scorecard.ratings:
-        scorecard.justifications[factor_id].value = "benchmark"
-    timings = []
-    for round_number in range(rounds):
-        for offset, box in enumerate(scorecard.ratings.values()):
-            box.value = 1 + (round_number + offset) % 5
-        start = time.perf_counter()
-        scorecard.show_button.click()
-        timings.append(1000 * (time.perf_counter() - start))
-    report("scorecard -> checked + chart", timings, "clicks")
-
     with tempfile.TemporaryDirectory() as folder:
-        editor = MemoEditor(Path(folder) / "05-memo.md")
+        notes = Path(folder)
+        calculator = MarginCalculator(notes_folder=notes)
+        surrogates = [value for _, value in calculator.surrogate.options]
+        timings = []
+        for round_number in range(rounds):
+            surrogate = surrogates[round_number % len(surrogates)]
+            timings.append(timed(lambda surrogate=surrogate: setattr(calculator.surrogate, "value", surrogate)))
+        report("margin surrogate change -> table + chart", timings, "changes")
+
+        price = float(calculator.export_price.value)
+        timings = []
+        for round_number in range(rounds):
+            # Typing saves the note; Calculate answers with the table and chart.
+            typed = f"{price * (0.8 + 0.02 * (round_number % 20)):.2f}"
+            timings.append(
+                timed(
+                    lambda typed=typed: (
+                        setattr(calculator.export_price, "value", typed),
+                        calculator.calculate_button.click(),
+                    )
+                )
+            )
+        report("margin export price typed + Calculate", timings, "calculations")
+
+        scorecard = EvidenceScorecard(notes_folder=notes)
+        for factor_id in scorecard.ratings:
+            scorecard.justifications[factor_id].value = "benchmark"
+        shows, compares = [], []
+        for round_number in range(rounds):
+            for offset, box in enumerate(scorecard.ratings.values()):
+                box.value = 1 + (round_number + offset) % 5
+            shows.append(timed(scorecard.show_button.click))
+            compares.append(timed(scorecard.compare_button.click))
+        report('scorecard "Show my scorecard" -> chart', shows, "clicks")
+        report('scorecard "Compare with Commerce"', compares, "clicks")
+
+        editor = MemoEditor(notes / "05-memo.md")
         for area in editor.areas.values():
             area.value = "word " * 60
-        timings = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            editor.check_button.click()
-            timings.append(1000 * (time.perf_counter() - start))
-    report("memo check -> saved + structure verdict", timings, "clicks")
+        timings = [timed(editor.check_button.click) for _ in range(rounds)]
+        report("memo check -> saved + structure verdict", timings, "clicks")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from chartkit import chart_of, texts, widths
 
 from usvn.criteria import RATING_SCALE, assess, load_criteria, rating_band, scorecard_alt_text
 from usvn.data import load_sources
@@ -159,6 +160,30 @@ def test_widget_draws_the_chart_with_alt_text_once_complete():
     text, html = said(scorecard)
     assert "weighted average is 2.2" in text
     assert '<img alt="Horizontal bar chart of your ratings' in html
+
+
+def test_changing_a_rating_redraws_its_bar_and_the_alt_text_says_the_new_rating():
+    scorecard = EvidenceScorecard()
+    fill(scorecard)
+    scorecard.show_button.click()
+    alt_before, svg_before = chart_of(said(scorecard)[1])
+    first = FACTORS[0]
+    assert f"{first.title}: 2 (mostly state-directed" in alt_before
+    scorecard.ratings[first.id].value = 5
+    scorecard.show_button.click()
+    alt, svg = chart_of(said(scorecard)[1])
+    assert alt == scorecard.alt_text == scorecard_alt_text(scorecard.result)
+    assert f"{first.title}: 5 (clearly market-based; circle, no pattern), weight 1" in alt
+    two = "2 mostly state-directed (weight 1)"
+    assert (
+        "5 clearly market-based (weight 1)" in texts(svg) and texts(svg).count(two) == texts(svg_before).count(two) - 1
+    )
+    assert round(widths(svg)[0]) == round(2.5 * widths(svg_before)[0]), "the bar grows from 2 to 5"
+    ratings = [row.rating for row in scorecard.result.rows]
+    unit = widths(svg)[0] / 5  # each bar's length is its rating on one scale
+    assert all(abs(width / rating - unit) < 0.1 for width, rating in zip(widths(svg), ratings))
+    average = f"weighted average {scorecard.result.weighted_average:.1f}"
+    assert average in texts(svg) and average.replace("average", "average,") in alt
 
 
 def test_widget_zero_weights_get_a_message_and_no_chart():

@@ -38,3 +38,16 @@ def test_feedback_is_announced_escaped_and_never_empty():
     )
     with pytest.raises(ValueError, match="Feedback needs"):
         announce(area, "  ")
+
+
+def test_an_svg_chart_is_an_img_with_alt_text_and_the_svg_inline():
+    from chartkit import chart_of
+
+    from usvn.display import svg_img_html
+
+    markup = svg_img_html('<svg xmlns="http://www.w3.org/2000/svg"><text>5 &amp; 6</text></svg>', 'Bars "A" & B.')
+    assert markup.startswith('<img alt="Bars &quot;A&quot; &amp; B." src="data:image/svg+xml;base64,')
+    alt, svg = chart_of(markup)
+    assert alt == 'Bars "A" & B.' and svg.find("{http://www.w3.org/2000/svg}text").text == "5 & 6"
+    with pytest.raises(ValueError, match="alt text"):
+        svg_img_html("<svg/>", " ")

@@ -9,11 +9,13 @@ from importlib import resources
 
 import ipywidgets as widgets
 import pytest
+from chartkit import SVG, chart_of, marked, texts
 
 from usvn.data import load_data
 from usvn.leverage import (
     CHANNELS,
     OUTCOMES,
+    channel_label,
     check_argument,
     compare_codings,
     compare_schemes,
@@ -24,6 +26,7 @@ from usvn.leverage import (
     load_cases,
     load_schemes,
     original_cases,
+    outcome_label,
     rates_alt_text,
     rates_figure,
     scheme_codings,
@@ -249,6 +252,30 @@ def test_explorer_draws_the_coded_cases_and_names_the_rest():
     assert "#src-" in explorer.reasons.value and f"Case {c87}," not in explorer.reasons.value
 
 
+def test_recoding_a_case_redraws_the_chart_and_its_alt_text():
+    explorer = CaseExplorer()
+    first, second = CASES[0], CASES[1]
+    explorer.code(first.id, first.channel, first.outcome)
+    explorer.code(second.id, second.channel, second.outcome)
+    explorer.compare_button.click()
+    alt, svg = chart_of(explorer.chart.value)
+    assert "puts 2 of 2 in the same place" in alt and not marked(svg, "yours")
+    assert len(marked(svg, "module")) == 2 and {"1", "2"} <= set(texts(svg))
+    other = next(channel for channel in CHANNELS if channel != first.channel)
+    explorer.code(first.id, other, first.outcome)
+    explorer.compare_button.click()
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt == explorer.alt_text and "puts 1 of 2 in the same place" in alt
+    assert f"case 1 you coded {channel_label(other).lower()}, {outcome_label(first.outcome).lower()}" in alt
+    (yours,) = marked(svg, "yours")
+    assert yours.tag == SVG + ("circle" if CHANNEL_STYLE[other].marker == "o" else "polygon")
+    assert "(hollow dashed markers: your coding, where it differs)" in "".join(texts(svg))
+    explorer.code(first.id, first.channel, first.outcome)
+    explorer.compare_button.click()
+    alt, svg = chart_of(explorer.chart.value)
+    assert "puts 2 of 2 in the same place" in alt and not marked(svg, "yours")
+
+
 def test_explorer_static_view_folds_the_modules_coding():
     bundle = CaseExplorer()._repr_mimebundle_()
     assert (
@@ -471,6 +498,21 @@ def test_rate_explorer_draws_only_on_the_button():
     assert "<caption>" in rates.table.value and 'role="alert"' in rates.message.outputs[0]["data"]["text/html"]
     rates.case_list.value = (*rates.case_list.value, "trafficking-tiers-2022")
     assert "bilateral 0 of 4" in rates.alt_text, "choosing a case must not redraw"
+
+
+def test_rate_explorer_redraw_draws_the_new_rates_and_its_alt_text_states_them():
+    rates = RateExplorer()
+    rates.use_original()
+    rates.draw_button.click()
+    alt_before, _ = chart_of(rates.chart.value)
+    rates.use_all()
+    rates.draw_button.click()
+    alt, svg = chart_of(rates.chart.value)
+    assert alt == rates.alt_text != alt_before
+    drawn = [item for table in rates.tables for item in table.rates if item.rate is not None]
+    assert len(marked(svg, "rate")) == len(drawn)
+    for item in drawn:
+        assert f"{item.successes}/{item.total}" in texts(svg) and item.describe() in alt
 
 
 def test_rate_explorer_with_nothing_ticked_says_so():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from chartkit import chart_of, texts, widths
 
 from usvn.margin import (
     FactorInput,
@@ -108,6 +109,26 @@ def test_calculator_answers_good_input_with_a_breakdown_and_a_chart():
     assert '<img alt="Bar chart of the illustrative dumping margin' in html
     assert "Market-economy method, for comparison" in html
     assert calculator.message == "Dumping margin of 30.5% of the export price."
+
+
+def test_a_new_export_price_redraws_every_bar_and_the_alt_text_with_the_new_margins():
+    calculator = MarginCalculator()
+    calculator.surrogate.value = "b"
+    alt_before, svg_before = chart_of(said(calculator)[1])
+    assert "30.5% dumping margin" in alt_before and "30.5%" in texts(svg_before)
+    calculator.export_price.value = "45.00"
+    calculator.calculate_button.click()
+    alt, svg = chart_of(said(calculator)[1])
+    assert alt == calculator.alt_text and alt != alt_before and "30.5%" not in alt + "".join(texts(svg))
+    margins = [100 * result.margin for result in calculator.results]
+    for margin in margins:
+        assert (f"{margin:.1f}%" if margin > 0 else f"{margin:.1f}%: no dumping") in texts(svg)
+        assert (f"{margin:.1f}% dumping margin" if margin > 0 else "no dumping") in alt
+    # Each bar's length is its margin on one scale.
+    assert [round(width / abs(margin), 1) for width, margin in zip(widths(svg), margins)] == [
+        round(widths(svg)[0] / abs(margins[0]), 1)
+    ] * len(margins)
+    assert "Surrogate B (hypothetical)\n(your choice)" in texts(svg)
 
 
 @pytest.mark.parametrize(

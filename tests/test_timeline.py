@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from chartkit import chart_of, marked, texts
 
-from usvn.data import Event, load_data, load_sources, load_timeline, timeline_as_of
+from usvn.data import THEMES, Event, load_data, load_sources, load_timeline, timeline_as_of
 from usvn.timeline import coverage_note, filter_events, format_date, timeline_alt_text, timeline_figure
 from usvn.widgets.timeline import TimelineExplorer, events_html
 
@@ -162,6 +163,27 @@ def test_widget_redraws_on_filter_changes_and_keeps_alt_text():
     assert "2 numbered events" in alt_of(explorer)
 
 
+def test_a_redraw_draws_the_new_selection_and_its_alt_text_says_what_it_draws():
+    explorer = TimelineExplorer(EVENTS)
+    alt, svg = chart_of(explorer.chart.value)
+    assert len(marked(svg, "event")) == 5, "the event with two themes is drawn in both rows"
+    assert "Diplomacy" in texts(svg) and "Diplomacy (circles): 2" in alt
+    explorer.theme_boxes["diplomacy"].value = False
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt == explorer.alt_text == timeline_alt_text(explorer.shown, explorer.years.value)
+    assert alt.startswith("Timeline chart of 3 numbered events from 2000 to 2023")
+    assert len(marked(svg, "event")) == 4 and len(marked(svg, "diplomacy")) == 1, "c is security and diplomacy"
+    explorer.theme_boxes["security"].value = False
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt.startswith("Timeline chart of 2 numbered events") and "Diplomacy" not in alt
+    assert len(marked(svg, "event")) == 2 and not marked(svg, "diplomacy")
+    assert "Diplomacy" not in texts(svg) and {"Trade", "Rights", "1", "2"} <= set(texts(svg))
+    explorer.years.value = (2010, 2023)
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt.startswith("Timeline chart of 1 numbered events") and len(marked(svg, "event")) == 1
+    assert "2010" in texts(svg) and "2000" not in texts(svg), "the axis follows the years"
+
+
 def test_widget_explains_an_empty_selection_instead_of_drawing_nothing():
     explorer = TimelineExplorer(EVENTS)
     for box in explorer.theme_boxes.values():
@@ -172,6 +194,17 @@ def test_widget_explains_an_empty_selection_instead_of_drawing_nothing():
     assert "widen the years" in explorer.message.value
     explorer.reset_button.click()
     assert len(explorer.shown) == 4
+
+
+def test_show_everything_saves_the_whole_filter_and_draws_it(tmp_path):
+    explorer = TimelineExplorer(EVENTS, notes_folder=tmp_path)
+    explorer.theme_boxes["rights"].value = False
+    explorer.years.value = (2000, 2016)
+    explorer.reset_button.click()
+    alt, svg = chart_of(explorer.chart.value)
+    assert alt.startswith("Timeline chart of 4 numbered events from 1995 to 2023") and len(marked(svg, "event")) == 5
+    again = TimelineExplorer(EVENTS, notes_folder=tmp_path)
+    assert again.selected_themes == list(THEMES) and again.years.value == (1995, 2023)
 
 
 def test_year_menus_are_labelled_clamp_like_a_slider_and_explain_a_reversed_range():

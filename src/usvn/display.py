@@ -1,8 +1,9 @@
 """Display helpers: figures as ``<img>`` with real alt text, and widgets with a static fallback.
 
 JupyterLab drops alt text given as output metadata, and nbconvert replaces it with a stock phrase;
-an HTML ``<img alt=...>`` output keeps it everywhere. Figures are built with ``matplotlib.figure.Figure``
-(no pyplot state), rendered once to PNG, and closed.
+an HTML ``<img alt=...>`` output keeps it everywhere. Lesson figures are built with ``matplotlib.figure.Figure``
+(no pyplot state), rendered once to PNG, and closed. Widgets redraw on every change, so their charts are SVG
+documents written as text (``usvn.widgets.charts``), shown the same way by :func:`svg_img_html`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-__all__ = ["FigureOutput", "WithStaticFallback", "announce", "feedback_output", "figure_png", "img_html"]
+__all__ = [
+    "FigureOutput",
+    "WithStaticFallback",
+    "announce",
+    "feedback_output",
+    "figure_png",
+    "img_html",
+    "svg_img_html",
+]
 
 _DPI = 100
 
@@ -32,8 +41,8 @@ def figure_png(figure: Figure, *, tight: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def img_html(png: bytes, alt: str, *, width: int | None = None) -> str:
-    """An ``<img>`` element carrying the PNG inline and the alt text.
+def img_html(png: bytes, alt: str, *, width: int | None = None, mime: str = "image/png") -> str:
+    """An ``<img>`` element carrying the image inline (PNG unless ``mime`` says otherwise) and the alt text.
 
     >>> img_html(b"x", 'A "quoted" <b> alt')
     '<img alt="A &quot;quoted&quot; &lt;b&gt; alt" src="data:image/png;base64,eA==" style="max-width: 100%"/>'
@@ -42,7 +51,19 @@ def img_html(png: bytes, alt: str, *, width: int | None = None) -> str:
         raise ValueError("Every figure needs alt text that says what it shows.")
     size = f' width="{width}"' if width else ""
     encoded = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{encoded}"{size} style="max-width: 100%"/>'
+    return f'<img alt="{escape(alt)}" src="data:{mime};base64,{encoded}"{size} style="max-width: 100%"/>'
+
+
+def svg_img_html(svg: str, alt: str) -> str:
+    """An SVG document as an ``<img>`` with alt text: the browser draws it, and the alt text is what it says.
+
+    An ``<img>`` (not inline ``<svg>``) keeps one accessible name, the alt text, and keeps the chart's ids out
+    of the page.
+
+    >>> svg_img_html('<svg xmlns="http://www.w3.org/2000/svg"/>', "An empty chart.")[:60]
+    '<img alt="An empty chart." src="data:image/svg+xml;base64,PH'
+    """
+    return img_html(svg.encode("utf-8"), alt, mime="image/svg+xml")
 
 
 class FigureOutput:

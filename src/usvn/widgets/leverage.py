@@ -8,7 +8,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, svg_img_html
 from usvn.leverage import (
     CHANNELS,
     OUTCOMES,
@@ -21,14 +21,13 @@ from usvn.leverage import (
     compare_codings,
     compare_schemes,
     leverage_alt_text,
-    leverage_figure,
     load_asks,
     load_cases,
     outcome_label,
     rates_alt_text,
-    rates_figure,
 )
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.charts import leverage_svg, rates_svg
 from usvn.widgets.choices import ChoiceGroup, ChoiceList
 from usvn.widgets.claims import CARD_STYLE
 from usvn.widgets.saving import Autosave, restore_value
@@ -146,9 +145,7 @@ class CaseExplorer:
             self.chart.value, self.reasons.value, self.alt_text = "", "", ""
             return report
         self.alt_text = leverage_alt_text(self.cases, report.comparisons)
-        self.chart.value = img_html(
-            figure_png(leverage_figure(self.cases, report.comparisons), tight=False), self.alt_text
-        )
+        self.chart.value = svg_img_html(leverage_svg(self.cases, report.comparisons), self.alt_text)
         items = []
         for item in report.comparisons:
             number = self.numbers[item.case.id]
@@ -164,7 +161,7 @@ class CaseExplorer:
     def _repr_mimebundle_(self, **kwargs):
         cards = "".join(case_html(case, number) for number, case in enumerate(self.cases, start=1))
         coding = "".join(_module_coding_html(case, number) for number, case in enumerate(self.cases, start=1))
-        chart = img_html(figure_png(leverage_figure(self.cases)), leverage_alt_text(self.cases))
+        chart = svg_img_html(leverage_svg(self.cases), leverage_alt_text(self.cases))
         static = (
             f"{cards}<p><em>Code each case by channel and outcome before you open the module's coding.</em></p>"
             f"<details><summary>The module's coding (code the cases yourself first)</summary>{chart}"
@@ -459,7 +456,7 @@ class RateExplorer:
             student = self.explorer.codings
         self.tables = compare_schemes(cases, student=student, include_non_pressure=self.non_pressure.value)
         self.alt_text = rates_alt_text(self.tables)
-        self.chart.value = img_html(figure_png(rates_figure(self.tables), tight=False), self.alt_text)
+        self.chart.value = svg_img_html(rates_svg(self.tables), self.alt_text)
         self.table.value = rates_table_html(self.tables)
         first = self.tables[0]
         announce(self.message, f"Rates for {len(cases)} selected case{'s' if len(cases) != 1 else ''}. {first.message}")
@@ -469,7 +466,7 @@ class RateExplorer:
         tables = compare_schemes(self.cases)
         static = (
             f"<p><em>Run this notebook to choose which cases count.</em> With every pressure attempt "
-            f"counted:</p>{img_html(figure_png(rates_figure(tables)), rates_alt_text(tables))}"
+            f"counted:</p>{svg_img_html(rates_svg(tables), rates_alt_text(tables))}"
             f"{rates_table_html(tables)}"
         )
         text = (

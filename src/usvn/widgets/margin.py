@@ -7,7 +7,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, svg_img_html
 from usvn.margin import (
     MarginExample,
     MarginInputError,
@@ -17,8 +17,8 @@ from usvn.margin import (
     dumping_margin,
     load_margin_example,
     margin_alt_text,
-    margin_figure,
 )
+from usvn.widgets.charts import margin_svg
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave, restore_value
 
@@ -159,7 +159,7 @@ class MarginCalculator:
             return False
         chosen = next(result for result in self.results if result.surrogate.id == self.surrogate.value)
         self.alt_text = margin_alt_text(self.results, chosen.surrogate.id)
-        chart = img_html(figure_png(margin_figure(self.results, chosen.surrogate.id), tight=False), self.alt_text)
+        chart = svg_img_html(margin_svg(self.results, chosen.surrogate.id), self.alt_text)
         self.message = describe_margin(chosen.margin)
         self.static_html = breakdown_html(self.example, chosen, price) + self._home_market_html(price) + chart
         announce(self.output, f"{chosen.surrogate.name}: {self.message}", self.static_html)

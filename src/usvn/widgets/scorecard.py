@@ -16,10 +16,10 @@ from usvn.criteria import (
     assess,
     load_criteria,
     scorecard_alt_text,
-    scorecard_figure,
 )
-from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, svg_img_html
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.charts import scorecard_svg
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave, restore_value
 
@@ -237,7 +237,7 @@ class EvidenceScorecard:
         chart = ""
         if self.result.ok:
             self.alt_text = scorecard_alt_text(self.result)
-            chart = img_html(figure_png(scorecard_figure(self.result), tight=False), self.alt_text)
+            chart = svg_img_html(scorecard_svg(self.result), self.alt_text)
         announce(self.output, self.result.summary(), chart)
         return self.result
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from usvn.data import THEMES, Event, load_timeline
-from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.display import WithStaticFallback, announce, svg_img_html
 from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
-from usvn.timeline import filter_events, format_date, timeline_alt_text, timeline_figure, year_bounds
+from usvn.timeline import filter_events, format_date, timeline_alt_text, year_bounds
+from usvn.widgets.charts import timeline_svg
 from usvn.widgets.saving import Autosave
 
 __all__ = ["TimelineExplorer", "YearRange", "events_html"]
@@ -171,12 +172,11 @@ class TimelineExplorer:
                 f"No {' or '.join(themes)} events between {years[0]} and {years[1]}: widen the years.", quiet
             )
             return
-        figure = timeline_figure(self.shown, years)
         self.alt_text = timeline_alt_text(self.shown, years)
         said = f"Showing {len(self.shown)} of {len(self.events)} events, {years[0]}–{years[1]}."
         self.message.value = f"<p>{said}</p>"
         self._status(said, quiet)
-        self.chart.value = img_html(figure_png(figure, tight=False), self.alt_text)
+        self.chart.value = svg_img_html(timeline_svg(self.shown, years), self.alt_text)
         self.listing.value = events_html(self.shown)
 
     def _status(self, text: str, quiet: bool) -> None:
@@ -200,13 +200,16 @@ class TimelineExplorer:
         self.listing.value = ""
 
     def reset(self) -> None:
+        """Tick every theme and select every year: one redraw and one save, not one for each control."""
         self._muted = True
         try:
-            for box in self.theme_boxes.values():
-                box.value = True
-            self.years.value = (self.first_year, self.last_year)
+            with self.autosave.muted():
+                for box in self.theme_boxes.values():
+                    box.value = True
+                self.years.value = (self.first_year, self.last_year)
         finally:
             self._muted = False
+        self.autosave.save()
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):
