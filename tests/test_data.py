@@ -10,8 +10,9 @@ import jsonschema
 import nbformat
 import pytest
 from conftest import ROOT
+from substitute_data import substituted
 
-from usvn import data
+from usvn import data, loader
 from usvn.data import DataError, cited_source_ids, data_files, load_data, load_sources, schema_name
 
 FILES = data_files()
@@ -31,9 +32,9 @@ def test_each_data_file_matches_its_schema(name):
 def test_a_schema_break_is_reported_with_its_path(monkeypatch):
     broken = load_data("timeline.yaml")
     broken["events"][1]["themes"] = ["sport"]
-    monkeypatch.setattr(data, "_parsed", lambda name: broken)
+    monkeypatch.setattr(loader, "_parse", lambda name, text: broken)
     with pytest.raises(
-        DataError, match=r"timeline.yaml breaks its schema .*\n  at /events/1/themes/0: 'sport' is not one of"
+        DataError, match=r"timeline.yaml: breaks its schema .*\n  at /events/1/themes/0: 'sport' is not one of"
     ):
         data.validate_data("timeline.yaml")
 
@@ -110,21 +111,17 @@ def test_a_record_without_sources_breaks_the_schema(name, path):
 def test_an_unknown_source_id_is_reported_with_its_record(monkeypatch):
     broken = load_data("timeline.yaml")
     broken["events"][0]["sources"] = ["no-such-source"]
-    monkeypatch.setattr(data, "load_data", lambda name: broken)
-    with pytest.raises(DataError, match=f"{broken['events'][0]['id']} -> no-such-source"):
-        data.check_citations("timeline.yaml")
+    with substituted(monkeypatch, "timeline.yaml", broken):
+        with pytest.raises(DataError, match=f"{broken['events'][0]['id']} -> no-such-source"):
+            data.check_citations("timeline.yaml")
 
 
 def test_a_duplicate_source_id_is_refused(monkeypatch):
     records = load_data("sources.yaml")
     records["sources"].append(dict(records["sources"][0]))
-    monkeypatch.setattr(data, "load_data", lambda name: records)
-    data.load_sources.cache_clear()
-    try:
-        with pytest.raises(DataError, match="twice"):
+    with substituted(monkeypatch, "sources.yaml", records, data.load_sources):
+        with pytest.raises(DataError, match=f"sources.yaml, record '{records['sources'][0]['id']}': .* used twice"):
             data.load_sources()
-    finally:
-        data.load_sources.cache_clear()
 
 
 def test_loaded_data_is_a_fresh_copy():

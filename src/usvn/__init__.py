@@ -8,8 +8,11 @@ Lessons import what they need from here:
 True
 """
 
+from importlib.metadata import version
+
 from usvn.data import load_lessons, load_sources, load_timeline
 from usvn.quiz.model import load_quiz
 
 __all__ = ["__version__", "load_lessons", "load_quiz", "load_sources", "load_timeline"]
-__version__ = "0.1.0"
+#: The one place the version is set is pyproject.toml; this reads it from the installed package's metadata.
+__version__ = version("usvn")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import io
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["FigureOutput", "WithStaticFallback", "announce", "feedback_output", "figure_png", "img_html"]
 

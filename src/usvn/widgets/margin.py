@@ -8,9 +8,9 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from usvn.display import WithStaticFallback, announce, figure_png, img_html
+from usvn.loader import InputError as MarginInputError
 from usvn.margin import (
     MarginExample,
-    MarginInputError,
     SurrogateResult,
     compare_surrogates,
     describe_margin,
