@@ -6,13 +6,40 @@ Lessons import what they need from here:
 >>> from usvn import load_quiz
 >>> len(load_quiz(1)) >= 8
 True
+
+Importing ``usvn`` loads nothing else: every lesson imports a submodule (``usvn.quiz.model``, ...), which
+imports this package first, so the names below are looked up on first use.
 """
 
-from importlib.metadata import version
+from __future__ import annotations
 
-from usvn.data import load_lessons, load_sources, load_timeline
-from usvn.quiz.model import load_quiz
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from usvn.data import load_lessons, load_sources, load_timeline
+    from usvn.quiz.model import load_quiz
 
 __all__ = ["__version__", "load_lessons", "load_quiz", "load_sources", "load_timeline"]
-#: The one place the version is set is pyproject.toml; this reads it from the installed package's metadata.
-__version__ = version("usvn")
+
+_HOMES = {
+    "load_lessons": "usvn.data",
+    "load_sources": "usvn.data",
+    "load_timeline": "usvn.data",
+    "load_quiz": "usvn.quiz.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        # pyproject.toml is the one place the version is set; the installed package's metadata carries it.
+        from importlib.metadata import version
+
+        return version("usvn")
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'usvn' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -91,6 +91,7 @@ class UnknownIdError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+@cache
 def _data_folder():
     return resources.files("usvn") / "data"
 
