@@ -43,8 +43,8 @@ class Level:
 class Criterion:
     id: str
     name: str
-    weight: float
     descriptors: Mapping[str, str]
+    weight: float = 1.0
 
     def descriptor(self, level_id: str) -> str:
         return self.descriptors[level_id]
@@ -107,7 +107,7 @@ def _build(record: dict) -> Rubric:
                 f"(missing: {missing or 'none'}; unknown: {extra or 'none'})."
             )
         descriptors = {level_id: item["descriptors"][level_id] for level_id in level_ids}
-        return build(Criterion, item, weight=float(item.get("weight", 1)), descriptors=descriptors)
+        return build(Criterion, item, weight=float(item.get("weight", 1.0)), descriptors=descriptors)
 
     criteria = load_records("rubrics.yaml", record["criteria"], criterion)
     return build(Rubric, record, levels=levels, criteria=criteria)
