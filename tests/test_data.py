@@ -355,3 +355,14 @@ def test_bad_student_input_is_an_input_error_and_bad_data_is_not():
             bad_input()
     assert not issubclass(InputError, DataError) and not issubclass(DataError, InputError)
     assert not issubclass(UnknownIdError, ValueError)
+
+
+def test_the_version_is_set_once_in_pyproject_and_read_everywhere_else():
+    import tomllib
+
+    import usvn
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert usvn.__version__ == declared, "reinstall the package (make .venv/.installed-dev) after changing it"
+    citation = re.search(r"^version: *(\S+)$", (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.MULTILINE)
+    assert citation and citation[1] == declared, "CITATION.cff must cite the released version"
