@@ -171,7 +171,14 @@ def cache_folder() -> Path:
     chosen = os.environ.get("USVN_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder (some containers): any writable place will do
+            import tempfile
+
+            base = tempfile.gettempdir()
     return Path(base) / "usvn"
 
 
