@@ -27,7 +27,7 @@ from usvn.claims import load_claims
 from usvn.criteria import load_criteria
 from usvn.data import load_sources, load_timeline
 from usvn.leverage import load_cases
-from usvn.loader import DataError, UnknownIdError, build, checked_data, in_record, load_records
+from usvn.loader import DataError, UnknownIdError, build, checked_data, load_records
 
 __all__ = [
     "Annotation",
@@ -438,8 +438,7 @@ def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
             raise DataError(f"the example fails the memo's own structure check: {' '.join(check.problems)}")
         return build(ExampleMemo, record, draft=draft, annotations=annotations, omit=("sections", "evidence"))
 
-    with in_record("memo.yaml"):
-        return load_records("memo.yaml", data.get("examples", []), example)
+    return load_records("memo.yaml", data.get("examples", []), example)
 
 
 def example_memo_html(example_id: str) -> str:
