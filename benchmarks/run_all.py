@@ -40,13 +40,11 @@ def import_time(repeats: int = 5) -> None:
 FLOOR_CELL = "import matplotlib\nimport ipywidgets"
 
 
-def _run_in_fresh_kernel(notebook, path: Path) -> tuple[float, float]:
-    """Seconds to start a kernel, and to execute every cell after that, for one notebook."""
+def _run_in_fresh_kernel(notebook, folder: Path) -> tuple[float, float]:
+    """Seconds to start a kernel, and to execute every cell after that, for one notebook run in ``folder``."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     started = time.perf_counter()
     with client.setup_kernel():
         ready = time.perf_counter()
@@ -74,8 +72,8 @@ def notebook_times(repeats: int = 3, aim: float = 1.10) -> None:
     timings: dict[Path, list[tuple[float, float]]] = {path: [] for path in paths}
     for _ in range(repeats):
         for path in paths:
-            floors.append(sum(_run_in_fresh_kernel(nbformat.from_dict(floor_notebook), ROOT / "notebooks" / "x")))
-            timings[path].append(_run_in_fresh_kernel(nbformat.read(path, as_version=4), path))
+            floors.append(sum(_run_in_fresh_kernel(nbformat.from_dict(floor_notebook), path.parent)))
+            timings[path].append(_run_in_fresh_kernel(nbformat.read(path, as_version=4), path.parent))
     floor = statistics.median(floors)
     print(
         f"floor: fresh kernel + `{FLOOR_CELL.replace(chr(10), '; ')}`   {floor:5.2f} s"
