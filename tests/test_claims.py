@@ -9,6 +9,7 @@ import pytest
 
 from usvn.claims import EVIDENCE_KINDS, RATINGS, Alternative, Claim, _claim_from_record, load_claims
 from usvn.data import DataError, load_data
+from usvn.loader import UnknownIdError
 from usvn.widgets.claims import ClaimView, claim_views
 
 
@@ -96,7 +97,7 @@ def test_a_claim_must_cite_its_own_text():
 
 
 def test_an_unknown_text_is_refused_by_name():
-    with pytest.raises(DataError, match="not one of the texts"):
+    with pytest.raises(UnknownIdError, match="not one of the texts"):
         load_claims("wikipedia")
 
 

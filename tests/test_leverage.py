@@ -10,6 +10,7 @@ from importlib import resources
 import ipywidgets as widgets
 import pytest
 from chartkit import SVG, chart_of, marked, texts
+from substitute_data import substituted
 
 from usvn.data import load_data
 from usvn.leverage import (
@@ -32,6 +33,7 @@ from usvn.leverage import (
     scheme_codings,
     success_rates,
 )
+from usvn.loader import InputError, UnknownIdError
 from usvn.notes import NoteFile
 from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
 from usvn.widgets.choices import ChoiceList
@@ -381,7 +383,7 @@ def test_the_held_back_case_is_not_in_the_explorer_but_can_be_loaded():
     assert held, "the graded exercise needs a case the lesson does not show"
     for case_id in held:
         assert case_id not in NUMBER and load_case(case_id).id == case_id
-    with pytest.raises(KeyError, match="No leverage case 'nope'"):
+    with pytest.raises(UnknownIdError, match="No leverage case 'nope'"):
         load_case("nope")
 
 
@@ -409,13 +411,11 @@ def test_a_scheme_with_an_indefensible_override_is_refused(monkeypatch):
             },
         ],
     }
-    monkeypatch.setattr(leverage, "load_data", lambda name: broken)
-    leverage.load_schemes.cache_clear()
-    try:
-        with pytest.raises(leverage.DataError, match="does not list as defensible"):
+    with substituted(monkeypatch, "cases.yaml", broken, leverage.load_schemes, leverage._all_cases):
+        with pytest.raises(
+            leverage.DataError, match="cases.yaml, record 'odd': the scheme codes .* does not list as defensible"
+        ):
             leverage.load_schemes()
-    finally:
-        leverage.load_schemes.cache_clear()
 
 
 def test_rates_on_a_small_hand_made_set():
@@ -461,9 +461,9 @@ def test_bad_codings_are_reported_not_raised():
     reasons = dict(table.left_out)
     assert reasons == {CASES[0].id: "coding not valid", CASES[1].id: "not coded", CASES[2].id: "not coded"}
     assert "'trilateral, lapsed' is not a channel and an outcome" in table.message
-    with pytest.raises(ValueError, match="list of outcomes"):
+    with pytest.raises(InputError, match="list of outcomes"):
         success_rates(CASES, success="lasting-change")
-    with pytest.raises(KeyError, match="No coding scheme 'mine'"):
+    with pytest.raises(UnknownIdError, match="No coding scheme 'mine'"):
         scheme_codings("mine")
 
 

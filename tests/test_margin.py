@@ -7,7 +7,7 @@ from chartkit import chart_of, texts, widths
 
 from usvn.margin import (
     FactorInput,
-    MarginInputError,
+    InputError,
     Surrogate,
     compare_surrogates,
     describe_margin,
@@ -80,12 +80,12 @@ def test_the_example_is_labelled_illustrative_everywhere():
     ],
 )
 def test_bad_amounts_get_a_plain_message(typed, message):
-    with pytest.raises(MarginInputError, match=message):
+    with pytest.raises(InputError, match=message):
         parse_amount(typed, "the export price")
 
 
 def test_zero_export_price_is_refused_but_a_zero_quantity_is_allowed():
-    with pytest.raises(MarginInputError, match="above zero"):
+    with pytest.raises(InputError, match="above zero"):
         dumping_margin(10, "0")
     surrogate = Surrogate("s", "Test (hypothetical)", {"x": 2.0}, 0, 0, 0)
     assert normal_value({"x": "0"}, surrogate, ONE_FACTOR).total == 0
@@ -93,9 +93,9 @@ def test_zero_export_price_is_refused_but_a_zero_quantity_is_allowed():
 
 def test_a_missing_quantity_or_price_is_named():
     surrogate = Surrogate("s", "Test (hypothetical)", {}, 0, 0, 0)
-    with pytest.raises(MarginInputError, match="No quantity given for steel"):
+    with pytest.raises(InputError, match="No quantity given for steel"):
         normal_value({}, surrogate, ONE_FACTOR)
-    with pytest.raises(MarginInputError, match="has no price for steel"):
+    with pytest.raises(InputError, match="has no price for steel"):
         normal_value({"x": 1}, surrogate, ONE_FACTOR)
 
 

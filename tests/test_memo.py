@@ -8,6 +8,7 @@ import re
 import pytest
 
 from usvn.data import DataError, load_data, load_sources
+from usvn.loader import UnknownIdError
 from usvn.memo import (
     MemoDraft,
     build_example_memos,
@@ -228,7 +229,7 @@ def broken(change):
 )
 def test_a_broken_example_is_refused_with_a_clear_message(change, message):
     assert build_example_memos(load_data("memo.yaml"))
-    with pytest.raises(DataError, match=re.escape(message)):
+    with pytest.raises(DataError, match="^memo.yaml, record 'meets': .*" + re.escape(message)):
         build_example_memos(broken(change))
 
 
@@ -240,7 +241,7 @@ def test_example_html_shows_every_section_every_criterion_and_the_level():
         assert all(criterion.name in html for criterion in rubric.criteria)
         assert f"Example memo ({rubric.level(memo.level).label})" in html
         assert '<th scope="row">' in html and "<caption>" in html
-    with pytest.raises(KeyError, match="examples are meets, exceeds"):
+    with pytest.raises(UnknownIdError, match="examples are meets, exceeds"):
         example_memo_html("outstanding")
 
 

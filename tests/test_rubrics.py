@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from substitute_data import substituted
 
 from usvn import rubrics
 from usvn.data import DataError, load_data
+from usvn.loader import UnknownIdError
 from usvn.rubrics import load_rubric, rubric_html, rubric_markdown, self_score
 from usvn.widgets.memo import RubricSelfCheck
 
@@ -22,28 +24,27 @@ def test_the_memo_rubric_covers_the_memo_template():
 
 
 def test_an_unknown_rubric_is_named():
-    with pytest.raises(DataError, match="No rubric 'essay'.*memo"):
+    with pytest.raises(UnknownIdError, match="No rubric 'essay'.*memo"):
         load_rubric("essay")
 
 
 @pytest.fixture
 def broken(monkeypatch):
     data = load_data("rubrics.yaml")
-    monkeypatch.setattr(rubrics, "load_data", lambda name: data)
-    rubrics.load_rubric.cache_clear()
-    yield data["rubrics"][0]
-    rubrics.load_rubric.cache_clear()
+    with substituted(monkeypatch, "rubrics.yaml", data, rubrics._all_rubrics):
+        yield data["rubrics"][0]
 
 
 def test_a_missing_descriptor_is_refused(broken):
     del broken["criteria"][1]["descriptors"]["proficient"]
-    with pytest.raises(DataError, match="criterion 'evidence' needs exactly one descriptor per level.*proficient"):
+    message = "rubrics.yaml, record 'evidence': criterion 'evidence' needs exactly one descriptor per level.*proficient"
+    with pytest.raises(DataError, match=message):
         load_rubric("memo")
 
 
 def test_levels_out_of_order_are_refused(broken):
     broken["levels"].reverse()
-    with pytest.raises(DataError, match="increasing points"):
+    with pytest.raises(DataError, match="rubrics.yaml, record 'memo': levels must .* increasing points"):
         load_rubric("memo")
 
 

@@ -6,11 +6,22 @@ Lessons import what they need from here:
 >>> from usvn import load_quiz
 >>> len(load_quiz(1)) >= 8
 True
+
+Importing ``usvn`` loads nothing else but the grader's small registry of record types (below): every lesson imports a submodule (``usvn.quiz.model``, ...), which
+imports this package first, so the names below are looked up on first use.
 """
 
-from usvn.data import load_lessons, load_sources, load_timeline
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from usvn.grading.records import register_record_package, register_record_type
-from usvn.quiz.model import load_quiz
+
+if TYPE_CHECKING:
+    from usvn.data import load_lessons, load_sources, load_timeline
+    from usvn.quiz.model import load_quiz
+
 
 # Answers that are this module's own records (a timeline event, a figure's alt text) leave a student's kernel
 # as data for the grader; declared here so the declaration runs wherever any part of the package is imported.
@@ -18,4 +29,25 @@ register_record_package("usvn")
 register_record_type("usvn.display:FigureOutput", fields=("alt",), rebuild=False)
 
 __all__ = ["__version__", "load_lessons", "load_quiz", "load_sources", "load_timeline"]
-__version__ = "0.1.0"
+
+_HOMES = {
+    "load_lessons": "usvn.data",
+    "load_sources": "usvn.data",
+    "load_timeline": "usvn.data",
+    "load_quiz": "usvn.quiz.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        # pyproject.toml is the one place the version is set; the installed package's metadata carries it.
+        from importlib.metadata import version
+
+        return version("usvn")
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'usvn' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from matplotlib.figure import Figure
+from usvn.data import load_sources
+from usvn.loader import DataError, UnknownIdError, build, load_records
 
-from usvn.data import DataError, check_citations, load_data, load_sources
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "EVIDENCE_KINDS",
@@ -27,7 +29,6 @@ __all__ = [
     "Alternative",
     "Claim",
     "Comparison",
-    "evidence_alt_text",
     "evidence_counts",
     "evidence_figure",
     "load_claims",
@@ -61,7 +62,7 @@ def source_context(source_id: str) -> str:
     try:
         return _SOURCE_CONTEXT[source_id]
     except KeyError:
-        raise DataError(
+        raise UnknownIdError(
             f"'{source_id}' is not one of the texts read closely here ({', '.join(_SOURCE_CONTEXT)})."
         ) from None
 
@@ -147,25 +148,18 @@ class Claim:
 
 
 def _claim_from_record(record: dict[str, Any]) -> Claim:
-    fields = dict(record)
-    fields["sources"] = tuple(record["sources"])
-    fields["also_defensible"] = tuple(Alternative(**item) for item in record.get("also_defensible", ()))
-    claim = Claim(**fields)
+    alternatives = tuple(build(Alternative, item) for item in record.get("also_defensible", ()))
+    claim = build(Claim, record, also_defensible=alternatives)
     if claim.source not in claim.sources:
-        raise DataError(f"Claim '{claim.id}' must list its own text '{claim.source}' among its sources.")
+        raise DataError(f"the claim must list its own text '{claim.source}' among its sources.", record=claim.id)
     if any(item.kind == claim.evidence_kind for item in claim.also_defensible):
-        raise DataError(f"Claim '{claim.id}' lists its own evidence kind as an alternative.")
+        raise DataError("the claim lists its own evidence kind as an alternative.", record=claim.id)
     return claim
 
 
 @cache
 def _all_claims() -> tuple[Claim, ...]:
-    check_citations("claims.yaml")
-    claims = tuple(_claim_from_record(record) for record in load_data("claims.yaml")["claims"])
-    ids = [claim.id for claim in claims]
-    if len(set(ids)) != len(ids):
-        raise DataError("claims.yaml repeats a claim id.")
-    return claims
+    return load_records("claims.yaml", "claims", _claim_from_record)
 
 
 def load_claims(source: str | None = None) -> tuple[Claim, ...]:
@@ -194,6 +188,8 @@ def evidence_counts(claims) -> dict[str, int]:
 
 def evidence_figure(claims, title: str = "What the claims rest on, as the module tags them") -> Figure:
     """A horizontal bar per kind of evidence (zero bars included), counted from ``claims``, each bar labelled."""
+    from matplotlib.figure import Figure  # deferred: the lesson's reading view draws no figure
+
     counts = evidence_counts(claims)
     figure = Figure(figsize=(7.5, 3.2))
     axes = figure.subplots()
@@ -208,10 +204,3 @@ def evidence_figure(claims, title: str = "What the claims rest on, as the module
     axes.set_title(title, loc="left", fontsize=10)
     figure.subplots_adjust(left=0.24, right=0.97, top=0.88, bottom=0.17)
     return figure
-
-
-def evidence_alt_text(claims) -> str:
-    """Alt text for :func:`evidence_figure`, counted from the same claims."""
-    counts = evidence_counts(claims)
-    parts = "; ".join(f"{kind}: {count}" for kind, count in counts.items())
-    return f"Bar chart of {len(claims)} claims by the kind of evidence the module says each rests on. {parts}."

@@ -24,11 +24,13 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
-from usvn.data import check_citations, load_data
+from usvn.loader import UnknownIdError, build, checked_data, load_records
 from usvn.style import RATING_STYLE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "COMMERCE_READINGS",
@@ -146,57 +148,30 @@ class Criteria:
         for factor in self.factors:
             if factor.id == factor_id:
                 return factor
-        raise KeyError(f"No factor '{factor_id}'; factors are {', '.join(f.id for f in self.factors)}.")
+        raise UnknownIdError(f"No factor '{factor_id}'; factors are {', '.join(f.id for f in self.factors)}.")
 
 
 @cache
 def load_criteria() -> Criteria:
     """The statute, its six factors with their evidence cards, and the NME list, from ``criteria.yaml``."""
-    check_citations("criteria.yaml")
-    data = load_data("criteria.yaml")
+    data = checked_data("criteria.yaml")
     speakers = data["speakers"]
-    factors = tuple(
-        Factor(
-            id=record["id"],
-            number=record["number"],
-            name=record["name"],
-            plain=record["plain"],
-            link=record.get("link"),
-            commerce=Finding(
-                record["commerce"]["reading"], record["commerce"]["text"], tuple(record["commerce"]["sources"])
-            ),
-            cards=tuple(
-                Card(
-                    card["id"],
-                    card["speaker"],
-                    speakers[card["speaker"]],
-                    card["who"],
-                    card["text"],
-                    tuple(card["sources"]),
-                )
-                for card in record["cards"]
-            ),
+
+    def factor(record: dict) -> Factor:
+        cards = load_records(
+            "criteria.yaml",
+            record["cards"],
+            lambda card: build(Card, card, speaker_label=speakers[card["speaker"]]),
         )
-        for record in data["factors"]
-    )
+        return build(Factor, record, commerce=build(Finding, record["commerce"]), cards=cards)
+
     statute, nme, decision, history = data["statute"], data["nme_list"], data["decision"], data["history"]
-    events = tuple(
-        HistoryEvent(
-            event["id"],
-            event["when"],
-            event["title"],
-            event["text"],
-            tuple(event["sources"]),
-            event.get("account") == "hanoi",
-        )
-        for event in history["events"]
-    )
     return Criteria(
         citation=statute["citation"],
         definition=statute["definition"]["text"],
         definition_sources=tuple(statute["definition"]["sources"]),
-        rules=tuple(Rule(rule["id"], rule["text"], tuple(rule["sources"])) for rule in statute["rules"]),
-        factors=factors,
+        rules=load_records("criteria.yaml", statute["rules"], lambda rule: build(Rule, rule)),
+        factors=load_records("criteria.yaml", "factors", factor),
         nme_as_of=nme["as_of"],
         nme_note=nme["note"],
         nme_sources=tuple(nme["sources"]),
@@ -204,7 +179,11 @@ def load_criteria() -> Criteria:
         decision_date=decision["date"],
         decision_scope=decision["scope"],
         decision_sources=tuple(decision["sources"]),
-        history=events,
+        history=load_records(
+            "criteria.yaml",
+            history["events"],
+            lambda event: build(HistoryEvent, event, omit=("account",), hanoi_only=event.get("account") == "hanoi"),
+        ),
         history_as_of=history["as_of"],
         history_coverage=history["coverage"],
     )
@@ -406,6 +385,8 @@ def scorecard_alt_text(result: ScorecardResult) -> str:
 
 def scorecard_figure(result: ScorecardResult) -> Figure:
     """One bar per factor, in statute order; band shown by colour, hatch, marker and a text label."""
+    from matplotlib.figure import Figure  # deferred: only a checked scorecard is drawn
+
     rows = result.rows
     figure = Figure(figsize=(8.5, 1.2 + 0.6 * len(rows)))
     axes = figure.subplots()

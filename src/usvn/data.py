@@ -1,14 +1,7 @@
-"""Course data: loading, schema validation and source look-ups.
+"""Course data: the source registry, the timeline and the learning path.
 
-Every data file lives in ``usvn/data/`` as YAML and has a JSON Schema of the
-same name in ``usvn/data/schemas/`` (a numbered file such as ``quiz-01.yaml``
-uses ``quiz.schema.json``). Every record that states a fact carries the ids of
-the sources it rests on, and those ids must exist in ``sources.yaml``.
-
-The test suite (and ``usvn check``) validates every file with :func:`validate_data`.
-Lessons only parse the files: importing jsonschema costs about a second here
-(an optional format dependency compiles a grammar at import), and students should
-not wait for a check the shipped data has already passed.
+Loading, schema validation and citation checks are :mod:`usvn.loader`'s job; its names used across the
+package (``DataError``, ``load_data``, ``data_files``, ...) are re-exported here.
 
 >>> sources = load_sources()
 >>> sources["tran-2021"].publisher
@@ -19,15 +12,22 @@ not wait for a check the shipped data has already passed.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
+from usvn.loader import (
+    DataError,
+    UnknownIdError,
+    build,
+    check_citations,
+    cited_source_ids,
+    data_files,
+    load_data,
+    load_records,
+    schema_errors,
+    schema_name,
+)
+from usvn.loader import validate as validate_data
 
 __all__ = [
     "DataError",
@@ -36,23 +36,20 @@ __all__ = [
     "Objective",
     "Source",
     "THEMES",
+    "check_citations",
     "cited_source_ids",
     "data_files",
+    "lesson",
     "load_data",
     "load_lessons",
     "load_sources",
     "load_timeline",
     "schema_errors",
+    "schema_name",
     "validate_data",
 ]
 
 THEMES = ("diplomacy", "security", "trade", "rights")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_NUMBERED_STEM = re.compile(r"^(?P<schema>.+?)-\d{2}$")
-
-
-class DataError(ValueError):
-    """A data file is missing, malformed, or breaks its schema or the source registry."""
 
 
 @dataclass(frozen=True)
@@ -139,96 +136,11 @@ class Lesson:
         return f"{self.stem}.ipynb"
 
 
-def data_files() -> list[str]:
-    """Names of every YAML data file shipped with the package."""
-    folder = resources.files("usvn") / "data"
-    return sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".yaml"))
-
-
-def schema_name(data_file: str) -> str:
-    """The schema a data file is checked against.
-
-    >>> schema_name("quiz-01.yaml"), schema_name("timeline.yaml")
-    ('quiz', 'timeline')
-    """
-    stem = data_file.removesuffix(".yaml")
-    numbered = _NUMBERED_STEM.match(stem)
-    return numbered["schema"] if numbered else stem
-
-
-@cache
-def _schema(name: str) -> dict[str, Any]:
-    path = resources.files("usvn") / "data" / "schemas" / f"{name}.schema.json"
-    if not path.is_file():
-        raise DataError(f"No schema '{name}.schema.json' for this data file; add one to usvn/data/schemas/.")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def _parsed(data_file: str) -> Any:
-    path = resources.files("usvn") / "data" / data_file
-    if not path.is_file():
-        raise DataError(f"Data file '{data_file}' not found in usvn/data/ (have: {', '.join(data_files())}).")
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as error:
-        raise DataError(f"{data_file} is not valid YAML: {error}") from error
-
-
-def schema_errors(data: Any, schema: str) -> list[str]:
-    """Every way ``data`` breaks the named schema, as ``at /path: message`` lines (empty if none)."""
-    import jsonschema  # deferred: see the module docstring
-
-    validator = jsonschema.Draft202012Validator(_schema(schema))
-    errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
-    return [f"at {_json_path(error.absolute_path)}: {error.message}" for error in errors]
-
-
-def validate_data(data_file: str) -> None:
-    """Raise :class:`DataError` naming each place where ``data_file`` breaks its schema."""
-    errors = schema_errors(_parsed(data_file), schema_name(data_file))
-    if errors:
-        details = "\n".join(f"  {error}" for error in errors[:10])
-        raise DataError(f"{data_file} breaks its schema ({len(errors)} problem(s)):\n{details}")
-
-
-def _json_path(path) -> str:
-    return "/" + "/".join(str(part) for part in path) if path else "(top level)"
-
-
-def load_data(data_file: str) -> Any:
-    """Load one data file as plain Python data. Every call returns a fresh copy, safe to change."""
-    return json.loads(json.dumps(_parsed(data_file)))
-
-
-def cited_source_ids(data: Any, record_id: str = "(top level)") -> Iterator[tuple[str, str]]:
-    """Yield ``(record id, source id)`` for every ``sources`` list at any depth.
-
-    A nested record without an id of its own (an option, a point) is reported under its parent's id.
-    """
-    if isinstance(data, dict):
-        record_id = str(data.get("id", record_id))
-        if isinstance(data.get("sources"), list):
-            for source_id in data["sources"]:
-                yield record_id, source_id
-        for key, value in data.items():
-            if key != "sources":
-                yield from cited_source_ids(value, record_id)
-    elif isinstance(data, list):
-        for item in data:
-            yield from cited_source_ids(item, record_id)
-
-
 @cache
 def load_sources() -> dict[str, Source]:
     """The source registry, keyed by source id."""
-    records = load_data("sources.yaml")["sources"]
-    registry: dict[str, Source] = {}
-    for record in records:
-        if record["id"] in registry:
-            raise DataError(f"sources.yaml lists the id '{record['id']}' twice.")
-        registry[record["id"]] = Source(**{**record, "authors": tuple(record["authors"])})
-    return _with_unique_labels(registry)
+    sources = load_records("sources.yaml", "sources", lambda record: build(Source, record))
+    return _with_unique_labels({source.id: source for source in sources})
 
 
 def _with_unique_labels(registry: dict[str, Source]) -> dict[str, Source]:
@@ -245,38 +157,22 @@ def _with_unique_labels(registry: dict[str, Source]) -> dict[str, Source]:
     return {source_id: labelled[source_id] for source_id in registry}
 
 
-def check_citations(data_file: str) -> None:
-    """Raise :class:`DataError` if a record in ``data_file`` cites a source the registry lacks."""
-    registry = load_sources()
-    unknown = [(record, source) for record, source in cited_source_ids(load_data(data_file)) if source not in registry]
-    if unknown:
-        listed = ", ".join(f"{record} -> {source}" for record, source in unknown)
-        raise DataError(f"{data_file} cites source ids missing from sources.yaml: {listed}")
-
-
 @cache
 def load_timeline() -> tuple[Event, ...]:
     """Timeline events in date order."""
-    check_citations("timeline.yaml")
-    events = [
-        Event(**{**record, "themes": tuple(record["themes"]), "sources": tuple(record["sources"])})
-        for record in load_data("timeline.yaml")["events"]
-    ]
+    events = load_records("timeline.yaml", "events", lambda record: build(Event, record))
     return tuple(sorted(events, key=lambda event: (event.decimal_year, event.id)))
-
-
-def timeline_as_of() -> str:
-    """The date up to which the timeline was checked."""
-    return load_data("timeline.yaml")["as_of"]
 
 
 @cache
 def load_lessons() -> tuple[Lesson, ...]:
     """The learning path, in order."""
-    lessons = [
-        Lesson(**{**record, "objectives": tuple(Objective(**objective) for objective in record["objectives"])})
-        for record in load_data("lessons.yaml")["lessons"]
-    ]
+    lessons = load_records(
+        "lessons.yaml",
+        "lessons",
+        lambda record: build(Lesson, record, objectives=tuple(build(Objective, item) for item in record["objectives"])),
+        key=lambda lesson: lesson.number,
+    )
     return tuple(sorted(lessons, key=lambda lesson: lesson.number))
 
 
@@ -286,4 +182,4 @@ def lesson(number: int) -> Lesson:
         if candidate.number == number:
             return candidate
     known = ", ".join(str(item.number) for item in load_lessons())
-    raise DataError(f"There is no lesson {number}; lessons are numbered {known}.")
+    raise UnknownIdError(f"There is no lesson {number}; lessons are numbered {known}.")

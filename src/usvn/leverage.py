@@ -2,6 +2,7 @@
 
 A pure model: no widgets here (see :mod:`usvn.widgets.leverage`). The student codes each case first;
 :func:`compare_codings` then sets the student's coding beside the module's, with the module's reasons.
+matplotlib is imported only when a chart is drawn, so code that only reads the cases starts quickly.
 
 >>> cases = load_cases()
 >>> len(cases) >= 16
@@ -15,18 +16,16 @@ True
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from matplotlib.figure import Figure
-
-from usvn.data import DataError, check_citations, load_data
-from usvn.display import FigureOutput
+from usvn.loader import DataError, InputError, UnknownIdError, build, load_records
 from usvn.style import CHANNEL_STYLE, OUTCOME_STYLE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CHANNELS",
@@ -45,7 +44,6 @@ __all__ = [
     "compare_codings",
     "compare_schemes",
     "leverage_alt_text",
-    "leverage_chart",
     "leverage_figure",
     "load_asks",
     "load_case",
@@ -53,9 +51,7 @@ __all__ = [
     "load_schemes",
     "original_cases",
     "rates_alt_text",
-    "rates_chart",
     "rates_figure",
-    "save_argument",
     "scheme_codings",
     "success_rates",
 ]
@@ -216,6 +212,8 @@ def leverage_figure(cases: Sequence[Case], comparisons: Sequence[CaseComparison]
     With ``comparisons``, only the compared cases are drawn, and where the student's cell differs a
     hollow marker marks the student's coding, joined to the module's by a dotted arrow.
     """
+    from matplotlib.figure import Figure  # deferred: see the module docstring
+
     numbers = _numbered(cases)
     shown = [item.case for item in comparisons] if comparisons else list(cases)
     figure = Figure(figsize=(8.5, 4.6))
@@ -331,12 +329,6 @@ def leverage_alt_text(cases: Sequence[Case], comparisons: Sequence[CaseCompariso
     return text
 
 
-def leverage_chart(cases: Sequence[Case] | None = None) -> FigureOutput:
-    """The module's coding of every case as a figure with alt text (for after the student has coded)."""
-    cases = tuple(cases if cases is not None else load_cases())
-    return FigureOutput(leverage_figure(cases), leverage_alt_text(cases))
-
-
 # --- Success rates under different codings ----------------------------------------------------
 
 SUCCESS: tuple[str, ...] = ("lasting-change",)
@@ -387,7 +379,7 @@ class RateTable:
         for item in self.rates:
             if item.channel == channel:
                 return item
-        raise KeyError(f"'{channel}' is not a channel; the channels are: {', '.join(CHANNELS)}.")
+        raise UnknownIdError(f"'{channel}' is not a channel; the channels are: {', '.join(CHANNELS)}.")
 
     def rate(self, channel: str) -> float | None:
         """The share of the counted cases in ``channel`` coded a success (``None`` if there are none)."""
@@ -408,21 +400,22 @@ class RateTable:
 def load_schemes() -> dict[str, Scheme]:
     """The coding schemes in cases.yaml, by id. Every override must be a coding the case lists as defensible."""
     by_id = {case.id: case for case in _all_cases()}
-    schemes = {}
-    for record in load_data("cases.yaml")["schemes"]:
+
+    def scheme(record: dict) -> Scheme:
         for case_id, channel in record["overrides"].items():
             case = by_id.get(case_id)
             if case is None:
-                raise DataError(f"Scheme '{record['id']}' names a case not in cases.yaml: {case_id}.")
+                raise DataError(f"the scheme names a case not in cases.yaml: {case_id}.")
             allowed = {case.channel} | {item.value for item in case.defensible_channels}
             if channel not in allowed:
                 raise DataError(
-                    f"Scheme '{record['id']}' codes '{case_id}' as {channel}, which the case does not "
-                    "list as defensible."
+                    f"the scheme codes '{case_id}' as {channel}, which the case does not list as defensible."
                 )
-        schemes[record["id"]] = Scheme(record["id"], record["label"], record["description"], dict(record["overrides"]))
+        return build(Scheme, record)
+
+    schemes = {scheme.id: scheme for scheme in load_records("cases.yaml", "schemes", scheme)}
     if "module" not in schemes or schemes["module"].overrides:
-        raise DataError("cases.yaml needs a scheme 'module' with no overrides.")
+        raise DataError("needs a scheme 'module' with no overrides.", file="cases.yaml")
     return schemes
 
 
@@ -436,7 +429,7 @@ def scheme_codings(scheme: str | Scheme = "module", cases: Sequence[Case] | None
     if isinstance(scheme, str):
         schemes = load_schemes()
         if scheme not in schemes:
-            raise KeyError(f"No coding scheme '{scheme}'; the schemes are: {', '.join(schemes)}.")
+            raise UnknownIdError(f"No coding scheme '{scheme}'; the schemes are: {', '.join(schemes)}.")
         scheme = schemes[scheme]
     cases = tuple(cases if cases is not None else load_cases())
     return {case.id: (scheme.overrides.get(case.id, case.channel), case.outcome) for case in cases}
@@ -465,7 +458,7 @@ def success_rates(
     cases = tuple(cases if cases is not None else load_cases())
     bad = [item for item in success if item not in OUTCOMES]
     if bad or isinstance(success, str):
-        raise ValueError(f"`success` should be a list of outcomes from: {', '.join(OUTCOMES)}.")
+        raise InputError(f"`success` should be a list of outcomes from: {', '.join(OUTCOMES)}.")
     codings = codings if codings is not None else scheme_codings("module", cases)
     tally = {channel: [0, []] for channel in CHANNELS}
     counted, left_out, problems = [], [], []
@@ -528,6 +521,8 @@ def compare_schemes(
 
 def rates_figure(tables: Sequence[RateTable]) -> Figure:
     """Success rate per channel (markers) under each coding (columns), each marker labelled "2/9"."""
+    from matplotlib.figure import Figure  # deferred: see the module docstring
+
     figure = Figure(figsize=(8.5, 4.4))
     axes = figure.subplots()
     offsets = _cell_offsets(len(CHANNELS))
@@ -608,12 +603,6 @@ def rates_alt_text(tables: Sequence[RateTable]) -> str:
     )
 
 
-def rates_chart(tables: Sequence[RateTable] | None = None) -> FigureOutput:
-    """The rates figure with its alt text (every scheme on the lesson's cases by default)."""
-    tables = tuple(tables if tables is not None else compare_schemes())
-    return FigureOutput(rates_figure(tables), rates_alt_text(tables))
-
-
 # --- The structured argument --------------------------------------------------------------
 
 
@@ -633,9 +622,6 @@ class Ask:
     caution: str
     sources: tuple[str, ...]
     min_words: int = 40
-
-    def note_for(self, channel: str) -> Note | None:
-        return next((note for note in self.notes if note.channel == channel), None)
 
 
 @dataclass(frozen=True)
@@ -706,60 +692,30 @@ def check_argument(
     return ArgumentCheck(True, (), remarks)
 
 
-def save_argument(
-    ask: Ask,
-    channel: str,
-    supporting: Sequence[str],
-    counter: Sequence[str],
-    justification: str,
-    folder: Path = Path("my-notes"),
-) -> Path:
-    """Keep the student's argument in a Markdown file beside the notebook, so a kernel restart loses nothing."""
-    titles = {case.id: case.title for case in load_cases()}
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"03-argument-{ask.id}.md"
-    lines = [
-        f"# {ask.ask}",
-        "",
-        f"Channel: {channel_label(channel)}",
-        "",
-        "Supporting cases: " + "; ".join(titles[item] for item in supporting),
-        "Counter-cases: " + "; ".join(titles[item] for item in counter),
-        "",
-        justification.strip(),
-        "",
-    ]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 # --- Loading ----------------------------------------------------------------------------------
 
 
 def _alternatives(records, key) -> tuple[Alternative, ...]:
-    return tuple(Alternative(record[key], record["reason"]) for record in records)
+    return tuple(build(Alternative, record, omit=(key,), value=record[key]) for record in records)
+
+
+def _case_from_record(record: dict[str, Any]) -> Case:
+    case = build(
+        Case,
+        record,
+        defensible_channels=_alternatives(record.get("defensible_channels", ()), "channel"),
+        defensible_outcomes=_alternatives(record.get("defensible_outcomes", ()), "outcome"),
+    )
+    if any(item.value == case.channel for item in case.defensible_channels) or any(
+        item.value == case.outcome for item in case.defensible_outcomes
+    ):
+        raise DataError("the case lists its own coding as an alternative.")
+    return case
 
 
 @cache
 def _all_cases() -> tuple[Case, ...]:
-    check_citations("cases.yaml")
-    cases = []
-    for record in load_data("cases.yaml")["cases"]:
-        fields = dict(record)
-        fields["levers"] = tuple(record["levers"])
-        fields["sources"] = tuple(record["sources"])
-        fields["defensible_channels"] = _alternatives(record.get("defensible_channels", ()), "channel")
-        fields["defensible_outcomes"] = _alternatives(record.get("defensible_outcomes", ()), "outcome")
-        case = Case(**fields)
-        if any(item.value == case.channel for item in case.defensible_channels) or any(
-            item.value == case.outcome for item in case.defensible_outcomes
-        ):
-            raise DataError(f"Case '{case.id}' lists its own coding as an alternative.")
-        cases.append(case)
-    ids = [case.id for case in cases]
-    if len(set(ids)) != len(ids):
-        raise DataError("cases.yaml repeats a case id.")
-    return tuple(cases)
+    return load_records("cases.yaml", "cases", _case_from_record)
 
 
 def load_cases() -> tuple[Case, ...]:
@@ -772,7 +728,7 @@ def load_case(case_id: str) -> Case:
     for case in _all_cases():
         if case.id == case_id:
             return case
-    raise KeyError(f"No leverage case '{case_id}': the ids are listed by load_cases().")
+    raise UnknownIdError(f"No leverage case '{case_id}': the ids are listed by load_cases().")
 
 
 def original_cases() -> tuple[Case, ...]:
@@ -784,23 +740,15 @@ def original_cases() -> tuple[Case, ...]:
 def load_asks() -> dict[str, Ask]:
     """The asks for the structured-argument exercise, by id; every note names cases that exist."""
     known = {case.id for case in load_cases()}
-    asks = {}
-    for record in load_data("cases.yaml")["asks"]:
-        notes = tuple(
-            Note(note["channel"], note["text"], tuple(note["cases"]), tuple(note["sources"]))
-            for note in record["notes"]
-        )
+
+    def ask(record: dict) -> Ask:
+        notes = tuple(build(Note, note) for note in record["notes"])
         unknown = sorted({case for note in notes for case in note.cases} - known)
         if unknown:
-            raise DataError(f"Ask '{record['id']}' names cases not in cases.yaml: {', '.join(unknown)}.")
+            raise DataError(f"the ask's notes name cases not in cases.yaml: {', '.join(unknown)}.")
         if sorted(note.channel for note in notes) != sorted(CHANNELS):
-            raise DataError(f"Ask '{record['id']}' needs one note for each channel.")
-        asks[record["id"]] = Ask(
-            record["id"], record["ask"], notes, record["caution"], tuple(record["sources"]), record.get("min_words", 40)
-        )
+            raise DataError("the ask needs one note for each channel.")
+        return build(Ask, record, notes=notes)
+
+    asks = {ask.id: ask for ask in load_records("cases.yaml", "asks", ask)}
     return asks
-
-
-def lever_counts(cases: Sequence[Case] | None = None) -> Counter:
-    """How many cases use each lever (a case can use more than one)."""
-    return Counter(lever for case in (cases if cases is not None else load_cases()) for lever in case.levers)

@@ -15,7 +15,7 @@ share of the export price.
 >>> parse_amount("-3", "the export price")
 Traceback (most recent call last):
 ...
-usvn.margin.MarginInputError: The export price cannot be negative; you typed -3.
+usvn.loader.InputError: The export price cannot be negative; you typed -3.
 """
 
 from __future__ import annotations
@@ -25,16 +25,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
-from usvn.data import DataError, check_citations, load_data
+from usvn.loader import DataError, InputError, UnknownIdError, build, checked_data, load_records
 from usvn.style import MARGIN_STYLE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "FactorInput",
+    "InputError",
     "MarginExample",
-    "MarginInputError",
     "MethodNote",
     "NormalValue",
     "Surrogate",
@@ -51,10 +53,6 @@ __all__ = [
 ]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-class MarginInputError(ValueError):
-    """An input the calculator cannot use; the message says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,7 @@ class MarginExample:
             if surrogate.id == surrogate_id:
                 return surrogate
         known = ", ".join(surrogate.id for surrogate in self.surrogates)
-        raise MarginInputError(f"There is no surrogate '{surrogate_id}'; choose one of {known}.")
+        raise UnknownIdError(f"There is no surrogate '{surrogate_id}'; choose one of {known}.")
 
     def quantities(self) -> dict[str, float]:
         return {factor.id: factor.quantity for factor in self.factors}
@@ -109,18 +107,15 @@ class MarginExample:
 @cache
 def load_margin_example() -> MarginExample:
     """The calculator's illustrative inputs, checked against their schema and the source registry."""
-    check_citations("margin.yaml")
-    data = load_data("margin.yaml")
-    factors = tuple(FactorInput(**record) for record in data["factors"])
+    data = checked_data("margin.yaml")
+    factors = load_records("margin.yaml", "factors", lambda record: build(FactorInput, record))
     factor_ids = {factor.id for factor in factors}
-    surrogates = []
-    for record in data["surrogates"]:
+
+    def surrogate(record: dict) -> Surrogate:
         if set(record["prices"]) != factor_ids:
-            raise DataError(
-                f"margin.yaml: surrogate '{record['id']}' must price exactly the factors "
-                f"{', '.join(sorted(factor_ids))}."
-            )
-        surrogates.append(Surrogate(record["id"], record["name"], dict(record["prices"]), **record["ratios"]))
+            raise DataError(f"the surrogate must price exactly the factors {', '.join(sorted(factor_ids))}.")
+        return build(Surrogate, record, omit=("ratios",), prices=dict(record["prices"]), **record["ratios"])
+
     return MarginExample(
         label=data["label"],
         currency=data["currency"],
@@ -128,47 +123,41 @@ def load_margin_example() -> MarginExample:
         export_price=float(data["export_price"]),
         home_market_price=float(data["home_market_price"]),
         factors=factors,
-        surrogates=tuple(surrogates),
-        method=tuple(MethodNote(note["id"], note["text"], tuple(note["sources"])) for note in data["method"]),
+        surrogates=load_records("margin.yaml", "surrogates", surrogate),
+        method=load_records("margin.yaml", "method", lambda record: build(MethodNote, record)),
     )
 
 
 def parse_amount(value: object, what: str, *, allow_zero: bool = True) -> float:
-    """Read a number a student typed (or passed); raise :class:`MarginInputError` with a plain message.
+    """Read a number a student typed (or passed); raise :class:`InputError` with a plain message.
 
     >>> parse_amount(" 40.5 ", "the export price")
     40.5
     >>> parse_amount("forty", "the export price")
     Traceback (most recent call last):
     ...
-    usvn.margin.MarginInputError: 'forty' is not a number. Type digits for the export price, for example 40 or 12.5.
+    usvn.loader.InputError: 'forty' is not a number. Type digits for the export price, for example 40 or 12.5.
     """
     name = what[0].upper() + what[1:]
     if isinstance(value, bool):
-        raise MarginInputError(f"{name} must be a number, not {value}.")
+        raise InputError(f"{name} must be a number, not {value}.")
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise MarginInputError(f"{name} is empty: type a number.")
+        raise InputError(f"{name} is empty: type a number.")
     if isinstance(value, str):
         text = value.strip().replace(",", "")
         if not _NUMBER.match(text):
-            raise MarginInputError(
-                f"'{value.strip()}' is not a number. Type digits for {what}, for example 40 or 12.5."
-            )
+            raise InputError(f"'{value.strip()}' is not a number. Type digits for {what}, for example 40 or 12.5.")
         number = float(text)
     elif isinstance(value, int | float):
         number = float(value)
     else:
-        raise MarginInputError(f"{name} must be a number, not {type(value).__name__}.")
+        raise InputError(f"{name} must be a number, not {type(value).__name__}.")
     if not math.isfinite(number):
-        raise MarginInputError(f"{name} must be an ordinary number.")
+        raise InputError(f"{name} must be an ordinary number.")
     if number < 0:
-        raise MarginInputError(
-            f"{name} cannot be negative; you typed {value if isinstance(value, str) else f'{number:g}'}."
-        )
+        raise InputError(f"{name} cannot be negative; you typed {value if isinstance(value, str) else f'{number:g}'}.")
     if number == 0 and not allow_zero:
-        raise MarginInputError(
-            f"{name} must be above zero: the margin is a share of it, and nothing can be divided by zero."
-        )
+        raise InputError(f"{name} must be above zero: the margin is a share of it, and nothing can be divided by zero.")
     return number
 
 
@@ -192,16 +181,16 @@ def normal_value(
 ) -> NormalValue:
     """Value each factor quantity at the surrogate's price, then add overhead, SG&A and profit in turn.
 
-    ``quantities`` may hold numbers or typed text; bad entries raise :class:`MarginInputError`.
+    ``quantities`` may hold numbers or typed text; bad entries raise :class:`InputError`.
     """
     factors = tuple(factors if factors is not None else load_margin_example().factors)
     lines = []
     for factor in factors:
         if factor.id not in quantities:
-            raise MarginInputError(f"No quantity given for {factor.name.lower()}.")
+            raise InputError(f"No quantity given for {factor.name.lower()}.")
         quantity = parse_amount(quantities[factor.id], f"the quantity of {factor.name.lower()} ({factor.unit})")
         if factor.id not in surrogate.prices:
-            raise MarginInputError(f"{surrogate.name} has no price for {factor.name.lower()}.")
+            raise InputError(f"{surrogate.name} has no price for {factor.name.lower()}.")
         price = surrogate.prices[factor.id]
         lines.append((FactorInput(factor.id, factor.name, factor.unit, quantity), price, quantity * price))
     cost = sum(value for _, _, value in lines)
@@ -219,7 +208,7 @@ def dumping_margin(normal: float, export_price: object) -> float:
     >>> dumping_margin(50, 0)
     Traceback (most recent call last):
     ...
-    usvn.margin.MarginInputError: The export price must be above zero: the margin is a share of it, and nothing can be divided by zero.
+    usvn.loader.InputError: The export price must be above zero: the margin is a share of it, and nothing can be divided by zero.
     """
     price = parse_amount(export_price, "the export price", allow_zero=False)
     return (normal - price) / price
@@ -293,6 +282,8 @@ def margin_alt_text(results: Sequence[SurrogateResult], chosen: str | None = Non
 
 def margin_figure(results: Sequence[SurrogateResult], chosen: str | None = None) -> Figure:
     """One bar per surrogate; dumping margins hatched, no-dumping bars plain, every bar labelled in words."""
+    from matplotlib.figure import Figure  # deferred: reading the example draws nothing
+
     figure = Figure(figsize=(8, 1.2 + 0.75 * len(results)))
     axes = figure.subplots()
     names = [result.surrogate.name + ("\n(your choice)" if result.surrogate.id == chosen else "") for result in results]

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from usvn.claims import load_claims
 from usvn.criteria import load_criteria
-from usvn.data import DataError, check_citations, load_data, load_sources, load_timeline
+from usvn.data import load_sources, load_timeline
 from usvn.leverage import load_cases
+from usvn.loader import DataError, UnknownIdError, build, checked_data, load_records
 
 __all__ = [
     "Annotation",
@@ -72,7 +73,11 @@ class MemoTemplate:
     max_characters: int
 
     def section(self, section_id: str) -> Section:
-        return next(section for section in self.sections if section.id == section_id)
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        known = ", ".join(section.id for section in self.sections)
+        raise UnknownIdError(f"The memo has no section '{section_id}'; sections are {known}.")
 
 
 @dataclass(frozen=True)
@@ -98,13 +103,13 @@ class EvidenceItem:
 
 @cache
 def load_memo_template() -> MemoTemplate:
-    check_citations("memo.yaml")
-    data = load_data("memo.yaml")
+    """The memo's question, context and sections, and the structure check's limits, from ``memo.yaml``."""
+    data = checked_data("memo.yaml")
     return MemoTemplate(
         question=data["question"],
         context=data["context"]["text"],
         context_sources=tuple(data["context"]["sources"]),
-        sections=tuple(Section(**record) for record in data["sections"]),
+        sections=load_records("memo.yaml", "sections", lambda record: build(Section, record)),
         min_evidence=data["min_evidence"],
         min_lessons=data["min_lessons"],
         max_characters=data["max_characters"],
@@ -145,7 +150,7 @@ def evidence_catalogue() -> tuple[EvidenceItem, ...]:
                 case.sources,
             )
         )
-    extra = load_data("memo.yaml")["evidence"]
+    extra = checked_data("memo.yaml")["evidence"]
     items += [
         EvidenceItem(
             f"{record['lesson']:02d}:{record['id']}",
@@ -192,7 +197,9 @@ def evidence_catalogue() -> tuple[EvidenceItem, ...]:
     ids = [item.id for item in items]
     duplicates = sorted({item_id for item_id in ids if ids.count(item_id) > 1})
     if duplicates:
-        raise ValueError(f"Evidence ids repeat across lessons: {', '.join(duplicates)}.")
+        raise DataError(
+            f"Evidence ids repeat across lessons: {', '.join(duplicates)}.", file="memo.yaml", record=duplicates[0]
+        )
     return tuple(items)
 
 
@@ -400,8 +407,7 @@ def load_example_memos() -> tuple[ExampleMemo, ...]:
     >>> [(memo.id, memo.level) for memo in load_example_memos()]
     [('meets', 'proficient'), ('exceeds', 'exemplary')]
     """
-    check_citations("memo.yaml")
-    return build_example_memos(load_data("memo.yaml"))
+    return build_example_memos(checked_data("memo.yaml"))
 
 
 def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
@@ -412,31 +418,27 @@ def build_example_memos(data: Mapping) -> tuple[ExampleMemo, ...]:
     levels = [level.id for level in rubric.levels]
     criteria = [criterion.id for criterion in rubric.criteria]
     template = load_memo_template()
-    examples = []
-    for record in data.get("examples", []):
-        where = f"memo.yaml, example '{record['id']}'"
+
+    def example(record: dict) -> ExampleMemo:
         if record["level"] not in levels:
-            raise DataError(
-                f"{where}: level '{record['level']}' is not a level of the memo rubric ({', '.join(levels)})."
-            )
-        annotations = tuple(Annotation(**note) for note in record["annotations"])
+            raise DataError(f"level '{record['level']}' is not a level of the memo rubric ({', '.join(levels)}).")
+        annotations = tuple(build(Annotation, note) for note in record["annotations"])
         named = [note.criterion for note in annotations]
         if sorted(named) != sorted(criteria):
             raise DataError(
-                f"{where}: annotate each rubric criterion exactly once; criteria are {', '.join(criteria)}, "
+                f"annotate each rubric criterion exactly once; criteria are {', '.join(criteria)}, "
                 f"annotations name {', '.join(named)}."
             )
         wrong = [note.level for note in annotations if note.level not in levels]
         if wrong:
-            raise DataError(f"{where}: annotation levels {wrong} are not levels of the memo rubric.")
+            raise DataError(f"annotation levels {wrong} are not levels of the memo rubric.")
         draft = MemoDraft(dict(record["sections"]), tuple(record["evidence"]))
         check = check_memo(draft, template)
         if not check.ok:
-            raise DataError(f"{where} fails the memo's own structure check: {' '.join(check.problems)}")
-        examples.append(
-            ExampleMemo(record["id"], record["level"], record["title"], draft, annotations, tuple(record["sources"]))
-        )
-    return tuple(examples)
+            raise DataError(f"the example fails the memo's own structure check: {' '.join(check.problems)}")
+        return build(ExampleMemo, record, draft=draft, annotations=annotations, omit=("sections", "evidence"))
+
+    return load_records("memo.yaml", data.get("examples", []), example)
 
 
 def example_memo_html(example_id: str) -> str:
@@ -450,7 +452,7 @@ def example_memo_html(example_id: str) -> str:
 
     examples = {memo.id: memo for memo in load_example_memos()}
     if example_id not in examples:
-        raise KeyError(f"No example memo '{example_id}'; examples are {', '.join(examples) or 'none'}.")
+        raise UnknownIdError(f"No example memo '{example_id}'; examples are {', '.join(examples) or 'none'}.")
     memo, rubric = examples[example_id], load_rubric("memo")
     template, known, registry = load_memo_template(), _by_id(), load_sources()
     label = rubric.level(memo.level).label

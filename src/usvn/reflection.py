@@ -13,8 +13,9 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from usvn.data import DataError, check_citations, load_data
+from usvn.loader import UnknownIdError, build, load_records
 
 __all__ = ["Assessment", "Point", "Reflection", "load_reflection"]
 
@@ -59,10 +60,21 @@ class Reflection:
         return Assessment(True, f"{words} words. Compare your answer with the points below.")
 
 
+@cache
+def _all_reflections() -> dict[str, Reflection]:
+    reflections = load_records(
+        "reflections.yaml",
+        "reflections",
+        lambda record: build(Reflection, record, points=tuple(build(Point, point) for point in record["points"])),
+    )
+    return {reflection.id: reflection for reflection in reflections}
+
+
 def load_reflection(reflection_id: str) -> Reflection:
-    check_citations("reflections.yaml")
-    for record in load_data("reflections.yaml")["reflections"]:
-        if record["id"] == reflection_id:
-            points = tuple(Point(point["text"], tuple(point["sources"])) for point in record["points"])
-            return Reflection(**{**record, "points": points, "sources": tuple(record["sources"])})
-    raise DataError(f"No reflection prompt '{reflection_id}' in reflections.yaml.")
+    """One open-ended prompt from ``reflections.yaml`` by its id."""
+    reflections = _all_reflections()
+    if reflection_id not in reflections:
+        raise UnknownIdError(
+            f"No reflection prompt '{reflection_id}' in reflections.yaml; prompts are {', '.join(reflections)}."
+        )
+    return reflections[reflection_id]

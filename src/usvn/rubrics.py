@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 
-from usvn.data import DataError, load_data
+from usvn.loader import DataError, UnknownIdError, build, checked_data, load_records
 
 __all__ = [
     "Criterion",
@@ -43,8 +43,8 @@ class Level:
 class Criterion:
     id: str
     name: str
-    weight: float
     descriptors: Mapping[str, str]
+    weight: float = 1.0
 
     def descriptor(self, level_id: str) -> str:
         return self.descriptors[level_id]
@@ -67,7 +67,7 @@ class Rubric:
         for level in self.levels:
             if level.id == level_id:
                 return level
-        raise KeyError(
+        raise UnknownIdError(
             f"Rubric '{self.id}' has no level '{level_id}'; levels are {', '.join(level.id for level in self.levels)}."
         )
 
@@ -75,7 +75,7 @@ class Rubric:
         for criterion in self.criteria:
             if criterion.id == criterion_id:
                 return criterion
-        raise KeyError(
+        raise UnknownIdError(
             f"Rubric '{self.id}' has no criterion '{criterion_id}'; criteria are "
             f"{', '.join(criterion.id for criterion in self.criteria)}."
         )
@@ -87,50 +87,43 @@ class Rubric:
 
 
 def rubric_ids() -> list[str]:
-    return [record["id"] for record in load_data("rubrics.yaml")["rubrics"]]
+    return [record["id"] for record in checked_data("rubrics.yaml")["rubrics"]]
 
 
 def _build(record: dict) -> Rubric:
-    levels = tuple(Level(level["id"], level["label"], float(level["points"])) for level in record["levels"])
-    level_ids = [level.id for level in levels]
-    where = f"rubrics.yaml, rubric '{record['id']}'"
-    if len(set(level_ids)) != len(level_ids):
-        raise DataError(f"{where}: level ids repeat: {level_ids}.")
+    levels = load_records(
+        "rubrics.yaml", record["levels"], lambda level: build(Level, level, points=float(level["points"]))
+    )
     if any(low.points >= high.points for low, high in zip(levels, levels[1:])):
-        raise DataError(f"{where}: levels must run from lowest to highest with increasing points.")
-    criteria = []
-    for item in record["criteria"]:
+        raise DataError("levels must run from lowest to highest with increasing points.")
+    level_ids = [level.id for level in levels]
+
+    def criterion(item: dict) -> Criterion:
         if set(item["descriptors"]) != set(level_ids):
             missing = sorted(set(level_ids) - set(item["descriptors"]))
             extra = sorted(set(item["descriptors"]) - set(level_ids))
             raise DataError(
-                f"{where}: criterion '{item['id']}' needs exactly one descriptor per level "
+                f"criterion '{item['id']}' needs exactly one descriptor per level "
                 f"(missing: {missing or 'none'}; unknown: {extra or 'none'})."
             )
-        criteria.append(
-            Criterion(
-                item["id"],
-                item["name"],
-                float(item.get("weight", 1)),
-                {level_id: item["descriptors"][level_id] for level_id in level_ids},
-            )
-        )
-    ids = [criterion.id for criterion in criteria]
-    if len(set(ids)) != len(ids):
-        raise DataError(f"{where}: criterion ids repeat: {ids}.")
-    return Rubric(record["id"], record["title"], record["purpose"], levels, tuple(criteria))
+        descriptors = {level_id: item["descriptors"][level_id] for level_id in level_ids}
+        return build(Criterion, item, weight=float(item.get("weight", 1.0)), descriptors=descriptors)
+
+    criteria = load_records("rubrics.yaml", record["criteria"], criterion)
+    return build(Rubric, record, levels=levels, criteria=criteria)
 
 
 @cache
-def load_rubric(rubric_id: str) -> Rubric:
-    """One rubric from ``rubrics.yaml``, checked for a descriptor in every cell and levels in order.
+def _all_rubrics() -> dict[str, Rubric]:
+    return {rubric.id: rubric for rubric in load_records("rubrics.yaml", "rubrics", _build)}
 
-    Its schema (``rubrics.schema.json``) is checked by the test suite and ``usvn check``, as for every data file.
-    """
-    for record in load_data("rubrics.yaml")["rubrics"]:
-        if record["id"] == rubric_id:
-            return _build(record)
-    raise DataError(f"No rubric '{rubric_id}' in rubrics.yaml; rubrics are {', '.join(rubric_ids())}.")
+
+def load_rubric(rubric_id: str) -> Rubric:
+    """One rubric from ``rubrics.yaml``, checked for a descriptor in every cell and levels in order."""
+    rubrics = _all_rubrics()
+    if rubric_id not in rubrics:
+        raise UnknownIdError(f"No rubric '{rubric_id}' in rubrics.yaml; rubrics are {', '.join(rubrics)}.")
+    return rubrics[rubric_id]
 
 
 def rubric_html(rubric: Rubric) -> str:

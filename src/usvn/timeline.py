@@ -9,22 +9,25 @@
 >>> filter_events(events, themes={"sport"}, years=(1995, 2000))
 Traceback (most recent call last):
 ...
-ValueError: Unknown theme 'sport'; themes are diplomacy, security, trade, rights.
+usvn.loader.InputError: Unknown theme 'sport'; themes are diplomacy, security, trade, rights.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
-from usvn.data import THEMES, Event, load_timeline, timeline_as_of
-from usvn.display import FigureOutput
+from usvn.data import THEMES, Event, load_timeline
+from usvn.loader import InputError, checked_data
 from usvn.style import THEME_STYLE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from usvn.display import FigureOutput
 
 __all__ = [
     "coverage_note",
-    "describe_events",
     "event_index",
     "filter_events",
     "format_date",
@@ -61,13 +64,13 @@ def filter_events(events: Sequence[Event], themes: Collection[str], years: tuple
     """Events that carry at least one of ``themes`` and fall within ``years`` (inclusive), in date order."""
     unknown = sorted(set(themes) - set(THEMES))
     if unknown:
-        raise ValueError(f"Unknown theme '{unknown[0]}'; themes are {', '.join(THEMES)}.")
+        raise InputError(f"Unknown theme '{unknown[0]}'; themes are {', '.join(THEMES)}.")
     try:
         start, end = (int(year) for year in years)
     except (TypeError, ValueError):
-        raise ValueError(f"Years must be two whole numbers, such as (1995, 2024); got {years!r}.") from None
+        raise InputError(f"Years must be two whole numbers, such as (1995, 2024); got {years!r}.") from None
     if start > end:
-        raise ValueError(f"The first year ({start}) comes after the last year ({end}).")
+        raise InputError(f"The first year ({start}) comes after the last year ({end}).")
     return tuple(event for event in events if start <= event.year <= end and set(event.themes) & set(themes))
 
 
@@ -90,6 +93,8 @@ def timeline_alt_text(events: Sequence[Event], years: tuple[int, int]) -> str:
 
 def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
     """A lane chart: one row per theme, events numbered in date order to match the list below it."""
+    from matplotlib.figure import Figure  # deferred: a lesson that draws nothing need not import matplotlib
+
     figure = Figure(figsize=(9, 3.2))
     axes = figure.subplots()
     lanes = [theme for theme in THEMES if any(theme in event.themes for event in events)] or list(THEMES)
@@ -131,13 +136,10 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
     return figure
 
 
-def describe_events(events: Sequence[Event]) -> list[tuple[int, Event]]:
-    """Events numbered as in the chart."""
-    return list(enumerate(events, start=1))
-
-
 def timeline_chart(events: Sequence[Event] | None = None) -> FigureOutput:
     """The whole timeline (or ``events``) as a figure with alt text, ready to display."""
+    from usvn.display import FigureOutput
+
     events = tuple(events if events is not None else load_timeline())
     years = year_bounds(events)
     return FigureOutput(timeline_figure(events, years), timeline_alt_text(events, years))
@@ -159,7 +161,7 @@ def coverage_note(events: Sequence[Event] | None = None, as_of: str | None = Non
     date the file was last reviewed for events to add. Neither is the date of an event.
     """
     events = tuple(events if events is not None else load_timeline())
-    as_of = as_of or timeline_as_of()
+    as_of = as_of or checked_data("timeline.yaml")["as_of"]
     if not events:
         return f"The timeline has no events (reviewed as of {format_date(as_of)})."
     last = max(events, key=lambda event: event.decimal_year)

@@ -22,9 +22,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar, Literal
 
-from usvn.data import DataError, check_citations, lesson, load_data
+from usvn.data import lesson
+from usvn.loader import DataError, UnknownIdError, build, checked_data, load_records
 
 __all__ = [
     "Feedback",
@@ -448,13 +450,8 @@ _KINDS: dict[str, type[Question]] = {cls.kind: cls for cls in (MultipleChoice, M
 
 def question_from_record(record: dict[str, Any]) -> Question:
     """Build a question from one validated bank record."""
-    fields = {key: value for key, value in record.items() if key != "type"}
-    fields["sources"] = tuple(fields["sources"])
-    if "options" in fields:
-        fields["options"] = tuple(Option(**option) for option in fields["options"])
-    if "accepted" in fields:
-        fields["accepted"] = tuple(fields["accepted"])
-    return _KINDS[record["type"]](**fields)
+    derived = {"options": tuple(build(Option, option) for option in record["options"])} if "options" in record else {}
+    return build(_KINDS[record["type"]], record, omit=("type",), **derived)
 
 
 @dataclass(frozen=True)
@@ -478,7 +475,7 @@ class Quiz:
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise KeyError(f"Quiz {self.lesson:02d} has no question '{question_id}'.")
+        raise UnknownIdError(f"Quiz {self.lesson:02d} has no question '{question_id}'.")
 
     def key_check(self) -> str:
         """A report, without the answers, that the key accepts each right answer and rejects a wrong one.
@@ -505,19 +502,22 @@ class Quiz:
         return "\n".join([header, *rows, *footer])
 
 
+@cache
 def load_quiz(lesson_number: int) -> Quiz:
     """The question bank of one lesson, validated against its schema, the registry and the lesson's objectives."""
     data_file = f"quiz-{lesson_number:02d}.yaml"
-    data = load_data(data_file)
-    check_citations(data_file)
+    data = checked_data(data_file)
     if data["lesson"] != lesson_number:
-        raise DataError(f"{data_file} says it belongs to lesson {data['lesson']}.")
+        raise DataError(f"says it belongs to lesson {data['lesson']}.", file=data_file)
     objectives = {objective.id for objective in lesson(lesson_number).objectives}
-    stray = sorted({record["objective"] for record in data["questions"]} - objectives)
-    if stray:
-        raise DataError(f"{data_file} names objectives that lesson {lesson_number} does not state: {', '.join(stray)}.")
+
+    def question(record: dict[str, Any]) -> Question:
+        if record["objective"] not in objectives:
+            raise DataError(f"names objective '{record['objective']}', which lesson {lesson_number} does not state.")
+        return question_from_record(record)
+
     fingerprint = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    return Quiz(lesson_number, tuple(question_from_record(record) for record in data["questions"]), fingerprint)
+    return Quiz(lesson_number, load_records(data_file, "questions", question), fingerprint)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from usvn.display import WithStaticFallback, announce, svg_img_html
+from usvn.loader import InputError
 from usvn.margin import (
     MarginExample,
-    MarginInputError,
     SurrogateResult,
     compare_surrogates,
     describe_margin,
@@ -152,7 +152,7 @@ class MarginCalculator:
         try:
             self.results = compare_surrogates(quantities, self.export_price.value, self.example)
             price = float(self.export_price.value.strip().replace(",", ""))
-        except MarginInputError as error:
+        except InputError as error:
             self.results, self.alt_text = (), ""
             self.message = f"Not calculated. {error} Your other entries are kept as typed."
             announce(self.output, self.message)
