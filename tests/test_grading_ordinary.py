@@ -94,8 +94,6 @@ DATA = [3, 1, 2]"""
 
 
 def _hand_source():
-    from nbformat.v4 import new_notebook
-
     cells = [
         kit.cell("code", HAND_SOURCE, "setup", locked=True),
         kit.cell(
@@ -137,9 +135,7 @@ def _hand_source():
             points=1,
         ),
     ]
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+    return kit.notebook_of(cells)
 
 
 def test_a_test_that_reaches_into_student_objects_is_graded_by_hand_item_by_item(tmp_path):
