@@ -7,11 +7,13 @@ DEV_STAMP := $(VENV)/.installed-dev
 PROXY_STAMP := $(VENV)/.installed-proxy
 FIRST_NOTEBOOK := notebooks/00-how-to-use-this-module.ipynb
 
-.PHONY: lab test lint notebooks exercises benchmark benchmark-grading benchmark-hub site clean help
+.PHONY: lab test test-fast lint notebooks exercises benchmark benchmark-grading benchmark-hub site clean help
 
 help:
 	@echo "make lab        create .venv (pinned) and open JupyterLab on the first notebook"
 	@echo "make test       create .venv (pinned) and run the whole test suite (lint first)"
+	@echo "make test-fast  the quick loop (about a minute on 2 cores): unit, schema, golden and nbval tests,"
+	@echo "                without the browser, hub and slow ones; ARGS=\"-k quiz\" narrows it further"
 	@echo "make lint       ruff: lint and format check of Python files and notebooks' code cells"
 	@echo "make notebooks  re-execute lessons and solutions in fresh kernels and store their outputs"
 	@echo "make benchmark  print import, notebook and widget timings"
@@ -52,6 +54,14 @@ lint: $(DEV_STAMP)
 test: lint $(DEV_STAMP) $(PROXY_STAMP)
 	$(BIN)/python -m pytest tests src notebooks solutions \
 		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+# The quick loop: everything but the tests marked browser, hub or slow (tests/conftest.py says which are),
+# on two workers; nbval needs --dist loadfile so that one notebook's cells share one kernel.
+FAST := -m "not browser and not hub and not slow" -n 2 --dist loadfile
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests src notebooks solutions \
+		--nbval --nbval-sanitize-with tests/nbval-sanitize.cfg $(FAST) -q $(ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/usvn refresh notebooks solutions

@@ -24,6 +24,13 @@ def cell(kind, source, grade_id=None, cell_id=None, **flags):
     return made
 
 
+def notebook_of(cells):
+    """A notebook of ``cells`` for the Python 3 kernel, as a grading source or submission."""
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
 def source_notebook():
     """Four autograded items (a choice, a number, a list of event ids, a function) and one by hand."""
     cells = [
@@ -98,9 +105,7 @@ def source_notebook():
             points=2,
         ),
     ]
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+    return notebook_of(cells)
 
 
 CORRECT = {

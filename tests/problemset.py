@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from gradingkit import cell
-from nbformat.v4 import new_notebook
+from gradingkit import cell, notebook_of
 
 SETUP = """import math
 
@@ -107,9 +106,7 @@ def source_notebook():
             points=2,
         )
     )
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+    return notebook_of(cells)
 
 
 #: Honest answers: right, or wrong the way students get things wrong (never aimed at the grader).

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from chartkit import chart_of, texts, widths
+from helpers import said
 
 from usvn.criteria import RATING_SCALE, assess, load_criteria, rating_band, scorecard_alt_text
 from usvn.data import load_sources
@@ -123,12 +124,6 @@ def test_rating_bands_and_alt_text_follow_the_data():
     assert "(i) Currency convertibility: 1 (clearly state-directed; downward triangle" in alt
     assert "(v) State control of resources, prices and output: 5 (clearly market-based; circle" in alt
     assert "weighted average, 3.0" in alt
-
-
-def said(view):
-    """The one feedback output a view shows: (plain text, HTML)."""
-    (output,) = view.output.outputs
-    return output["data"]["text/plain"], output["data"]["text/html"]
 
 
 def fill(scorecard, ratings=(2, 1, 3, 2, 2, 3)):

@@ -76,13 +76,3 @@ def test_dev_tools_are_pinned_apart_from_the_learner_environment():
     for requirement in declared:
         assert requirement.specifier.contains(dev_pins[requirement.name.lower().replace("_", "-")])
     assert not set(dev_pins) & set(environment_pins()), "test-only tools stay out of Binder's environment"
-
-
-def test_readme_learning_path_is_current():
-    from usvn.course import learning_path_markdown
-
-    readme = (ROOT / "README.md").read_text()
-    assert learning_path_markdown() in readme, (
-        "README's learning path is stale: paste the output of "
-        "`python -c 'from usvn.course import learning_path_markdown as t; print(t())'`"
-    )

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import gradingkit as kit
@@ -355,6 +354,13 @@ def test_the_api_grades_one_submission(batch, tmp_path):
 def test_command_line_grades_and_names_a_missing_source(tmp_path, capsys):
     from usvn.cli import main
 
+    key = kit.write(kit.source_notebook(), tmp_path / "key" / "ps.ipynb")
+    kit.write(kit.submission(), tmp_path / "subs" / "alice.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(tmp_path / "subs"), "--out", str(out), "--source", str(key), "--jobs", "1"]) == 0
+    assert "1 students; 1 written answers to grade by hand" in capsys.readouterr().out
+    with open(out / "gradebook.csv", encoding="utf-8") as stream:
+        (row,) = csv.DictReader(stream)
+    assert row["student"] == "alice" and float(row["q4-test"]) == 3.0
     with pytest.raises(SystemExit, match="not found"):
-        main(["grade", str(tmp_path), "--out", str(tmp_path / "out"), "--source", str(tmp_path / "none.ipynb")])
-    assert sys.executable
+        main(["grade", str(tmp_path / "subs"), "--out", str(out), "--source", str(tmp_path / "none.ipynb")])

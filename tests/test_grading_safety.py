@@ -220,16 +220,12 @@ def test_answer_payloads_are_bounded_and_a_too_large_answer_is_graded_by_hand(ba
 
 
 def _hand_source(test_code: str, points: int = 1):
-    from nbformat.v4 import new_notebook
-
     cells = [
         kit.cell("code", "n = 10\n### BEGIN SOLUTION\nn = 10\n### END SOLUTION", "n", solution=True),
         kit.cell("code", test_code, "n-test", grade=True, locked=True, points=points),
         kit.cell("code", "assert n == 10", "n-plain", grade=True, locked=True, points=1),
     ]
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+    return kit.notebook_of(cells)
 
 
 def test_the_test_evaluation_has_its_own_time_and_memory_limits(tmp_path):

@@ -9,10 +9,12 @@ import pytest
 from conftest import ROOT
 
 from usvn.cli import main
+from usvn.course import learning_path_markdown
 from usvn.data import DataError, load_data, load_lessons
 from usvn.guide import (
     LESSON_SECTIONS,
     PLACEHOLDER,
+    generated_pages,
     lesson_page,
     lesson_page_problems,
     lesson_page_template,
@@ -21,7 +23,7 @@ from usvn.guide import (
 )
 
 LESSONS = load_lessons()
-PAGES = sorted((ROOT / "docs").rglob("*.md"))
+PAGES = generated_pages(ROOT)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -197,3 +199,15 @@ def test_the_map_says_when_every_objective_is_covered_and_names_cells_to_fix(tmp
     text, rows = _map_of(tmp_path, cells, lesson)
     assert "Every objective has at least 2 quiz questions and 1 core graded item." in text
     assert "- graded item q0: usvn.track is None" in text
+
+
+def test_the_readme_learning_path_is_a_block_usvn_guide_keeps_current(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"<!-- usvn:learning-path -->\n{learning_path_markdown()}\n<!-- /usvn:learning-path -->" in readme
+    (tmp_path / "docs").mkdir()
+    stale = readme.replace("| 15 min |", "| 99 min |", 1)
+    assert stale != readme
+    (tmp_path / "README.md").write_text(stale, encoding="utf-8")
+    assert "README.md: generated parts are stale (run `usvn guide`)" in refresh_docs(tmp_path, check=True).problems
+    assert "README.md: refreshed" in refresh_docs(tmp_path).changed
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme

@@ -10,6 +10,7 @@ from importlib import resources
 import ipywidgets as widgets
 import pytest
 from chartkit import SVG, chart_of, marked, texts
+from helpers import plain_text
 from substitute_data import substituted
 
 from usvn.data import load_data
@@ -226,14 +227,10 @@ def test_the_ask_has_a_note_for_every_channel_naming_real_cases():
 # The widgets, headlessly.
 
 
-def said(area) -> str:
-    return "".join(output["data"]["text/plain"] for output in area.outputs)
-
-
 def test_explorer_reveals_nothing_until_a_case_is_coded():
     explorer = CaseExplorer()
     explorer.compare_button.click()
-    assert "Nothing to compare yet" in said(explorer.message)
+    assert "Nothing to compare yet" in plain_text(explorer.message)
     assert 'role="alert"' in explorer.message.outputs[0]["data"]["text/html"]
     assert explorer.chart.value == "" and explorer.reasons.value == ""
 
@@ -243,9 +240,9 @@ def test_explorer_draws_the_coded_cases_and_names_the_rest():
     explorer.code("tpp-labor-plan", "bilateral", "lapsed")
     explorer.code("ilo-c98-c105", "multilateral", "lasting-change")
     explorer.compare_button.click()
-    assert f"You coded 2 of {len(CASES)} cases; 1 sit where the module puts them" in said(explorer.message)
+    assert f"You coded 2 of {len(CASES)} cases; 1 sit where the module puts them" in plain_text(explorer.message)
     c87 = NUMBER["ilo-c87-delayed"]
-    assert f"case {c87} (The delayed ratification of ILO Convention 87) needs channel and outcome" in said(
+    assert f"case {c87} (The delayed ratification of ILO Convention 87) needs channel and outcome" in plain_text(
         explorer.message
     )
     alt = html.unescape(re.search(r'alt="([^"]*)"', explorer.chart.value)[1])
@@ -287,7 +284,7 @@ def test_explorer_static_view_folds_the_modules_coding():
 
 
 def printed(builder: ArgumentBuilder) -> str:
-    return said(builder.feedback)
+    return plain_text(builder.feedback)
 
 
 def test_builder_refuses_an_empty_argument_and_keeps_the_text(tmp_path):
@@ -519,7 +516,7 @@ def test_rate_explorer_with_nothing_ticked_says_so():
     rates = RateExplorer()
     rates.case_list.value = ()
     rates.draw_button.click()
-    assert "No case is selected" in said(rates.message) and rates.chart.value == ""
+    assert "No case is selected" in plain_text(rates.message) and rates.chart.value == ""
 
 
 def test_rate_explorer_adds_the_students_own_coding():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from chartkit import chart_of, texts, widths
+from helpers import said
 
 from usvn.margin import (
     FactorInput,
@@ -20,12 +21,6 @@ from usvn.margin import (
 from usvn.widgets.margin import MarginCalculator
 
 ONE_FACTOR = (FactorInput("x", "Steel", "kg", 1.0),)
-
-
-def said(view):
-    """The one feedback output a view shows: (plain text, HTML)."""
-    (output,) = view.output.outputs
-    return output["data"]["text/plain"], output["data"]["text/html"]
 
 
 def test_normal_value_adds_overhead_then_sga_then_profit_on_the_running_total():

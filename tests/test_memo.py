@@ -6,6 +6,7 @@ import copy
 import re
 
 import pytest
+from helpers import said
 
 from usvn.data import DataError, load_data, load_sources
 from usvn.loader import UnknownIdError
@@ -27,12 +28,6 @@ from usvn.widgets.memo import MemoEditor
 
 TEMPLATE = load_memo_template()
 EVIDENCE = ("01:2023-comprehensive-strategic-partnership", "04:wages-commerce", "02:c87-delayed")
-
-
-def said(view):
-    """The one feedback output a view shows: (plain text, HTML)."""
-    (output,) = view.output.outputs
-    return output["data"]["text/plain"], output["data"]["text/html"]
 
 
 def words(count, word="because"):

@@ -81,7 +81,9 @@ def test_first_code_cell_imports_from_the_package_only_and_no_cell_opens_files(p
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_every_quiz_has_a_key_check_cell(path):
     sources = [cell.source for cell in read(path).cells if cell.cell_type == "code"]
-    for number in {int(n) for source in sources for n in re.findall(r"show_quiz\((\d+)\)", source)}:
+    shown = {int(n) for source in sources for n in re.findall(r"show_quiz\((\d+)\)", source)}
+    assert shown, f"{path.name} shows no quiz: every lesson ends with its self-check quiz"
+    for number in shown:
         assert any(f"load_quiz({number}).key_check()" in source for source in sources), path.name
 
 

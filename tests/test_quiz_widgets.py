@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import plain_text
 
+from usvn.data import load_lessons
 from usvn.quiz.model import MultipleChoice, MultipleSelect, Numeric, ShortText, load_quiz
 from usvn.quiz.widgets import QuestionView, quiz_views
 from usvn.text import inline_markdown
 
 
 def printed(view: QuestionView) -> str:
-    return "".join(output.get("data", {}).get("text/plain", "") for output in view.feedback.outputs)
+    return plain_text(view.feedback)
 
 
 def announced(view: QuestionView) -> bool:
@@ -25,8 +27,19 @@ def first(kind):
     return next(question for question in load_quiz(1).questions if isinstance(question, kind))
 
 
-def test_every_question_of_every_bank_builds_a_view():
-    assert len(quiz_views(load_quiz(1))) == len(load_quiz(1))
+BANKS = [lesson.number for lesson in load_lessons()]
+
+
+def test_the_banks_were_found():
+    assert len(BANKS) >= 2
+
+
+@pytest.mark.parametrize("number", BANKS, ids=lambda number: f"quiz-{number:02d}")
+def test_every_question_of_every_bank_builds_a_view(number):
+    quiz = load_quiz(number)
+    views = quiz_views(quiz)
+    assert len(quiz) >= 1 and len(views) == len(quiz)
+    assert [view.question.id for view in views] == [question.id for question in quiz.questions]
 
 
 def test_explanation_stays_locked_until_an_answer_is_checked():

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import traitlets
+from helpers import plain_text
 
 import usvn.notes as notes
 from usvn.quiz.model import MultipleChoice, MultipleSelect, Numeric, load_quiz
@@ -187,10 +188,6 @@ CASES = [
 ]
 
 
-def said(output) -> str:
-    return " ".join(item.get("data", {}).get("text/plain", "") for item in output.outputs)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_input_is_saved_as_it_changes_and_comes_back_in_a_new_instance(tmp_path, case):
     widget = case.build(tmp_path)
@@ -213,7 +210,7 @@ def test_a_corrupt_note_is_reported_never_overwritten_and_work_goes_beside_it(tm
     saved.write_text('{"format": "usvn-notes", "version": 1, "kind": ')
     broken = saved.read_bytes()
     fresh = case.build(tmp_path)
-    assert "Could not read your saved work" in said(case.output(fresh))
+    assert "Could not read your saved work" in plain_text(case.output(fresh), " ")
     assert 'role="alert"' in case.output(fresh).outputs[0]["data"]["text/html"]
     assert case.shown(fresh) == case.shown(case.build(tmp_path / "empty")), "it did not start fresh"
     case.fill(fresh)
@@ -229,7 +226,9 @@ def test_a_folder_that_cannot_be_written_is_reported_and_the_entries_stay(tmp_pa
     monkeypatch.setattr(notes.tempfile, "mkstemp", refuse)
     widget = case.build(tmp_path)
     case.fill(widget)
-    assert "Could not save your work" in said(case.output(widget)) and "Permission denied" in said(case.output(widget))
+    assert "Could not save your work" in plain_text(case.output(widget), " ") and "Permission denied" in plain_text(
+        case.output(widget), " "
+    )
     assert case.shown(widget) != case.shown(case.build(tmp_path / "empty")), "the entries were lost"
 
 
@@ -267,7 +266,7 @@ def test_the_reflection_says_where_it_saved_on_compare(tmp_path):
     prompt = ReflectionPrompt("tran-2021-strategic-partnership", notes_folder=tmp_path)
     prompt.text.value = LONG_TEXT + " " + LONG_TEXT
     assert prompt.compare()
-    assert str(tmp_path / "01-reflection-tran-2021-strategic-partnership.json") in said(prompt.feedback)
+    assert str(tmp_path / "01-reflection-tran-2021-strategic-partnership.json") in plain_text(prompt.feedback, " ")
 
 
 def test_a_saved_value_the_widget_no_longer_offers_is_skipped(tmp_path):
@@ -318,5 +317,5 @@ def test_the_memo_draft_is_kept_as_it_changes_and_comes_back(tmp_path, monkeypat
     before = path.read_bytes()
     monkeypatch.setattr(notes.tempfile, "mkstemp", refuse)
     editor.areas["risks"].value = LONG_TEXT
-    assert "Could not save your draft" in said(editor.output) and editor.areas["risks"].value == LONG_TEXT
+    assert "Could not save your draft" in plain_text(editor.output, " ") and editor.areas["risks"].value == LONG_TEXT
     assert path.read_bytes() == before, "a failed save touched the saved draft"

@@ -482,13 +482,10 @@ def _tracked(root: Path) -> list[str]:
 
 
 def _student_readme() -> str:
-    rows = ["| No. | Lesson | Minutes |", "|---|---|---|"]
-    rows += [
-        f"| {lesson.number:02d} | [{lesson.title}](notebooks/{lesson.notebook}) | {lesson.minutes} |"
-        for lesson in load_lessons()
-    ]
+    from usvn.course import learning_path_markdown
+
     return STUDENT_README.format(
-        binder=binder_url("notebooks/00-how-to-use-this-module.ipynb"), lessons="\n".join(rows)
+        binder=binder_url("notebooks/00-how-to-use-this-module.ipynb"), lessons=learning_path_markdown()
     )
 
 

@@ -242,6 +242,20 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_lesson(args: argparse.Namespace) -> int:
+    from usvn.scaffold import new_lesson
+
+    try:
+        stem = new_lesson(Path(args.root), args.number, args.slug, title=args.title, minutes=args.minutes)
+    except ValueError as error:
+        raise SystemExit(f"usvn new-lesson: {error}") from None
+    print(
+        f"lesson {stem} started: write every 'TO WRITE:' part (CONTRIBUTING.md, 'Adding a lesson'), then run "
+        f"`usvn refresh notebooks/{stem}.ipynb solutions/{stem}.ipynb`, `usvn generate` and `usvn guide`"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="usvn", description="Tools for the US-Vietnam teaching module.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -350,6 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("gradebook", help="the folder `usvn grade --out` wrote (gradebook.csv and results/)")
     report.add_argument("--out", help="HTML file to write (default: GRADEBOOK/item-analysis.html; CSV files beside it)")
     report.set_defaults(run=_report)
+
+    new = commands.add_parser(
+        "new-lesson", help="start lesson NN: notebook, solution, quiz bank, registry, instructor page, browser test"
+    )
+    new.add_argument("number", type=int, help="the lesson's number, e.g. 6")
+    new.add_argument(
+        "slug", help="the rest of its name: a verb phrase in lowercase with hyphens, e.g. compare-trade-deals"
+    )
+    new.add_argument("--title", help="the lesson's title (default: from the slug)")
+    new.add_argument("--minutes", type=int, default=60, help="about how long the lesson takes (default 60)")
+    new.add_argument("--root", default=".", help="the module's top folder (default: current folder)")
+    new.set_defaults(run=_new_lesson)
     return parser
 
 

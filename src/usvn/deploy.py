@@ -17,7 +17,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from usvn.authoring import REPOSITORY, STUDENT_BRANCH, binder_url
-from usvn.data import load_lessons
+from usvn.course import MINUTES, NUMBER, Column, lesson_table
 
 __all__ = ["clone_folder", "lesson_links_markdown", "nbgitpuller_url"]
 
@@ -51,12 +51,16 @@ def lesson_links_markdown(hub_url: str | None = None, repo: str = REPOSITORY, br
     >>> lesson_links_markdown().splitlines()[:2]
     ['| No. | Lesson | Minutes | Binder |', '|---|---|---|---|']
     """
-    header = ["No.", "Lesson", "Minutes", "Binder"] + (["JupyterHub (nbgitpuller)"] if hub_url else [])
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for lesson in load_lessons():
-        path = f"notebooks/{lesson.notebook}"
-        cells = [f"{lesson.number:02d}", lesson.title, str(lesson.minutes), f"[open on Binder]({binder_url(path)})"]
-        if hub_url:
-            cells.append(f"[open on the hub]({nbgitpuller_url(hub_url, path, repo, branch)})")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    columns = [
+        NUMBER,
+        Column("Lesson", lambda lesson: lesson.title),
+        MINUTES,
+        Column("Binder", lambda lesson: f"[open on Binder]({binder_url(f'notebooks/{lesson.notebook}')})"),
+    ]
+    if hub_url:
+
+        def hub_link(lesson) -> str:
+            return f"[open on the hub]({nbgitpuller_url(hub_url, f'notebooks/{lesson.notebook}', repo, branch)})"
+
+        columns.append(Column("JupyterHub (nbgitpuller)", hub_link))
+    return lesson_table(columns)

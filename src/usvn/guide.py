@@ -1,5 +1,7 @@
-"""The instructor guide and the other pages in ``docs/``: generated blocks kept current from the course data.
+"""The README and the pages in ``docs/``: generated blocks kept current from the course data.
 
+This is the one generator of text that repeats course data in Markdown (lesson notebooks' repeated cells are
+:func:`usvn.authoring.apply_generated_cells`; they carry ``metadata.usvn.generated`` instead of markers).
 A page mixes hand-written text with generated blocks between markers::
 
     <!-- usvn:lesson-facts 01 -->
@@ -13,6 +15,7 @@ so running it twice changes nothing. Blocks:
 - ``assessment-map NN``: per objective, its quiz questions and its graded exercise items (core and data-skills
   tracks, from the ``usvn`` metadata of ``solutions/``), with any gap flagged (see :mod:`usvn.coverage`), then
   the write-then-compare prompts and the exercise's tasks;
+- ``learning-path``: every lesson with its time and objectives (the README's learning path);
 - ``lesson-index``: every lesson with its time and instructor page (for the guide's front page);
 - ``self-study-path``: every lesson with its time, summary and Binder link (for students);
 - ``binder-links``: every lesson's Binder link (for the deployment page);
@@ -35,6 +38,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 
 from usvn.authoring import binder_url, label_citations, sources_cell
+from usvn.course import MINUTES, NUMBER, Column, learning_path_markdown, lesson_table
 from usvn.coverage import MIN_CORE, MIN_QUIZ, lesson_problems, module_coverage
 from usvn.data import DataError, Lesson, data_files, load_data, load_lessons
 from usvn.deploy import lesson_links_markdown
@@ -46,6 +50,7 @@ __all__ = [
     "lesson_page",
     "lesson_page_problems",
     "lesson_page_template",
+    "generated_pages",
     "refresh_docs",
     "refresh_page",
     "refresh_text",
@@ -202,36 +207,42 @@ def _assessment_map(lesson: Lesson, page: PurePosixPath, root: Path) -> str:
 
 def _lesson_index(page: PurePosixPath) -> str:
     lessons = load_lessons()
-    lines = ["| No. | Lesson | Minutes | Instructor notes | Notebook |", "|---|---|---|---|---|"]
-    for lesson in lessons:
-        lines.append(
-            f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} | "
-            f"[notes]({_relative(page, str(lesson_page(lesson)))}) | "
-            f"[{lesson.notebook}]({_relative(page, f'notebooks/{lesson.notebook}')}) |"
-        )
-    lines += [
-        "",
-        f"Total: about {sum(lesson.minutes for lesson in lessons)} minutes of lessons "
-        f"({len(lessons)} notebooks), before exercises and discussion.",
-    ]
-    return "\n".join(lines)
+    table = lesson_table(
+        [
+            NUMBER,
+            Column("Lesson", lambda lesson: lesson.title),
+            MINUTES,
+            Column("Instructor notes", lambda lesson: f"[notes]({_relative(page, str(lesson_page(lesson)))})"),
+            Column(
+                "Notebook",
+                lambda lesson: f"[{lesson.notebook}]({_relative(page, f'notebooks/{lesson.notebook}')})",
+            ),
+        ],
+        lessons=lessons,
+    )
+    return (
+        f"{table}\n\nTotal: about {sum(lesson.minutes for lesson in lessons)} minutes of lessons "
+        f"({len(lessons)} notebooks), before exercises and discussion."
+    )
 
 
 def _self_study_path() -> str:
     lessons = load_lessons()
-    lines = ["| No. | Lesson | About | What you do | Open it |", "|---|---|---|---|---|"]
-    for lesson in lessons:
-        lines.append(
-            f"| {lesson.number:02d} | {lesson.title} | {lesson.minutes} min | {lesson.summary} | "
-            f"[on Binder]({binder_url(f'notebooks/{lesson.notebook}')}) |"
-        )
+    table = lesson_table(
+        [
+            NUMBER,
+            Column("Lesson", lambda lesson: lesson.title),
+            Column("About", lambda lesson: f"{lesson.minutes} min"),
+            Column("What you do", lambda lesson: lesson.summary),
+            Column("Open it", lambda lesson: f"[on Binder]({binder_url(f'notebooks/{lesson.notebook}')})"),
+        ],
+        lessons=lessons,
+    )
     total = sum(lesson.minutes for lesson in lessons)
-    lines += [
-        "",
-        f"All {len(lessons)} lessons take about {total} minutes ({total / 60:.1f} hours) of reading, "
-        "running and quizzes; graded exercises take longer.",
-    ]
-    return "\n".join(lines)
+    return (
+        f"{table}\n\nAll {len(lessons)} lessons take about {total} minutes ({total / 60:.1f} hours) of reading, "
+        "running and quizzes; graded exercises take longer."
+    )
 
 
 def _sources(cited: Iterable[str]) -> str:
@@ -252,6 +263,8 @@ def _render(name: str, arg: str | None, page: PurePosixPath, root: Path, cited: 
         return _lesson_index(page)
     if name == "self-study-path":
         return _self_study_path()
+    if name == "learning-path":
+        return learning_path_markdown(_relative(page, "notebooks") + "/")
     if name == "binder-links":
         return lesson_links_markdown()
     if name == "sources":
@@ -326,6 +339,16 @@ def lesson_page_problems(text: str, lesson: Lesson) -> list[str]:
     return problems
 
 
+#: Pages outside ``docs/`` that carry generated blocks.
+TOP_PAGES = ("README.md",)
+
+
+def generated_pages(root: Path) -> list[Path]:
+    """Every page :func:`refresh_docs` rewrites: the README and each Markdown page under ``docs/``."""
+    root = Path(root)
+    return [root / name for name in TOP_PAGES if (root / name).is_file()] + sorted((root / "docs").rglob("*.md"))
+
+
 @dataclass
 class DocsReport:
     """What :func:`refresh_docs` changed, and what still needs an author."""
@@ -352,7 +375,7 @@ def refresh_docs(root: Path, *, check: bool = False) -> DocsReport:
             report.changed.append(f"{lesson_page(lesson)}: created from the template")
         text = path.read_text(encoding="utf-8")
         report.problems += [f"{lesson_page(lesson)}: {problem}" for problem in lesson_page_problems(text, lesson)]
-    for path in sorted((root / "docs").rglob("*.md")):
+    for path in generated_pages(root):
         relative = PurePosixPath(path.relative_to(root).as_posix())
         text = path.read_text(encoding="utf-8")
         try:

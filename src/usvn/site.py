@@ -26,6 +26,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell, new_notebook
 
 from usvn.authoring import INSTRUCTOR_TAG, binder_url, mark_instructor_cells
+from usvn.course import NUMBER, Column, lesson_table
 from usvn.data import DataError, Lesson, load_lessons
 
 __all__ = ["MODULE_TITLE", "build_site", "index_html", "lesson_note", "relink"]
@@ -56,21 +57,32 @@ def lesson_note(lesson: Lesson) -> str:
 
 def index_html(lessons: tuple[Lesson, ...]) -> str:
     """The index: the lessons in learning-path order, each with its time, summary, objectives and Binder link."""
-    items = []
-    for lesson in lessons:
+
+    def what_you_do(lesson: Lesson) -> str:
         objectives = "".join(f"<li>{escape(objective.text)}</li>" for objective in lesson.objectives)
-        binder = escape(binder_url(f"notebooks/{lesson.notebook}"))
-        items.append(
-            f'<li><h2><a href="{lesson.stem}.html">{lesson.number:02d}. {escape(lesson.title)}</a></h2>'
-            f"<p>About {lesson.minutes} minutes. {escape(lesson.summary)}</p>"
-            f"<p>After this lesson you can:</p><ul>{objectives}</ul>"
-            f'<p><a href="{binder}">Run lesson {lesson.number:02d} on Binder</a></p></li>'
-        )
+        return f"<p>{escape(lesson.summary)}</p><p>After this lesson you can:</p><ul>{objectives}</ul>"
+
+    def run_it(lesson: Lesson) -> str:
+        return f'<a href="{escape(binder_url(f"notebooks/{lesson.notebook}"))}">Run lesson {lesson.number:02d} on Binder</a>'
+
+    table = lesson_table(
+        [
+            NUMBER,
+            Column("Lesson", lambda lesson: f'<a href="{lesson.stem}.html">{escape(lesson.title)}</a>'),
+            Column("Time", lambda lesson: f"about {lesson.minutes} min"),
+            Column("What you do", what_you_do),
+            Column("Run it", run_it),
+        ],
+        html=True,
+        caption="The lessons, in the order to take them",
+        lessons=lessons,
+        css_class="usvn-path",
+    )
     return (
         f"<h1>{escape(MODULE_TITLE)}</h1>"
         "<p>A short course in notebooks on US–Vietnam relations since 1995, on multilateral and bilateral leverage, "
         "and on the US market-economy criteria. Take the lessons in this order.</p>"
-        f'<ol class="usvn-path">{"".join(items)}</ol>'
+        f"{table}"
     )
 
 
