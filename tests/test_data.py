@@ -321,7 +321,7 @@ def test_the_cached_json_form_equals_the_parsed_yaml(name):
 # --- One error per kind of fault ------------------------------------------------------------------------
 
 UNKNOWN_IDS = [
-    (lambda: data.lesson(9), "There is no lesson 9; lessons are numbered 0, 1, 2, 3, 4, 5."),
+    (lambda: data.lesson(99), "There is no lesson 99; lessons are numbered 0, 1, 2,"),
     (lambda: claims.source_context("wikipedia"), "'wikipedia' is not one of the texts read closely here"),
     (lambda: leverage.load_case("nope"), "No leverage case 'nope'"),
     (lambda: leverage.scheme_codings("mine"), "No coding scheme 'mine'"),

@@ -204,6 +204,12 @@ def _write_quietly(path: Path, text: str) -> None:
         pass
 
 
+def forget_read_files() -> None:
+    """Read every data file afresh from now on: for a tool that edits a data file while the package is loaded
+    (``usvn new-lesson``). Loaders that cache their records (``load_lessons``) are cleared by their callers."""
+    _validated.cache_clear()
+
+
 @cache
 def _validated(data_file: str) -> Any:
     text = _data_bytes(data_file)

@@ -286,6 +286,7 @@ def new_lesson(
     from usvn.assignments import generate_exercises
     from usvn.authoring import apply_generated_cells
     from usvn.guide import refresh_docs
+    from usvn.loader import forget_read_files
 
     root = Path(root).resolve()
     if not (root / LESSONS_FILE).is_file():
@@ -306,7 +307,8 @@ def new_lesson(
         _insert_entry(registry.read_text(encoding="utf-8"), number, lessons_entry(number, stem, title, minutes)),
         encoding="utf-8",
     )
-    data._parsed.cache_clear()  # the registry just changed under the package's cache
+    forget_read_files()  # the registry just changed under the package's caches
+    data.load_lessons.cache_clear()
     written = [str(LESSONS_FILE)]
     quiz = root / "src/usvn/data" / f"quiz-{number:02d}.yaml"
     quiz.write_text(quiz_bank(number), encoding="utf-8")
