@@ -389,11 +389,17 @@ def _turn_gate(turn):
     if turn is None:
         return None
     waited = []
+    batch = os.getppid()
 
     def gate() -> None:
         if not waited:
             waited.append(True)
-            turn.recv()  # EOFError if the batch is gone: the submission then ends with an error row
+            # Other workers forked meanwhile hold this pipe open too, so the batch's end may never close: a
+            # worker whose batch is gone stops here rather than wait forever.
+            while not turn.poll(1):
+                if os.getppid() != batch:
+                    raise EOFError("the grading batch is gone")
+            turn.recv()
             turn.close()
 
     return gate
@@ -460,20 +466,24 @@ def _context():
     return _CONTEXT
 
 
+#: Workers per job that start the next submissions' kernels while the running ones work (0: start on their turn).
+PRESTART_PER_JOB = 1
+
+
 def run_workers(
     spec: SourceSpec, todo: list[Submission], options: dict, jobs: int, record, prestart: int | None = None
 ) -> None:
     """Grade ``todo`` with at most ``jobs`` submissions running; a worker that dies or hangs gets its submission an
     error row.
 
-    Beside the running workers, up to ``prestart`` more (default: one per job) each take the next submission in
+    Beside the running workers, up to ``prestart`` more (default: :data:`PRESTART_PER_JOB` per job) each take the next submission in
     the queue, start its kernel and warm it (see :func:`usvn.grading.runner.run`), then wait for their turn: a
     kernel's start-up overlaps another submission's run. Every worker still grades exactly one submission in a
     kernel of its own, started for it; a worker that dies while it waits has its submission queued once more.
     """
     context = _context()
     limit = options["limits"].submission_timeout * 1.5 + 120
-    prestart = jobs if prestart is None else max(0, prestart)
+    prestart = jobs * PRESTART_PER_JOB if prestart is None else max(0, prestart)
     queue = list(todo)
     running: dict = {}  # connection -> (process, submission, started)
     waiting: dict = {}  # connection -> (process, submission, turn): started, not yet told to run (in order)

@@ -394,7 +394,8 @@ def run(
 ) -> RunOutcome:
     """Run the steps (with retries past hanging or crashing cells and calls) and grade each test.
 
-    With ``gate`` (a callable that blocks until this submission may run), the first kernel is started and
+    With ``gate`` (a callable that blocks until this submission may run; it may be called again, and then
+    returns at once), the first kernel is started and
     ``warm`` modules imported in it before ``gate`` returns, so a batch starts one submission's kernel while
     another's runs. The submission's time limit counts from the moment ``gate`` returns. A kernel that died
     while it waited is replaced by a fresh one, without an attempt or a problem charged to the student.
@@ -424,6 +425,7 @@ def run(
         if gate is not None:
             gate = None
             if failure.get("before_use"):  # the waiting kernel failed: start a fresh one, charge nothing
+                clock["deadline"] = time.monotonic() + limits.submission_timeout
                 attempt -= 1
                 continue
         outcome.items = evaluator.results
