@@ -1,6 +1,7 @@
 """Throughput of `usvn grade` against `nbgrader autograde` on the same submissions, for two kinds of assignment.
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 3] [--only lesson|ordinary]
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py [--students 24] [--lesson 1] [--jobs 3] [--prestart 1]
+        [--only lesson|ordinary]
 
 1. this module's exercise (``exercises/NN-*.ipynb`` with answers varied per student: right, wrong value,
    wrong type, wrong function), graded against ``solutions/NN-*.ipynb``;
@@ -9,6 +10,7 @@
 
 nbgrader autogrades each class (serially, as it does), this grader grades it (in parallel, bubblewrap
 isolation); the script prints both throughputs, their ratio, the load average, and every score that differs.
+``--prestart 0`` grades without starting kernels ahead of their turn, to measure what that brings.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def compare(title: str, source: Path, notebooks: dict, jobs: int) -> dict:
         f"({theirs / count:.2f} s each)"
     )
     print(
-        f"usvn grade ({jobs} jobs):          {ours:6.1f} s  {count / ours:5.2f} submissions/s  "
+        f"usvn grade ({jobs} jobs, {_prestart()}):  {ours:6.1f} s  {count / ours:5.2f} submissions/s  "
         f"({ours / count:.2f} s each)"
     )
     print(f"ratio (usvn / nbgrader throughput): {theirs / ours:.2f}x")
@@ -138,13 +140,25 @@ def compare(title: str, source: Path, notebooks: dict, jobs: int) -> dict:
     return {"ratio": theirs / ours, "differences": len(differences)}
 
 
+def _prestart() -> str:
+    from usvn.grading import batch
+
+    ahead = getattr(batch, "PRESTART_PER_JOB", 0)
+    return f"{ahead} kernel(s) started ahead per job" if ahead else "no kernel started ahead"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--lesson", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--prestart", type=int, default=None, help="kernels started ahead per job (default: 1)")
     parser.add_argument("--only", choices=["lesson", "ordinary"])
     args = parser.parse_args()
+    if args.prestart is not None:
+        from usvn.grading import batch
+
+        batch.PRESTART_PER_JOB = args.prestart
     if args.only != "ordinary":
         solution = sorted((ROOT / "solutions").glob(f"{args.lesson:02d}-*.ipynb"))[0]
         compare(

@@ -234,7 +234,7 @@ def _failed(spec: SourceSpec, submission: Submission, reason: str, infrastructur
     return result
 
 
-def _grade_one(spec: SourceSpec, submission: Submission, options: dict) -> dict:
+def _grade_one(spec: SourceSpec, submission: Submission, options: dict, gate=None) -> dict:
     """Worker body: grade one submission; never raises (a failure becomes a row with a reason)."""
     from usvn.grading.core import grade
 
@@ -258,6 +258,7 @@ def _grade_one(spec: SourceSpec, submission: Submission, options: dict) -> dict:
                     scratch=options["scratch"],
                     keep_scratch=options["keep_scratch"],
                     hide=options["hide"],
+                    gate=gate,
                 )
             finally:
                 import shutil
@@ -273,6 +274,7 @@ def _grade_one(spec: SourceSpec, submission: Submission, options: dict) -> dict:
                 scratch=options["scratch"],
                 keep_scratch=options["keep_scratch"],
                 hide=options["hide"],
+                gate=gate,
             )
         result.submission = submission.origin
         if note:
@@ -313,12 +315,33 @@ def _cap_memory(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
-def _worker(connection, spec, submission, options) -> None:
+def _worker(connection, spec, submission, options, turn=None) -> None:
     os.setpgrp()
     try:
-        connection.send(_grade_one(spec, submission, options))
+        connection.send(_grade_one(spec, submission, options, _turn_gate(turn)))
     finally:
         connection.close()
+
+
+def _turn_gate(turn):
+    """A callable that blocks until the batch says this worker's turn has come (at most once), or None."""
+    if turn is None:
+        return None
+    waited = []
+    batch = os.getppid()
+
+    def gate() -> None:
+        if not waited:
+            waited.append(True)
+            # Other workers forked meanwhile hold this pipe open too, so the batch's end may never close: a
+            # worker whose batch is gone stops here rather than wait forever.
+            while not turn.poll(1):
+                if os.getppid() != batch:
+                    raise EOFError("the grading batch is gone")
+            turn.recv()
+            turn.close()
+
+    return gate
 
 
 def _no_notebook(submission: Submission) -> str:
@@ -356,28 +379,69 @@ def _context():
     return _CONTEXT
 
 
-def run_workers(spec: SourceSpec, todo: list[Submission], options: dict, jobs: int, record) -> None:
-    """Grade ``todo`` with at most ``jobs`` workers; a worker that dies or hangs gets its submission an error row."""
+#: Workers per job that start the next submissions' kernels while the running ones work (0: start on their turn).
+PRESTART_PER_JOB = 1
+
+
+def run_workers(
+    spec: SourceSpec, todo: list[Submission], options: dict, jobs: int, record, prestart: int | None = None
+) -> None:
+    """Grade ``todo`` with at most ``jobs`` submissions running; a worker that dies or hangs gets its submission an
+    error row.
+
+    Beside the running workers, up to ``prestart`` more (default: :data:`PRESTART_PER_JOB` per job) each take the next submission in
+    the queue, start its kernel and warm it (see :func:`usvn.grading.runner.run`), then wait for their turn: a
+    kernel's start-up overlaps another submission's run. Every worker still grades exactly one submission in a
+    kernel of its own, started for it; a worker that dies while it waits has its submission queued once more.
+    """
     context = _context()
     limit = options["limits"].submission_timeout * 1.5 + 120
+    prestart = jobs * PRESTART_PER_JOB if prestart is None else max(0, prestart)
     queue = list(todo)
     running: dict = {}  # connection -> (process, submission, started)
-    while queue or running:
-        while queue and len(running) < jobs:
+    waiting: dict = {}  # connection -> (process, submission, turn): started, not yet told to run (in order)
+    queued_again: set[str] = set()
+
+    def start_turn(connection, process, submission, turn) -> None:
+        with contextlib.suppress(OSError):  # a worker that died meanwhile is reported through its connection
+            turn.send(True)
+        turn.close()
+        running[connection] = (process, submission, time.monotonic())
+
+    while queue or running or waiting:
+        while waiting and len(running) < jobs:
+            connection = next(iter(waiting))
+            start_turn(connection, *waiting.pop(connection))
+        while queue and len(running) + len(waiting) < jobs + prestart:
             submission = queue.pop(0)
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_worker, args=(send, spec, submission, options), daemon=True)
+            turn_receive, turn = context.Pipe(duplex=False)
+            process = context.Process(target=_worker, args=(send, spec, submission, options, turn_receive), daemon=True)
             process.start()
             send.close()
-            running[receive] = (process, submission, time.monotonic())
-        ready = wait(list(running), timeout=1.0)
+            turn_receive.close()
+            if len(running) < jobs:
+                start_turn(receive, process, submission, turn)
+            else:
+                waiting[receive] = (process, submission, turn)
+        ready = wait([*running, *waiting], timeout=1.0)
         for connection in ready:
-            process, submission, _ = running.pop(connection)
+            was_waiting = connection in waiting
+            if was_waiting:
+                process, submission, turn = waiting.pop(connection)
+                turn.close()
+            else:
+                process, submission, _ = running.pop(connection)
             try:
                 data = connection.recv()
                 result = SubmissionResult.from_dict(data)
             except (EOFError, OSError, TypeError, ValueError):
                 process.join(5)
+                connection.close()
+                if was_waiting and submission.student not in queued_again:
+                    queued_again.add(submission.student)
+                    queue.insert(0, submission)
+                    continue
                 why = f"the grading worker died (exit code {process.exitcode})"
                 result = SubmissionResult.from_dict(_finish(_failed(spec, submission, why, why), submission, options))
             connection.close()

@@ -173,11 +173,14 @@ def grade(
     scratch: Path | None = None,
     keep_scratch: bool = False,
     hide: list[Path] | None = None,
+    gate=None,
 ) -> SubmissionResult:
     """Grade one submitted notebook (a path) against a source notebook (a path, or a spec already read).
 
     ``isolation`` is ``auto`` (bubblewrap, or a :class:`RuntimeError` that says how to install it) or a
     level asked for by name. ``hide`` lists folders the kernel must not see besides the source's own.
+    ``gate``, used by a batch, is a callable that blocks until this submission's turn: its kernel is started
+    and warmed before (see :func:`usvn.grading.runner.run`).
     """
     started = time.monotonic()
     spec = load_source(source)
@@ -212,7 +215,7 @@ def grade(
         ]
         result.seconds = round(time.monotonic() - started, 3)
         return result
-    from usvn.grading.runner import prepare, run
+    from usvn.grading.runner import prepare, run, warm_modules
 
     prepared = prepare(spec, notebook)
     result.changes = "; ".join(prepared.changes)
@@ -221,7 +224,7 @@ def grade(
     work = Path(tempfile.mkdtemp(prefix="usvn-grade-", dir=base))
     hidden = _hidden_paths([*(hide or []), base], spec.path, submission, work)
     try:
-        outcome = run(spec, prepared, sandbox, work, hidden)
+        outcome = run(spec, prepared, sandbox, work, hidden, gate=gate, warm=warm_modules(spec) if gate else None)
     finally:
         if not keep_scratch:
             shutil.rmtree(work, ignore_errors=True)

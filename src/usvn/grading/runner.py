@@ -10,6 +10,7 @@ on the next attempt, so the answers that do not depend on it still count.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -35,7 +36,7 @@ from usvn.grading.sandbox import Limits, Sandbox
 from usvn.grading.source import TEXT_STUB, SourceSpec, cell_role, grade_meta, public_source
 from usvn.grading.wire import KernelLost, decode
 
-__all__ = ["Prepared", "RunOutcome", "Step", "prepare", "run"]
+__all__ = ["Prepared", "RunOutcome", "Step", "prepare", "run", "warm_modules"]
 
 _EXTRACT_SOURCE = Path(extract.__file__).read_text(encoding="utf-8")
 MAX_ATTEMPTS = 4
@@ -323,6 +324,51 @@ class Bridge:
         return "value", (decode(result.get("value")), decode(after) if after is not None else None)
 
 
+def warm_modules(spec: SourceSpec) -> list[str]:
+    """The modules the source's locked code cells import at their top level, in order.
+
+    Locked cells run for every student (they are restored from the source), so importing their modules before
+    the student's first cell only warms ``sys.modules``: the notebook's own ``import`` statements still run,
+    and find the module loaded, as a second import in any notebook would. No name is bound in the student's
+    namespace, and a module that fails to import is left out without a trace.
+    """
+    import ast
+
+    from usvn.grading.source import without_magics
+
+    modules: dict[str, None] = {}
+    for cell in spec.notebook.cells:
+        if cell.get("cell_type") != "code" or cell_role(cell) != "locked":
+            continue
+        try:
+            tree = ast.parse(without_magics(_source_text(cell)))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules.update(dict.fromkeys(alias.name for alias in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules[node.module] = None
+    return list(modules)
+
+
+def _warm_code(modules: list[str]) -> str:
+    """Kernel code that imports ``modules`` and leaves nothing behind but ``sys.modules`` entries."""
+    return (
+        "def _usvn_warm(names):\n"
+        "    import importlib, sys\n"
+        "    for name in names:\n"
+        "        before = set(sys.modules)\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except BaseException:\n"
+        "            for partial in set(sys.modules) - before:\n"
+        "                sys.modules.pop(partial, None)\n"
+        f"_usvn_warm({list(modules)!r})\n"
+        "del _usvn_warm\n"
+    )
+
+
 def _kill_uid(uid: int | None) -> None:
     """Kill every process left running as the kernel's own uid (processes that left its group)."""
     if uid is None or os.geteuid() != 0:
@@ -336,17 +382,36 @@ def _kill_uid(uid: int | None) -> None:
                 continue
 
 
-def run(spec: SourceSpec, prepared: Prepared, sandbox: Sandbox, scratch: Path, hide: list[Path]) -> RunOutcome:
-    """Run the steps (with retries past hanging or crashing cells and calls) and grade each test."""
+def run(
+    spec: SourceSpec,
+    prepared: Prepared,
+    sandbox: Sandbox,
+    scratch: Path,
+    hide: list[Path],
+    *,
+    gate=None,
+    warm: list[str] | None = None,
+) -> RunOutcome:
+    """Run the steps (with retries past hanging or crashing cells and calls) and grade each test.
+
+    With ``gate`` (a callable that blocks until this submission may run; it may be called again, and then
+    returns at once), the first kernel is started and
+    ``warm`` modules imported in it before ``gate`` returns, so a batch starts one submission's kernel while
+    another's runs. The submission's time limit counts from the moment ``gate`` returns. A kernel that died
+    while it waited is replaced by a fresh one, without an attempt or a problem charged to the student.
+    """
     from usvn.grading.evaluate import Evaluator
 
     limits = sandbox.limits
-    deadline = time.monotonic() + limits.submission_timeout
+    clock = {"deadline": time.monotonic() + limits.submission_timeout}
     outcome = RunOutcome()
     skipped: set[int] = set()
     failed_calls: dict[tuple[str, str], str] = {}
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    attempt = 0
+    while attempt < MAX_ATTEMPTS:
+        attempt += 1
         outcome.attempts = attempt
+        deadline = clock["deadline"]
         if deadline - time.monotonic() < 1:
             outcome.problems.append(f"stopped: the whole submission ran past {limits.submission_timeout:g} s")
             outcome.infrastructure = outcome.infrastructure or _load_note()
@@ -355,8 +420,14 @@ def run(spec: SourceSpec, prepared: Prepared, sandbox: Sandbox, scratch: Path, h
         scratch.mkdir(mode=0o700)
         sandbox.prepare(scratch)
         evaluator = Evaluator(spec, limits, failed_calls)
-        failure = _attempt(prepared, evaluator, sandbox, scratch, hide, limits, deadline, skipped)
+        failure = _attempt(prepared, evaluator, sandbox, scratch, hide, limits, clock, skipped, gate, warm or [])
         _kill_uid(sandbox.uid)
+        if gate is not None:
+            gate = None
+            if failure.get("before_use"):  # the waiting kernel failed: start a fresh one, charge nothing
+                clock["deadline"] = time.monotonic() + limits.submission_timeout
+                attempt -= 1
+                continue
         outcome.items = evaluator.results
         outcome.cell_errors = failure.get("cell_errors", [])
         if failure.get("truncated"):
@@ -400,8 +471,18 @@ def _load_note() -> str:
 
 
 def _attempt(
-    prepared: Prepared, evaluator, sandbox, scratch, hide, limits: Limits, deadline: float, skipped: set[int]
+    prepared: Prepared,
+    evaluator,
+    sandbox,
+    scratch,
+    hide,
+    limits: Limits,
+    clock: dict,
+    skipped: set[int],
+    gate=None,
+    warm: list[str] | None = None,
 ) -> dict:
+    deadline = clock["deadline"]
     cells = [
         new_code_cell(step.code if step.kind == "code" and index not in skipped else "")
         for index, step in enumerate(prepared.steps)
@@ -435,6 +516,12 @@ def _attempt(
             stderr=log,
             stdin=subprocess.DEVNULL,
         ):
+            if gate is not None:
+                used = _wait_for_turn(client, km, gate, warm or [], limits)
+                if not used:
+                    return {"index": None, "error": None, "before_use": True}
+                clock["deadline"] = deadline = time.monotonic() + limits.submission_timeout
+                bridge.deadline = deadline
             for index, step in enumerate(prepared.steps):
                 remaining = deadline - time.monotonic()
                 if remaining < 1:
@@ -454,6 +541,10 @@ def _attempt(
     except DeadKernelError:
         result = {"index": index, "error": "stopped the kernel (a crash, os._exit, or the CPU or memory limit)"}
     except RuntimeError as error:
+        if gate is not None and index is None:  # the kernel failed while it waited: not the student's doing
+            with contextlib.suppress(EOFError, OSError):
+                gate()
+            return {"index": None, "error": None, "before_use": True}
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         result = {
             "index": index if index is not None and km.has_kernel else None,
@@ -469,6 +560,36 @@ def _attempt(
     result["truncated"] = client.truncated
     result["cell_errors"] = _cell_errors(cells, prepared.steps)
     return result
+
+
+def _wait_for_turn(client: _CappedClient, km, gate, warm: list[str], limits: Limits) -> bool:
+    """Warm the started kernel's ``sys.modules``, wait for ``gate``, and say whether the kernel is still usable.
+
+    The warm-up runs silently (no history, no execution count, no output kept); its messages carry their own
+    parent id, which the cells that follow ignore. ``gate`` is called on every path, so a submission never
+    runs before its turn.
+    """
+    from nbclient.util import run_sync
+
+    try:
+        if warm:
+            kc = client.kc
+            message_id = kc.execute(_warm_code(warm), silent=True, store_history=False, allow_stdin=False)
+            finish = time.monotonic() + max(limits.cell_timeout, 30)
+            while time.monotonic() < finish:
+                try:
+                    reply = run_sync(kc.get_shell_msg)(timeout=1)
+                except Exception:  # noqa: BLE001 - nothing yet (queue.Empty), or the kernel is gone
+                    if not run_sync(km.is_alive)():
+                        return False
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == message_id:
+                    break
+            else:
+                return False
+    finally:
+        gate()
+    return bool(run_sync(km.is_alive)())
 
 
 def _cell_errors(cells, steps: list[Step]) -> list[str]:
