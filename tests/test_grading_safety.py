@@ -474,3 +474,40 @@ def test_bubblewrap_without_optional_flags_still_isolates(monkeypatch):
     ok, why = sandbox.probe.__wrapped__("bwrap")
     assert ok, why
     assert "disk not capped" in sandbox.Sandbox("bwrap").describe()
+
+
+def test_live_grading_processes_never_share_a_kernel_uid_and_a_dead_one_frees_its_own(tmp_path):
+    import subprocess
+    import sys
+
+    from usvn.grading.sandbox import KERNEL_UIDS, claim_kernel_uid
+
+    # Each process claims a uid and holds it until told to stop (a line on stdin).
+    code = (
+        "import sys; from pathlib import Path; from usvn.grading.sandbox import claim_kernel_uid\n"
+        f"print(claim_kernel_uid(Path({str(tmp_path)!r})), flush=True); sys.stdin.readline()"
+    )
+    holders = [
+        subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    uids = [int(holder.stdout.readline()) for holder in holders]
+    assert len(set(uids)) == 4 and all(uid in KERNEL_UIDS for uid in uids), uids
+    assert claim_kernel_uid(tmp_path) not in uids  # this process too gets one of its own
+    holders[0].kill()
+    holders[0].communicate()
+    again = subprocess.run([sys.executable, "-c", code], input="\n", capture_output=True, text=True, check=True)
+    assert int(again.stdout) == uids[0], "the uid of a process that died is free again"
+    for holder in holders[1:]:
+        holder.communicate("\n")
+
+
+def test_a_notebook_that_garbles_the_kernels_messages_loses_that_cell_not_a_retry_forever(tmp_path):
+    key = kit.write(_hand_source("assert n == 10"), tmp_path / "key.ipynb")
+    notebook = _hand_source("assert n == 10")
+    notebook.cells[0].source = "import json\nn = 10\njson.dumps = lambda *args, **kwargs: '{'"
+    kit.write(notebook, tmp_path / "subs" / "eve.ipynb")
+    result = grade_batch(key, tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS, stream=io.StringIO())[0]
+    assert not result.infrastructure, "a notebook's own doing is never re-graded as the machine's failure"
+    assert "messages the grader cannot read" in " ".join(result.problems), result.problems
+    assert result.item("n-plain").points == 0 and result.status != "not graded"

@@ -540,6 +540,15 @@ def _attempt(
         result = {"index": index, "error": f"ran past the {client.timeout} s limit"}
     except DeadKernelError:
         result = {"index": index, "error": "stopped the kernel (a crash, os._exit, or the CPU or memory limit)"}
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError: a kernel message that cannot be read
+        if index is None or prepared.steps[index].kind != "code":
+            raise
+        # Only the notebook's own code can garble the kernel's messages (say, by replacing json.dumps): the cell
+        # is skipped like one that crashed, never counted as the grader's failure (which is graded again forever).
+        result = {
+            "index": index,
+            "error": f"made the kernel send messages the grader cannot read ({type(error).__name__})",
+        }
     except RuntimeError as error:
         if gate is not None and index is None:  # the kernel failed while it waited: not the student's doing
             with contextlib.suppress(EOFError, OSError):

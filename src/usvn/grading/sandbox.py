@@ -30,7 +30,16 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LEVELS", "Limits", "Sandbox", "detect", "matplotlib_cache", "python_dirs"]
+__all__ = [
+    "KERNEL_UIDS",
+    "LEVELS",
+    "Limits",
+    "Sandbox",
+    "claim_kernel_uid",
+    "detect",
+    "matplotlib_cache",
+    "python_dirs",
+]
 
 LEVELS = ("bwrap", "unshare", "rlimits")
 CONFINE = Path(__file__).with_name("confine.py")
@@ -175,6 +184,37 @@ def _python_dirs() -> list[Path]:
     return sorted({path.resolve() for path in dirs}, key=lambda path: len(path.parts))
 
 
+#: Kernels run as root's grader get a uid of this range that no other live grading process holds.
+KERNEL_UIDS = range(61000, 65000)
+_claimed: dict[tuple[int, Path], tuple[int, object]] = {}  # (pid, folder) -> (uid, the lock file holding it)
+
+
+def claim_kernel_uid(folder: Path | None = None) -> int:
+    """A kernel uid that no other live grading process uses, held until this process exits.
+
+    Each uid has a lock file; ``flock`` on it is released by the kernel when the holder dies, so a crashed
+    worker frees its uid and two live workers never share one (and never kill each other's processes).
+    """
+    import fcntl
+    import tempfile
+
+    folder = folder or Path(tempfile.gettempdir()) / "usvn-kernel-uids"
+    held = _claimed.get((os.getpid(), folder))
+    if held is not None:
+        return held[0]
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for uid in KERNEL_UIDS:
+        handle = open(folder / str(uid), "a+b")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        _claimed[os.getpid(), folder] = (uid, handle)
+        return uid
+    raise RuntimeError(f"every kernel uid from {KERNEL_UIDS.start} to {KERNEL_UIDS.stop - 1} is in use")
+
+
 class Sandbox:
     """Builds the command that starts a confined kernel for one submission."""
 
@@ -190,7 +230,7 @@ class Sandbox:
             # (else the confine launcher refuses to start the kernel as root, and the level is refused).
             python_reachable = all(_traversable_by_others(path) for path in _python_dirs())
             if level in ("bwrap", "unshare") or python_reachable:
-                uid = 61000 + os.getpid() % 4000
+                uid = claim_kernel_uid()
         self.uid = uid
 
     def describe(self) -> str:
