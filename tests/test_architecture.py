@@ -130,15 +130,13 @@ def test_the_grader_names_no_course_module_in_its_code():
     assert not named, "\n".join(named)
 
 
-def test_no_private_name_of_the_grader_crosses_a_module():
-    """Neither a grader module nor a course module imports a grader module's ``_private`` name, nor does a grader
-    module import another's."""
-    grading = set(modules(GRADING))
+def test_no_private_name_crosses_a_module():
+    """No module of the package imports another module's ``_private`` name: what is shared is public."""
     private = [
         f"{path.relative_to(ROOT)}:{line} imports {name} from {target}"
-        for importer, path in modules(PACKAGE).items()
+        for path in modules(PACKAGE).values()
         for target, names, line in imports(path)
-        if target in grading or (importer in grading and target.startswith("usvn"))
+        if target.startswith("usvn")
         for name in names
         if name.startswith("_") and not name.startswith("__")
     ]

@@ -102,7 +102,7 @@ def student_version(source: NotebookNode, stem: str) -> NotebookNode:
     return notebook
 
 
-def _secret_lines(source: NotebookNode) -> set[str]:
+def secret_lines(source: NotebookNode) -> set[str]:
     """Lines that occur only inside solution, hidden-test or mark-scheme regions (or whole manual answers)."""
     secret, public = set(), []
     for cell in source.cells:
@@ -136,7 +136,7 @@ def leaks(source: NotebookNode, text: str) -> list[str]:
     # JSON escapes quotes and backslashes, so compare with the text as JSON would write it too.
     import json
 
-    for line in sorted(_secret_lines(source)):
+    for line in sorted(secret_lines(source)):
         if line in text or json.dumps(line)[1:-1] in text:
             found.append(f"line {line[:60]!r}")
     return found

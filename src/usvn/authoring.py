@@ -429,11 +429,11 @@ _ARGUMENT_TAIL = re.compile(r"^\w+=[\w.\-]+[),]*$")
 
 def key_lines(source: NotebookNode) -> list[str]:
     """The lines of ``source`` whose presence in a student file is a leak (see :func:`tree_leaks`)."""
-    from usvn.assignments import _secret_lines
+    from usvn.assignments import secret_lines
 
     return [
         line
-        for line in sorted(_secret_lines(source))
+        for line in sorted(secret_lines(source))
         if sum(char.isalnum() for char in line) >= _MIN_ALNUM
         and line not in PUBLIC_LINES
         and not _CONTROL.match(line)
