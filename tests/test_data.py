@@ -366,3 +366,25 @@ def test_the_version_is_set_once_in_pyproject_and_read_everywhere_else():
     assert usvn.__version__ == declared, "reinstall the package (make .venv/.installed-dev) after changing it"
     citation = re.search(r"^version: *(\S+)$", (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.MULTILINE)
     assert citation and citation[1] == declared, "CITATION.cff must cite the released version"
+
+
+def test_validation_does_not_pay_for_an_unused_format_grammar_and_leaves_it_importable(tmp_path):
+    """rfc3987-syntax (installed with Jupyter) takes about a second to import; no schema here needs it."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from usvn.loader import validate\n"
+        "validate('timeline.yaml')\n"
+        "assert 'jsonschema' in sys.modules and 'rfc3987_syntax' not in sys.modules, sorted(sys.modules)\n"
+        "import rfc3987_syntax\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "USVN_CACHE_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr

@@ -9,8 +9,7 @@ that states a fact carries the ids of the sources it rests on, and those ids mus
 frozen record per entry and refuses a repeated id. Loaders cache what they build, so a file is read once
 per process.
 
-Validation needs jsonschema, whose import costs about a second (an optional format dependency compiles a
-grammar at import). So the validated data is also kept in a small JSON file in the user's cache folder,
+Validation needs jsonschema and YAML parsing, which cost a kernel a few tenths of a second. So the validated data is also kept in a small JSON file in the user's cache folder,
 keyed by a hash of the data file, its schema and the source registry: a later kernel reads that file and skips both the YAML
 parser and the validator. A change to any of them changes the key, so a stale copy is never read.
 :func:`validate` always checks the file itself, bypassing that copy; the test suite and ``usvn check`` use it.
@@ -141,11 +140,32 @@ def _parse(data_file: str, text: bytes) -> Any:
         raise DataError(f"not valid YAML: {error}", file=data_file) from error
 
 
+def _jsonschema():
+    """jsonschema, imported without rfc3987-syntax where that is not loaded yet.
+
+    Jupyter's ``jsonschema[format-nongpl]`` extra installs rfc3987-syntax, which builds a grammar for about a
+    second at import, only to check the ``iri`` format; these schemas assert no format, so jsonschema is
+    imported as if it were absent (jsonschema skips that check then) and the package stays importable for
+    anything that wants it later.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # an ImportError for this one import
+    try:
+        import jsonschema
+    finally:
+        if sys.modules.get("rfc3987_syntax", ...) is None:
+            del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 def schema_errors(data: Any, schema: str) -> list[str]:
     """Every way ``data`` breaks the named schema, as ``at /path: message`` lines (empty if none)."""
-    import jsonschema  # deferred: see the module docstring
-
-    validator = jsonschema.Draft202012Validator(_schema(schema))
+    validator = _jsonschema().Draft202012Validator(_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     return [f"at {_json_path(error.absolute_path)}: {error.message}" for error in errors]
 
