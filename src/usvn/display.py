@@ -1,9 +1,10 @@
 """Display helpers: figures as ``<img>`` with real alt text, and widgets with a static fallback.
 
 JupyterLab drops alt text given as output metadata, and nbconvert replaces it with a stock phrase;
-an HTML ``<img alt=...>`` output keeps it everywhere. Lesson figures are built with ``matplotlib.figure.Figure``
-(no pyplot state), rendered once to PNG, and closed. Widgets redraw on every change, so their charts are SVG
-documents written as text (``usvn.widgets.charts``), shown the same way by :func:`svg_img_html`.
+an HTML ``<img alt=...>`` output keeps it everywhere. Charts the module draws for a lesson (the widgets', redrawn
+on every change, and the lessons' static ones) are SVG documents written as text (``usvn.widgets.charts``),
+shown by :func:`svg_img_html`: no matplotlib import, no render. Figures students build in graded work are
+``matplotlib.figure.Figure`` objects (no pyplot state), rendered once to PNG.
 """
 
 from __future__ import annotations
@@ -68,17 +69,24 @@ def svg_img_html(svg: str, alt: str) -> str:
 
 
 class FigureOutput:
-    """A figure with alt text, displayed as HTML (``<img alt>``) with the alt text as its plain-text form."""
+    """A figure with alt text, displayed as HTML (``<img alt>``) with the alt text as its plain-text form.
 
-    def __init__(self, figure: Figure, alt: str) -> None:
+    The figure is a matplotlib ``Figure`` (rendered once to PNG), or ``svg``: a chart already written as SVG
+    text (``usvn.widgets.charts``), which needs neither matplotlib nor a render and is shown by the browser.
+    """
+
+    def __init__(self, figure: Figure | None = None, alt: str = "", *, svg: str | None = None) -> None:
+        if (figure is None) == (svg is None):
+            raise ValueError("Give a FigureOutput either a matplotlib figure or svg text, not both or neither.")
         if not alt.strip():
             raise ValueError("Every figure needs alt text that says what it shows.")
         self.alt = alt
-        self.png = figure_png(figure)
+        self.svg = svg
+        self.png = figure_png(figure) if figure is not None else None
 
     @property
     def html(self) -> str:
-        return img_html(self.png, self.alt)
+        return svg_img_html(self.svg, self.alt) if self.svg is not None else img_html(self.png, self.alt)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html, "text/plain": f"[Figure] {self.alt}"}
