@@ -24,6 +24,7 @@ __all__ = [
     "feedback_output",
     "figure_png",
     "img_html",
+    "shared_widget",
     "svg_img_html",
 ]
 
@@ -66,6 +67,24 @@ def svg_img_html(svg: str, alt: str) -> str:
     '<img alt="An empty chart." src="data:image/svg+xml;base64,PH'
     """
     return img_html(svg.encode("utf-8"), alt, mime="image/svg+xml")
+
+
+_SHARED: dict[tuple, Any] = {}
+
+
+def shared_widget(kind: type, **traits: Any) -> Any:
+    """One ``Layout`` or style widget per setting, shared by every control that uses it.
+
+    Each widget is a model the kernel sends to the browser when it is made, and every button, box and label
+    makes its own Layout and style unless given one: a lesson's quiz made about 200 of its 316 models that
+    way, and took long to appear. Sharing them changes nothing on the page. A closed one
+    (``Widget.close_all``) is made afresh.
+    """
+    key = (kind, tuple(sorted(traits.items())))
+    part = _SHARED.get(key)
+    if part is None or part.comm is None:
+        part = _SHARED[key] = kind(**traits)
+    return part
 
 
 class FigureOutput:

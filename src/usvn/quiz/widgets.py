@@ -14,6 +14,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
 from usvn.display import WithStaticFallback, announce
+from usvn.display import shared_widget as _shared
 from usvn.notes import quiz_attempts
 from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
 from usvn.quiz.static import question_html, question_text
@@ -22,23 +23,6 @@ from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave
 
 __all__ = ["QuestionView", "attempts_html", "quiz_views", "show_attempts", "show_quiz"]
-
-_SHARED: dict[tuple, widgets.Widget] = {}
-
-
-def _shared(kind: type[widgets.Widget], **traits: Any) -> widgets.Widget:
-    """One ``Layout`` or style widget per setting, shared by every quiz control that uses it.
-
-    Each widget is a model the kernel sends to the browser when it is made; a lesson's quiz would otherwise
-    make a Layout and a style for every button, box and label (about 200 of its 316 models), and a quiz
-    takes long to appear. Sharing them changes nothing on the page. A closed one (``Widget.close_all``) is
-    made afresh.
-    """
-    key = (kind, tuple(sorted(traits.items())))
-    part = _SHARED.get(key)
-    if part is None or part.comm is None:
-        part = _SHARED[key] = kind(**traits)
-    return part
 
 
 class QuestionView:
