@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _DPI = 100
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def figure_png(figure: Figure, *, tight: bool = True) -> bytes:
@@ -121,9 +122,13 @@ class WithStaticFallback:
         self.widget, self.html, self.text = widget, html, text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data = dict(data or {})
+        if getattr(self.widget, "_view_name", None) is not None:
+            # The view reference ipywidgets 8 writes, without its text/plain: that is the repr of the whole
+            # widget tree, every child's traits included, made only to be replaced by ``text`` below.
+            data = {_WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
+        else:
+            bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+            data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
         data["text/html"] = self.html
         data["text/plain"] = self.text
         return data
