@@ -1,6 +1,7 @@
 """Print the module's timings: package import, each notebook in a fresh kernel, widget interactions.
 
-Run with `make benchmark` (or `.venv/bin/python benchmarks/run_all.py`). Aims: every lesson executes, kernel
+Run with `make benchmark` (or `.venv/bin/python benchmarks/run_all.py`; name parts to run only those, e.g.
+`run_all.py notebook_times`). Aims: every lesson executes, kernel
 start included, within 10% of the floor (a fresh kernel that imports only matplotlib and ipywidgets, timed in
 the same run); a widget interaction under 100 ms at the 95th percentile.
 """
