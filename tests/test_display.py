@@ -23,6 +23,33 @@ def test_figure_output_is_html_img_with_alt_and_plain_text_alt():
     assert "A rising line" in bundle["text/plain"]
 
 
+def test_figure_output_of_svg_text_is_an_svg_img_and_takes_one_source():
+    from chartkit import chart_of
+
+    output = FigureOutput(svg='<svg xmlns="http://www.w3.org/2000/svg"><text>1995</text></svg>', alt="One year.")
+    bundle = output._repr_mimebundle_()
+    alt, svg = chart_of(bundle["text/html"])
+    assert alt == "One year." and bundle["text/plain"] == "[Figure] One year."
+    with pytest.raises(ValueError, match="either a matplotlib figure or svg text"):
+        FigureOutput(Figure(), "Both.", svg="<svg/>")
+    with pytest.raises(ValueError, match="either a matplotlib figure or svg text"):
+        FigureOutput(alt="Neither.")
+    with pytest.raises(ValueError, match="alt text"):
+        FigureOutput(svg="<svg/>", alt=" ")
+
+
+def test_a_widget_with_static_fallback_refers_to_the_widget_view_as_ipywidgets_does():
+    import ipywidgets as widgets
+
+    from usvn.display import WithStaticFallback
+
+    box = widgets.VBox([widgets.Button(description="Check answer")])
+    bundle = WithStaticFallback(box, "<p>Static copy</p>", "Static copy")._repr_mimebundle_()
+    view = "application/vnd.jupyter.widget-view+json"
+    assert bundle[view] == box._repr_mimebundle_()[view] and bundle[view]["model_id"] == box.model_id
+    assert bundle["text/html"] == "<p>Static copy</p>" and bundle["text/plain"] == "Static copy"
+
+
 def test_feedback_is_announced_escaped_and_never_empty():
     from usvn.display import announce
 

@@ -148,3 +148,33 @@ def test_display_bundle_has_the_widget_and_a_static_fallback_with_the_answer_fol
     assert folded, "the answer must sit inside <details>"
     assert view.question.accepted[0] not in before_fold and view.question.accepted[0] in folded
     assert view.question.accepted[0] not in bundle["text/plain"]
+
+
+def test_questions_share_layouts_and_styles_and_a_closed_one_is_made_afresh(tmp_path):
+    import ipywidgets as widgets
+
+    from usvn.display import shared_widget
+
+    first, second = quiz_views(load_quiz(1), notes_folder=tmp_path)[:2]
+    assert first.check_button.layout is second.reset_button.layout
+    assert first.check_button.style is second.explain_button.style
+    assert first.widget.layout is not first.check_button.layout, "different settings share a layout"
+    assert first.widget.layout.border == "1px solid #767676" and first.check_button.layout.width == "auto"
+    shared = shared_widget(widgets.Layout, width="auto")
+    shared.close()
+    assert shared_widget(widgets.Layout, width="auto") is not shared
+
+
+def test_show_quiz_displays_every_question_in_one_output_with_its_static_copy(monkeypatch, tmp_path):
+    import usvn.quiz.widgets as quiz_widgets
+
+    monkeypatch.chdir(tmp_path)
+    shown = []
+    monkeypatch.setattr(quiz_widgets, "display", shown.append)
+    quiz_widgets.show_quiz(1)
+    (output,) = shown
+    bundle = output._repr_mimebundle_()
+    quiz = load_quiz(1)
+    assert len(output.widget.children) == len(quiz.questions)
+    assert bundle["text/html"].count('<div class="usvn-quiz"') == len(quiz.questions)
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == output.widget.model_id

@@ -9,7 +9,14 @@ from chartkit import chart_of, marked, texts
 
 from usvn.data import THEMES, Event, load_data, load_sources, load_timeline
 from usvn.loader import InputError
-from usvn.timeline import coverage_note, filter_events, format_date, timeline_alt_text, timeline_figure
+from usvn.timeline import (
+    coverage_note,
+    filter_events,
+    format_date,
+    timeline_alt_text,
+    timeline_chart,
+    timeline_figure,
+)
 from usvn.widgets.timeline import TimelineExplorer, events_html
 
 
@@ -71,6 +78,29 @@ def test_figure_has_one_lane_per_theme_present():
     figure = timeline_figure(EVENTS[:2], (1995, 2000))
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert labels == ["Trade", "Diplomacy"]
+
+
+def test_lesson_chart_is_the_explorers_svg_with_the_same_alt_text(tmp_path):
+    events = load_timeline()
+    output = timeline_chart()
+    assert output.png is None, "the lesson chart is drawn as SVG text, with no PNG render"
+    alt, root = chart_of(output._repr_mimebundle_()["text/html"])
+    assert alt == output.alt == timeline_alt_text(events, (events[0].year, events[-1].year))
+    explorer = TimelineExplorer(notes_folder=tmp_path)
+    assert output.html == explorer.chart.value, "the lesson chart and the explorer's full view differ"
+    assert len(marked(root, "event")) == sum(len(item.themes) for item in events)
+
+
+def test_lesson_chart_needs_no_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from usvn.timeline import timeline_chart; timeline_chart()._repr_mimebundle_(); "
+        "print(sorted(name for name in sys.modules if name.startswith('matplotlib')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_shipped_timeline_spans_normalization_to_2026():

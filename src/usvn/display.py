@@ -1,9 +1,10 @@
 """Display helpers: figures as ``<img>`` with real alt text, and widgets with a static fallback.
 
 JupyterLab drops alt text given as output metadata, and nbconvert replaces it with a stock phrase;
-an HTML ``<img alt=...>`` output keeps it everywhere. Lesson figures are built with ``matplotlib.figure.Figure``
-(no pyplot state), rendered once to PNG, and closed. Widgets redraw on every change, so their charts are SVG
-documents written as text (``usvn.widgets.charts``), shown the same way by :func:`svg_img_html`.
+an HTML ``<img alt=...>`` output keeps it everywhere. Charts the module draws for a lesson (the widgets', redrawn
+on every change, and the lessons' static ones) are SVG documents written as text (``usvn.widgets.charts``),
+shown by :func:`svg_img_html`: no matplotlib import, no render. Figures students build in graded work are
+``matplotlib.figure.Figure`` objects (no pyplot state), rendered once to PNG.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ __all__ = [
     "feedback_output",
     "figure_png",
     "img_html",
+    "shared_widget",
     "svg_img_html",
 ]
 
 _DPI = 100
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def figure_png(figure: Figure, *, tight: bool = True) -> bytes:
@@ -67,18 +70,43 @@ def svg_img_html(svg: str, alt: str) -> str:
     return img_html(svg.encode("utf-8"), alt, mime="image/svg+xml")
 
 
-class FigureOutput:
-    """A figure with alt text, displayed as HTML (``<img alt>``) with the alt text as its plain-text form."""
+_SHARED: dict[tuple, Any] = {}
 
-    def __init__(self, figure: Figure, alt: str) -> None:
+
+def shared_widget(kind: type, **traits: Any) -> Any:
+    """One ``Layout`` or style widget per setting, shared by every control that uses it.
+
+    Each widget is a model the kernel sends to the browser when it is made, and every button, box and label
+    makes its own Layout and style unless given one: a lesson's quiz made about 200 of its 316 models that
+    way, and took long to appear. Sharing them changes nothing on the page. A closed one
+    (``Widget.close_all``) is made afresh.
+    """
+    key = (kind, tuple(sorted(traits.items())))
+    part = _SHARED.get(key)
+    if part is None or part.comm is None:
+        part = _SHARED[key] = kind(**traits)
+    return part
+
+
+class FigureOutput:
+    """A figure with alt text, displayed as HTML (``<img alt>``) with the alt text as its plain-text form.
+
+    The figure is a matplotlib ``Figure`` (rendered once to PNG), or ``svg``: a chart already written as SVG
+    text (``usvn.widgets.charts``), which needs neither matplotlib nor a render and is shown by the browser.
+    """
+
+    def __init__(self, figure: Figure | None = None, alt: str = "", *, svg: str | None = None) -> None:
+        if (figure is None) == (svg is None):
+            raise ValueError("Give a FigureOutput either a matplotlib figure or svg text, not both or neither.")
         if not alt.strip():
             raise ValueError("Every figure needs alt text that says what it shows.")
         self.alt = alt
-        self.png = figure_png(figure)
+        self.svg = svg
+        self.png = figure_png(figure) if figure is not None else None
 
     @property
     def html(self) -> str:
-        return img_html(self.png, self.alt)
+        return svg_img_html(self.svg, self.alt) if self.svg is not None else img_html(self.png, self.alt)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html, "text/plain": f"[Figure] {self.alt}"}
@@ -94,9 +122,13 @@ class WithStaticFallback:
         self.widget, self.html, self.text = widget, html, text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data = dict(data or {})
+        if getattr(self.widget, "_view_name", None) is not None:
+            # The view reference ipywidgets 8 writes, without its text/plain: that is the repr of the whole
+            # widget tree, every child's traits included, made only to be replaced by ``text`` below.
+            data = {_WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
+        else:
+            bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+            data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
         data["text/html"] = self.html
         data["text/plain"] = self.text
         return data

@@ -137,12 +137,17 @@ def timeline_figure(events: Sequence[Event], years: tuple[int, int]) -> Figure:
 
 
 def timeline_chart(events: Sequence[Event] | None = None) -> FigureOutput:
-    """The whole timeline (or ``events``) as a figure with alt text, ready to display."""
+    """The whole timeline (or ``events``) as a figure with alt text, ready to display.
+
+    It is the timeline explorer's SVG chart (the lane chart of :func:`timeline_figure`, drawn as text): a lesson
+    that shows it starts without importing matplotlib or rendering a PNG.
+    """
     from usvn.display import FigureOutput
+    from usvn.widgets.charts import timeline_svg  # deferred: the charts module imports every lesson's model
 
     events = tuple(events if events is not None else load_timeline())
     years = year_bounds(events)
-    return FigureOutput(timeline_figure(events, years), timeline_alt_text(events, years))
+    return FigureOutput(svg=timeline_svg(events, years), alt=timeline_alt_text(events, years))
 
 
 def format_date(date: str) -> str:

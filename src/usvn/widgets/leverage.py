@@ -7,8 +7,9 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
-from usvn.display import WithStaticFallback, announce, svg_img_html
+from usvn.display import WithStaticFallback, announce, shared_widget, svg_img_html
 from usvn.leverage import (
     CHANNELS,
     OUTCOMES,
@@ -86,18 +87,23 @@ class CaseExplorer:
                 options=[(channel_label(c), c) for c in CHANNELS],
                 value=None,
                 description=f"Case {number} channel",
-                layout=widgets.Layout(width="auto", margin="0 3em 0 0"),
+                layout=shared_widget(widgets.Layout, width="auto", margin="0 3em 0 0"),
             )
             outcome = ChoiceGroup(
                 options=[(outcome_label(o), o) for o in reversed(OUTCOMES)],
                 value=None,
                 description=f"Case {number} outcome",
-                layout=widgets.Layout(width="auto"),
+                layout=shared_widget(widgets.Layout, width="auto"),
             )
             self.channel_menus[case.id], self.outcome_menus[case.id] = channel, outcome
+            # Shared layouts and styles: each one made afresh would be another model sent to the browser.
+            plain = shared_widget(widgets.Layout)
             card = widgets.VBox(
-                [widgets.HTML(case_html(case, number)), widgets.HBox([channel, outcome])],
-                layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"),
+                [
+                    widgets.HTML(case_html(case, number), layout=plain, style=shared_widget(HTMLStyle)),
+                    widgets.HBox([channel, outcome], layout=plain),
+                ],
+                layout=shared_widget(widgets.Layout, border="1px solid #767676", padding="4px 12px", margin="6px 0"),
             )
             card.add_class("usvn-card")
             card.add_class("usvn-case")
@@ -106,16 +112,26 @@ class CaseExplorer:
             description="Compare my coding with the module's",
             icon="balance-scale",
             button_style="primary",
-            layout=widgets.Layout(width="auto"),
+            layout=shared_widget(widgets.Layout, width="auto"),
+            style=shared_widget(widgets.ButtonStyle),
         )
         self.compare_button.on_click(lambda _: self.compare())
-        self.message = widgets.Output()
-        self.chart = widgets.HTML()
-        self.reasons = widgets.HTML()
+        plain, html_style = shared_widget(widgets.Layout), shared_widget(HTMLStyle)
+        self.message = widgets.Output(layout=plain)
+        self.chart = widgets.HTML(layout=plain, style=html_style)
+        self.reasons = widgets.HTML(layout=plain, style=html_style)
         self.report: CodingReport | None = None
         self.alt_text = ""
         self.widget = widgets.VBox(
-            [widgets.HTML(CARD_STYLE), *cards, self.compare_button, self.message, self.chart, self.reasons]
+            [
+                widgets.HTML(CARD_STYLE, layout=plain, style=html_style),
+                *cards,
+                self.compare_button,
+                self.message,
+                self.chart,
+                self.reasons,
+            ],
+            layout=plain,
         )
         self.autosave = Autosave("03-cases", "cases", lambda: {"codings": self.codings}, self.message, notes_folder)
         saved = self.autosave.data.get("codings")

@@ -7,9 +7,12 @@ from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle
 
 from usvn.data import THEMES, Event, load_timeline
-from usvn.display import WithStaticFallback, announce, svg_img_html
+from usvn.display import WithStaticFallback, announce, shared_widget, svg_img_html
 from usvn.style import THEME_STYLE
 from usvn.text import cite_html, inline_markdown
 from usvn.timeline import filter_events, format_date, timeline_alt_text, year_bounds
@@ -48,7 +51,8 @@ class YearRange:
 
     def __init__(self, first: int, last: int, on_change) -> None:
         self.first, self.last = first, last
-        style, layout = {"description_width": "initial"}, widgets.Layout(width="12em")
+        style = shared_widget(DescriptionStyle, description_width="initial")
+        layout = shared_widget(widgets.Layout, width="12em")
         self.start = widgets.BoundedIntText(
             value=first, min=first, max=last, description="From year", style=style, layout=layout
         )
@@ -59,7 +63,7 @@ class YearRange:
         self._muted = False
         for menu in (self.start, self.end):
             menu.observe(self._changed, names="value")
-        self.widget = widgets.HBox([self.start, self.end])
+        self.widget = widgets.HBox([self.start, self.end], layout=shared_widget(widgets.Layout))
 
     def _changed(self, _change) -> None:
         if not self._muted:
@@ -94,31 +98,47 @@ class TimelineExplorer:
                 value=True,
                 description=f"{THEME_STYLE[theme].label} ({THEME_STYLE[theme].marker_name})",
                 indent=False,
-                layout=widgets.Layout(width="auto"),
+                layout=shared_widget(widgets.Layout, width="auto"),
+                style=shared_widget(CheckboxStyle),
             )
             for theme in THEMES
         }
+        # Shared layouts and styles: each one made afresh would be another model sent to the browser.
+        plain, html_style = shared_widget(widgets.Layout), shared_widget(HTMLStyle)
         self.years = YearRange(self.first_year, self.last_year, lambda: self._on_change(None))
         self.reset_button = widgets.Button(
-            description="Show everything", icon="undo", tooltip="Tick every theme and select every year"
+            description="Show everything",
+            icon="undo",
+            tooltip="Tick every theme and select every year",
+            layout=plain,
+            style=shared_widget(widgets.ButtonStyle),
         )
-        self.message = widgets.HTML(layout=widgets.Layout(display="none"))  # the static copy; the page reads status
-        self.status = widgets.Output()  # what changed, announced to screen readers after each change
-        self.chart = widgets.HTML()
-        self.listing = widgets.HTML()
+        self.message = widgets.HTML(
+            layout=shared_widget(widgets.Layout, display="none"), style=html_style
+        )  # the static copy; the page reads status
+        self.status = widgets.Output(layout=plain)  # what changed, announced to screen readers after each change
+        self.chart = widgets.HTML(layout=plain, style=html_style)
+        self.listing = widgets.HTML(layout=plain, style=html_style)
         self._muted = False
         for box in self.theme_boxes.values():
             box.observe(self._on_change, names="value")
         self.reset_button.on_click(lambda _: self.reset())
         self.widget = widgets.VBox(
             [
-                widgets.HBox([widgets.Label("Themes:"), *self.theme_boxes.values()]),
-                widgets.HBox([self.years.widget, self.reset_button]),
+                widgets.HBox(
+                    [
+                        widgets.Label("Themes:", layout=plain, style=shared_widget(LabelStyle)),
+                        *self.theme_boxes.values(),
+                    ],
+                    layout=plain,
+                ),
+                widgets.HBox([self.years.widget, self.reset_button], layout=plain),
                 self.message,
                 self.status,
                 self.chart,
                 self.listing,
-            ]
+            ],
+            layout=plain,
         )
         self.shown: tuple[Event, ...] = ()
         self.alt_text = ""
