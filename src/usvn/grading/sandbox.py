@@ -195,6 +195,7 @@ def claim_kernel_uid(folder: Path | None = None) -> int:
     Each uid has a lock file; ``flock`` on it is released by the kernel when the holder dies, so a crashed
     worker frees its uid and two live workers never share one (and never kill each other's processes).
     """
+    import atexit
     import fcntl
     import tempfile
 
@@ -211,6 +212,7 @@ def claim_kernel_uid(folder: Path | None = None) -> int:
             handle.close()
             continue
         _claimed[os.getpid(), folder] = (uid, handle)
+        atexit.register(handle.close)  # the lock goes with the process; closing says so, quietly
         return uid
     raise RuntimeError(f"every kernel uid from {KERNEL_UIDS.start} to {KERNEL_UIDS.stop - 1} is in use")
 
