@@ -37,7 +37,7 @@ from pathlib import Path
 
 from usvn.grading.core import GRADER_VERSION, fingerprint, load_source, package_digest, weaker_warning
 from usvn.grading.files import atomic_write, output_lock, output_name, printable
-from usvn.grading.results import ItemResult, Submission, SubmissionResult
+from usvn.grading.results import Submission, SubmissionResult, not_graded_items
 from usvn.grading.sandbox import Limits, Sandbox, detect, matplotlib_cache
 from usvn.grading.source import SourceSpec
 
@@ -219,17 +219,7 @@ def _failed(spec: SourceSpec, submission: Submission, reason: str, infrastructur
         reason=reason,
         infrastructure=infrastructure,
         lms_id=submission.lms_id,
-        items=[
-            ItemResult(
-                item.grade_id,
-                item.kind,
-                item.points,
-                0.0,
-                "failed" if item.kind == "auto" else "unanswered",
-                f"Not graded: {reason}.",
-            )
-            for item in spec.items
-        ],
+        items=not_graded_items(spec.items, reason),
     )
     return result
 
@@ -237,6 +227,19 @@ def _failed(spec: SourceSpec, submission: Submission, reason: str, infrastructur
 def _grade_one(spec: SourceSpec, submission: Submission, options: dict, gate=None) -> dict:
     """Worker body: grade one submission; never raises (a failure becomes a row with a reason)."""
     from usvn.grading.core import grade
+
+    def grade_at(path: Path) -> SubmissionResult:
+        return grade(
+            spec,
+            path,
+            student=submission.student,
+            limits=options["limits"],
+            isolation=options["isolation"],
+            scratch=options["scratch"],
+            keep_scratch=options["keep_scratch"],
+            hide=options["hide"],
+            gate=gate,
+        )
 
     try:
         _cap_memory(options["limits"])
@@ -249,33 +252,13 @@ def _grade_one(spec: SourceSpec, submission: Submission, options: dict, gate=Non
                 if path is None:
                     return _finish(_failed(spec, submission, why), submission, options)
                 note = "; ".join(filter(None, [note, why]))
-                result = grade(
-                    spec,
-                    path,
-                    student=submission.student,
-                    limits=options["limits"],
-                    isolation=options["isolation"],
-                    scratch=options["scratch"],
-                    keep_scratch=options["keep_scratch"],
-                    hide=options["hide"],
-                    gate=gate,
-                )
+                result = grade_at(path)
             finally:
                 import shutil
 
                 shutil.rmtree(unpacked, ignore_errors=True)
         else:
-            result = grade(
-                spec,
-                path,
-                student=submission.student,
-                limits=options["limits"],
-                isolation=options["isolation"],
-                scratch=options["scratch"],
-                keep_scratch=options["keep_scratch"],
-                hide=options["hide"],
-                gate=gate,
-            )
+            result = grade_at(path)
         result.submission = submission.origin
         if note:
             result.problems.insert(0, note)

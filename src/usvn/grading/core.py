@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from usvn.grading.results import ItemResult, SubmissionResult
+from usvn.grading.results import ItemResult, SubmissionResult, not_graded_items
 from usvn.grading.sandbox import Limits, Sandbox, detect, python_dirs
 from usvn.grading.source import SourceError, SourceSpec, read_source
 
@@ -202,17 +202,7 @@ def grade(
     result.problems.extend(notes)
     if notebook is None:
         result.reason = reason
-        result.items = [
-            ItemResult(
-                item.grade_id,
-                item.kind,
-                item.points,
-                0.0,
-                "failed" if item.kind == "auto" else "unanswered",
-                f"Not graded: {reason}.",
-            )
-            for item in spec.items
-        ]
+        result.items = not_graded_items(spec.items, reason)
         result.seconds = round(time.monotonic() - started, 3)
         return result
     from usvn.grading.runner import prepare, run, warm_modules

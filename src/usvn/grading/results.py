@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["ItemResult", "Submission", "SubmissionResult"]
+__all__ = ["ItemResult", "Submission", "SubmissionResult", "not_graded_items"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,19 @@ class SubmissionResult:
         ]
         fields = set(cls.__dataclass_fields__)
         return cls(**{**{key: value for key, value in data.items() if key in fields}, "items": items})
+
+
+def not_graded_items(items, reason: str) -> list[ItemResult]:
+    """A zero for every item of the source (``items``: its :class:`usvn.grading.source.Item` list) when a
+    submission could not be graded at all, each saying why."""
+    return [
+        ItemResult(
+            item.grade_id,
+            item.kind,
+            item.points,
+            0.0,
+            "failed" if item.kind == "auto" else "unanswered",
+            f"Not graded: {reason}.",
+        )
+        for item in items
+    ]

@@ -19,13 +19,13 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar, Literal
 
 from usvn.data import lesson
+from usvn.grading.checks import normalize_text as fold_text
 from usvn.loader import DataError, UnknownIdError, build, checked_data, load_records
 
 __all__ = [
@@ -317,13 +317,6 @@ class Numeric(Question):
 
 
 #: Spellings folded to one form before answers are compared (whole words only).
-_SPELLINGS = {
-    "labour": "labor",
-    "organisation": "organization",
-    "organisations": "organizations",
-    "viet nam": "vietnam",
-    "&": "and",
-}
 _ARTICLES = ("the", "a", "an")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 #: An abbreviation inside parentheses in an accepted variant, e.g. "(VGCL)" or "(CSP)": accepted on its own.
@@ -331,26 +324,15 @@ _ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 
 
 def normalize_text(text: str) -> str:
-    """Fold case, accents, punctuation, spacing and a few spellings, so close variants of an answer match.
-
-    Dots after single letters go ("U.S." is "us"), apostrophes go ("Vietnam's" is "vietnams"), other
-    punctuation becomes a space.
+    """The grader's folding of case, accents, punctuation, spacing and British spellings
+    (:func:`usvn.grading.checks.normalize_text`), plus this course's "Viet Nam", the official spelling, as "Vietnam".
 
     >>> normalize_text("  Đổi  Mới! ")
     'doi moi'
-    >>> normalize_text("C.S.P."), normalize_text("International Labour Organisation")
-    ('csp', 'international labor organization')
+    >>> normalize_text("C.S.P."), normalize_text("International Labour Organisation"), normalize_text("Viet Nam")
+    ('csp', 'international labor organization', 'vietnam')
     """
-    text = text.replace("đ", "d").replace("Đ", "D").replace("&", " & ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
-    text = re.sub(r"(?<![^\W\d_])([^\W\d_])\.", r"\1", text)
-    text = re.sub(r"['’‘`´]", "", text)
-    text = re.sub(r"[^\w\s&]", " ", text)
-    text = " ".join(text.split())
-    for variant, canonical in _SPELLINGS.items():
-        text = re.sub(rf"(?<!\S){re.escape(variant)}(?!\S)", canonical, text)
-    return text
+    return re.sub(r"(?<!\S)viet nam(?!\S)", "vietnam", fold_text(text))
 
 
 def _without_article(text: str) -> str:
