@@ -210,3 +210,39 @@ def test_a_source_the_grader_cannot_use_is_refused_naming_the_cell():
 
     with pytest.raises(SourceError, match=r"cell 2 \('setup'\).*ZeroDivisionError"):
         check_setup(read_source(broken))
+
+
+def test_a_function_that_removes_the_graders_helpers_from_the_kernel_is_still_graded(tmp_path):
+    # The helpers travel with the first call only; later calls find them in the kernel's sys.modules. A function
+    # that deletes them there must cost the student nothing: the next call sends them again.
+    def source(body: str):
+        return kit.notebook_of(
+            [
+                kit.cell(
+                    "code",
+                    f"def double(x):\n    ### BEGIN SOLUTION\n{body}\n    ### END SOLUTION",
+                    "double",
+                    solution=True,
+                ),
+                kit.cell(
+                    "code",
+                    "assert double(1) == 2\nassert double(2) == 4\nassert [double(n) for n in range(3)] == [0, 2, 4]",
+                    "double-test",
+                    grade=True,
+                    locked=True,
+                    points=2,
+                ),
+            ]
+        )
+
+    key = kit.write(source("    return 2 * x"), tmp_path / "key" / "double.ipynb")
+    forgetful = (
+        "    import sys\n"
+        "    for name in [name for name in sys.modules if name.startswith('_usvn_wire_')]:\n"
+        "        del sys.modules[name]\n"
+        "    return 2 * x"
+    )
+    kit.write(source(forgetful), tmp_path / "subs" / "ann.ipynb")
+    results = grade_batch(key, tmp_path / "subs", tmp_path / "out", jobs=1, limits=LIMITS, stream=io.StringIO())
+    item = results[0].item("double-test")
+    assert (item.status, item.points) == ("passed", 2), item.note
