@@ -156,10 +156,11 @@ def test_questions_share_layouts_and_styles_and_a_closed_one_is_made_afresh(tmp_
     from usvn.display import shared_widget
 
     first, second = quiz_views(load_quiz(1), notes_folder=tmp_path)[:2]
-    assert first.check_button.layout is second.reset_button.layout
-    assert first.check_button.style is second.explain_button.style
-    assert first.widget.layout is not first.check_button.layout, "different settings share a layout"
-    assert first.widget.layout.border == "1px solid #767676" and first.check_button.layout.width == "auto"
+    first_prompt, second_prompt = first.widget.children[0], second.widget.children[0]
+    assert first_prompt.layout is second_prompt.layout and first_prompt.style is second_prompt.style
+    assert first.feedback.layout is second.feedback.layout
+    assert first.widget.layout is not first.feedback.layout, "different settings share a layout"
+    assert first.widget.layout.border == "1px solid #767676" and first.feedback.layout.min_height == "1.5em"
     shared = shared_widget(widgets.Layout, width="auto")
     shared.close()
     assert shared_widget(widgets.Layout, width="auto") is not shared

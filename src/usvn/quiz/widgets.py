@@ -19,6 +19,7 @@ from usvn.notes import quiz_attempts
 from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, Quiz, load_quiz
 from usvn.quiz.static import question_html, question_text
 from usvn.text import cite_html, inline_markdown
+from usvn.widgets.actions import Action, ActionBar
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave
 
@@ -43,24 +44,13 @@ class QuestionView:
         self.last_feedback: Feedback | None = None
         self._checkboxes: list[widgets.Checkbox] = []
         self.answer_control = self._make_control()
-        button_parts = {"layout": _shared(widgets.Layout, width="auto"), "style": _shared(widgets.ButtonStyle)}
-        self.check_button = widgets.Button(
-            description="Check answer",
-            button_style="primary",
-            icon="check",
-            tooltip=f"Check your answer to question {number}",
-            **button_parts,
+        self.check_button = Action(
+            "Check answer", icon="check", primary=True, tooltip=f"Check your answer to question {number}"
         )
-        self.explain_button = widgets.Button(
-            description="Show explanation",
-            icon="book",
-            disabled=True,
-            tooltip="Available after you have checked an answer",
-            **button_parts,
+        self.explain_button = Action(
+            "Show explanation", icon="book", disabled=True, tooltip="Available after you have checked an answer"
         )
-        self.reset_button = widgets.Button(
-            description="Try again", icon="refresh", tooltip="Clear your answer", **button_parts
-        )
+        self.reset_button = Action("Try again", icon="refresh", tooltip="Clear your answer")
         self.feedback = widgets.Output(layout=_shared(widgets.Layout, min_height="1.5em"))
         self.check_button.on_click(lambda _: self.check())
         self.explain_button.on_click(lambda _: self.explain())
@@ -74,14 +64,12 @@ class QuestionView:
             [
                 prompt,
                 self.answer_control,
-                widgets.HBox(
-                    [self.check_button, self.explain_button, self.reset_button], layout=_shared(widgets.Layout)
-                ),
+                ActionBar([self.check_button, self.explain_button, self.reset_button], layout=_shared(widgets.Layout)),
                 self.feedback,
             ],
             layout=_shared(widgets.Layout, border="1px solid #767676", padding="4px 12px", margin="8px 0"),
+            _dom_classes=("usvn-quiz-question",),  # in the constructor: add_class() would send one more message
         )
-        self.widget.add_class("usvn-quiz-question")
         name = f"{lesson:02d}-quiz-{question.id}" if lesson is not None else f"quiz-{question.id}"
         self.attempt_log: list[dict[str, Any]] = []
         self.autosave = Autosave(name, "quiz", self._saved_state, self.feedback, notes_folder)

@@ -11,12 +11,18 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
-from usvn.criteria import RATING_SCALE, ScorecardResult, rating_band
 from usvn.data import THEMES, Event
-from usvn.leverage import CHANNELS, OUTCOMES, Case, CaseComparison, RateTable, channel_label, outcome_label
-from usvn.margin import SurrogateResult
 from usvn.style import CHANNEL_STYLE, MARGIN_STYLE, OUTCOME_STYLE, RATING_STYLE, THEME_STYLE
+
+if TYPE_CHECKING:
+    from usvn.criteria import ScorecardResult
+    from usvn.leverage import Case, CaseComparison, RateTable
+    from usvn.margin import SurrogateResult
+
+# Each chart imports the model it draws when it is drawn: a lesson that shows only the timeline does not load
+# the leverage, criteria and margin models (15 ms of its start).
 
 __all__ = ["leverage_svg", "margin_svg", "rates_svg", "scorecard_svg", "timeline_svg"]
 
@@ -182,6 +188,8 @@ def leverage_svg(cases: Sequence[Case], comparisons: Sequence[CaseComparison] = 
     With ``comparisons``, only the compared cases are drawn, and where the student's cell differs a hollow dashed
     marker marks the student's coding, joined to the module's by a dotted arrow.
     """
+    from usvn.leverage import CHANNELS, OUTCOMES, channel_label, outcome_label
+
     numbers = {case.id: number for number, case in enumerate(cases, start=1)}
     shown = [item.case for item in comparisons] if comparisons else list(cases)
     canvas = _Canvas(850, 460)
@@ -236,6 +244,8 @@ def leverage_svg(cases: Sequence[Case], comparisons: Sequence[CaseComparison] = 
 
 def rates_svg(tables: Sequence[RateTable]) -> str:
     """Success rate per channel (markers) under each coding (columns), each marker labelled "2/9"."""
+    from usvn.leverage import CHANNELS
+
     canvas = _Canvas(850, 440)
     left, right, top, bottom = 77, 833, 44, 321
     x = _scale(-0.6, len(tables) - 0.4, left, right)
@@ -271,6 +281,8 @@ def rates_svg(tables: Sequence[RateTable]) -> str:
 
 def scorecard_svg(result: ScorecardResult) -> str:
     """One bar per factor, in statute order; band shown by colour, hatch, marker and a text label."""
+    from usvn.criteria import RATING_SCALE, rating_band
+
     rows = result.rows
     height = round(100 * (1.2 + 0.6 * len(rows)))
     canvas = _Canvas(850, height)

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import traitlets
+
+from usvn.widgets.frontend import FrontEndWidget, front_end
 
 __all__ = ["ChoiceGroup", "ChoiceList"]
 
@@ -123,11 +124,10 @@ def _pairs(options) -> list[tuple[str, Any]]:
     return pairs
 
 
-class ChoiceGroup(anywidget.AnyWidget):
+class ChoiceGroup(FrontEndWidget):
     """A named group of radio buttons: one Tab stop, arrow keys choose, the legend names it."""
 
-    _esm = _ESM
-    _css = _CSS
+    _esm, _css, _anywidget_id = front_end(_ESM, _CSS, "usvn.widgets.choices.ChoiceGroup")
     labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
     index = traitlets.Int(None, allow_none=True).tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
@@ -250,7 +250,7 @@ _LIST_CSS = """
 """
 
 
-class ChoiceList(anywidget.AnyWidget):
+class ChoiceList(FrontEndWidget):
     """A labelled list box for choosing several options: one Tab stop, arrow keys that work inside JupyterLab.
 
     Mirrors ``SelectMultiple``: ``options`` (``(label, value)`` pairs), ``value`` (a tuple), ``description``.
@@ -261,8 +261,7 @@ class ChoiceList(anywidget.AnyWidget):
     [1]
     """
 
-    _esm = _LIST_ESM
-    _css = _LIST_CSS
+    _esm, _css, _anywidget_id = front_end(_LIST_ESM, _LIST_CSS, "usvn.widgets.choices.ChoiceList")
     labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
     indices = traitlets.List(traitlets.Int()).tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)

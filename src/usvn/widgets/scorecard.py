@@ -7,6 +7,8 @@ from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import HTML
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from usvn.criteria import (
     RATING_SCALE,
@@ -17,7 +19,7 @@ from usvn.criteria import (
     load_criteria,
     scorecard_alt_text,
 )
-from usvn.display import WithStaticFallback, announce, svg_img_html
+from usvn.display import WithStaticFallback, announce, shared_widget, svg_img_html
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.charts import scorecard_svg
 from usvn.widgets.choices import ChoiceGroup
@@ -132,12 +134,17 @@ class EvidenceScorecard:
         self.weights: dict[str, widgets.BoundedIntText] = {}
         self.justifications: dict[str, widgets.Text] = {}
         blocks = []
+        # Widgets with the same settings share one layout and style: each made afresh is one more model the
+        # kernel opens and the page draws (47 layouts for six factors before).
+        plain = shared_widget(widgets.Layout)
+        text_style = shared_widget(TextStyle, description_width="8em")
         for factor in self.criteria.factors:
             self.ratings[factor.id] = ChoiceGroup(
                 options=[(f"{value} - {label}", value) for value, label in RATING_SCALE.items()],
                 value=None,
                 description=f"Rating ({factor.number}): {factor.title}",
                 orientation="horizontal",
+                layout=plain,
             )
             self.weights[factor.id] = widgets.BoundedIntText(  # a labelled spin button: type, or use the arrow keys
                 value=1,
@@ -145,26 +152,28 @@ class EvidenceScorecard:
                 max=3,
                 step=1,
                 description=f"Weight ({factor.number})",
-                style={"description_width": "8em"},
-                layout=widgets.Layout(width="14em"),
+                style=shared_widget(DescriptionStyle, description_width="8em"),
+                layout=shared_widget(widgets.Layout, width="14em"),
             )
             self.justifications[factor.id] = widgets.Text(
                 value="",
                 placeholder="One line: which evidence decided your rating?",
                 continuous_update=False,
                 description=f"Reason ({factor.number})",
-                style={"description_width": "8em"},
-                layout=widgets.Layout(width="95%"),
+                style=text_style,
+                layout=shared_widget(widgets.Layout, width="95%"),
             )
             blocks.append(
                 widgets.VBox(
                     [
-                        widgets.HTML(factor_html(factor)),
+                        widgets.HTML(factor_html(factor), layout=plain, style=shared_widget(HTMLStyle)),
                         self.ratings[factor.id],
                         self.weights[factor.id],
                         self.justifications[factor.id],
                     ],
-                    layout=widgets.Layout(border="1px solid #767676", padding="4px 12px", margin="6px 0"),
+                    layout=shared_widget(
+                        widgets.Layout, border="1px solid #767676", padding="4px 12px", margin="6px 0"
+                    ),
                 )
             )
         self.show_button = widgets.Button(
