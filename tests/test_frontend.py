@@ -9,10 +9,11 @@ import pytest
 
 import usvn.widgets
 from usvn.widgets.actions import Action, ActionBar
-from usvn.widgets.choices import ChoiceGroup, ChoiceList
+from usvn.widgets.choices import CheckGroup, ChoiceGroup, ChoiceList
 from usvn.widgets.frontend import FrontEndWidget
 
 SAMPLES = {
+    CheckGroup: lambda: CheckGroup(options=[("A", "a")], description="Tick some"),
     ChoiceGroup: lambda: ChoiceGroup(options=["a", "b"], description="Pick one"),
     ChoiceList: lambda: ChoiceList(options=[("A", "a")], description="Pick some"),
     ActionBar: lambda: ActionBar([Action("Go")]),

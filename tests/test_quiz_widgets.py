@@ -67,12 +67,15 @@ def test_right_answer_then_explanation_shows_the_answer_and_its_sources():
 
 def test_multiple_select_reads_the_ticked_boxes():
     view = QuestionView(first(MultipleSelect), 2)
-    by_text = {f"({label}) {option.text}": option for label, option in view.question.shown_options()}
-    for box in view._checkboxes:
-        box.value = by_text[box.description].correct
+    shown = view.question.shown_options()
+    # The page sends the positions of the ticked boxes, as they are shown.
+    view.answer_control.indices = [at for at, (_, option) in enumerate(shown) if option.correct]
     assert view.check().correct
+    view.answer_control.indices = [at for at, (_, option) in enumerate(shown) if not option.correct][:1]
+    assert not view.check().correct
     view.answer = view.question.correct_answer()
-    assert [box.value for box in view._checkboxes] == [by_text[box.description].correct for box in view._checkboxes]
+    assert view.answer_control.indices == sorted(at for at, (_, option) in enumerate(shown) if option.correct)
+    assert view.answer_control.description == "Your answer to question 2 (tick all that apply)"
 
 
 def _static_labels(html: str) -> list[str]:
@@ -93,7 +96,7 @@ def test_widget_and_static_view_show_options_in_the_same_shuffled_order():
         if isinstance(question, MultipleChoice):
             shown = [label for label, _ in view.answer_control.options]
         else:
-            shown = [box.description for box in view._checkboxes]
+            shown = [label for label, _ in view.answer_control.options]
         expected = [f"({label}) {option.text}" for label, option in question.shown_options()]
         assert shown == expected, question.id
         assert _static_labels(view._repr_mimebundle_()["text/html"]) == [

@@ -43,9 +43,7 @@ def _set_answer(box, question, answer) -> None:
         ).check()
     elif isinstance(question, MultipleSelect):
         for label, option in question.shown_options():
-            box.locator("label.widget-label-basic").filter(has_text=re.compile(rf"^\({re.escape(label)}\) ")).locator(
-                "input[type=checkbox]"
-            ).set_checked(option.id in answer)
+            box.get_by_role("checkbox", name=re.compile(rf"^\({re.escape(label)}\) ")).set_checked(option.id in answer)
     else:
         text = f"{answer:g}" if isinstance(answer, float) else str(answer)
         box.locator("input[type=text]").fill(text)

@@ -10,8 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 from IPython.display import display
-from ipywidgets.widgets.widget_bool import CheckboxStyle
-from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from usvn.display import WithStaticFallback, announce
 from usvn.display import shared_widget as _shared
@@ -20,7 +19,7 @@ from usvn.quiz.model import Feedback, MultipleChoice, MultipleSelect, Question, 
 from usvn.quiz.static import question_html, question_text
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.actions import Action, ActionBar
-from usvn.widgets.choices import ChoiceGroup
+from usvn.widgets.choices import CheckGroup, ChoiceGroup
 from usvn.widgets.saving import Autosave
 
 __all__ = ["QuestionView", "attempts_html", "quiz_views", "show_attempts", "show_quiz"]
@@ -42,7 +41,6 @@ class QuestionView:
         self.lesson = lesson
         self.attempts = 0
         self.last_feedback: Feedback | None = None
-        self._checkboxes: list[widgets.Checkbox] = []
         self.answer_control = self._make_control()
         self.check_button = Action(
             "Check answer", icon="check", primary=True, tooltip=f"Check your answer to question {number}"
@@ -74,7 +72,7 @@ class QuestionView:
         self.attempt_log: list[dict[str, Any]] = []
         self.autosave = Autosave(name, "quiz", self._saved_state, self.feedback, notes_folder)
         self._restore(self.autosave.data)
-        self.autosave.watch(self._checkboxes or [self.answer_control])
+        self.autosave.watch([self.answer_control])
         self.autosave.report_load()
 
     def _saved_state(self) -> dict[str, Any]:
@@ -109,20 +107,10 @@ class QuestionView:
                 layout=_shared(widgets.Layout),
             )
         if isinstance(question, MultipleSelect):
-            self._checkboxes = [
-                widgets.Checkbox(
-                    value=False,
-                    description=f"({label}) {option.text}",
-                    indent=False,
-                    layout=_shared(widgets.Layout, width="auto"),
-                    style=_shared(CheckboxStyle),
-                )
-                for label, option in question.shown_options()
-            ]
-            label = widgets.Label(
-                "Your answer (tick all that apply):", layout=_shared(widgets.Layout), style=_shared(LabelStyle)
+            return CheckGroup(
+                options=[(f"({label}) {option.text}", option.id) for label, option in question.shown_options()],
+                description=f"Your answer to question {self.number} (tick all that apply)",
             )
-            return widgets.VBox([label, *self._checkboxes], layout=_shared(widgets.Layout))
         placeholder = "Type a number" if question.kind == "numeric" else "Type a short answer"
         # continuous_update=False: one value message on Enter or blur, not one per keystroke. A click can
         # overtake value messages still queued in the browser, and would then be judged on a half-typed answer.
@@ -139,16 +127,12 @@ class QuestionView:
     def answer(self) -> Any:
         """The student's current answer, in the form the model's ``check`` takes."""
         if isinstance(self.question, MultipleSelect):
-            return [option.id for (_, option), box in zip(self.question.shown_options(), self._checkboxes) if box.value]
+            return list(self.answer_control.value)
         return self.answer_control.value
 
     @answer.setter
     def answer(self, value: Any) -> None:
-        if isinstance(self.question, MultipleSelect):
-            for (_, option), box in zip(self.question.shown_options(), self._checkboxes):
-                box.value = option.id in value
-        else:
-            self.answer_control.value = value
+        self.answer_control.value = tuple(value) if isinstance(self.question, MultipleSelect) else value
 
     def _say(self, text: str, html: str = "") -> None:
         announce(self.feedback, text, html)

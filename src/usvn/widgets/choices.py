@@ -30,7 +30,7 @@ import traitlets
 
 from usvn.widgets.frontend import FrontEndWidget, front_end
 
-__all__ = ["ChoiceGroup", "ChoiceList"]
+__all__ = ["CheckGroup", "ChoiceGroup", "ChoiceList"]
 
 _ESM = r"""
 let groups = 0;
@@ -303,3 +303,82 @@ class ChoiceList(FrontEndWidget):
         value = tuple(self._options[index][1] for index in change["new"] if 0 <= index < len(self._options))
         if self.value != value:
             self.value = value
+
+
+_CHECK_ESM = r"""
+function render({ model, el }) {
+  const fieldset = document.createElement("fieldset");
+  fieldset.className = "usvn-choices";
+  // As in the choice group: JupyterLab's keymap leaves the keys pressed here alone, so Space ticks a box
+  // instead of acting on the notebook.
+  fieldset.setAttribute("data-lm-suppress-shortcuts", "true");
+  fieldset.addEventListener("keydown", (event) => {
+    if ([" ", "Enter"].includes(event.key)) event.stopPropagation();
+  });
+  const legend = document.createElement("legend");
+  const list = document.createElement("div");
+  list.className = "usvn-choices-options";
+  fieldset.append(legend, list);
+  el.append(fieldset);
+  let boxes = [];
+  function draw() {
+    legend.textContent = model.get("description");
+    list.replaceChildren();
+    boxes = model.get("labels").map((text, index) => {
+      const label = document.createElement("label");
+      label.className = "usvn-choice";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
+      input.addEventListener("change", () => {
+        model.set("indices", boxes.flatMap((box, at) => (box.checked ? [at] : [])));
+        model.save_changes();
+      });
+      const span = document.createElement("span");
+      span.textContent = text;
+      label.append(input, span);
+      list.append(label);
+      return input;
+    });
+    mark();
+  }
+  function mark() {
+    const chosen = new Set(model.get("indices"));
+    boxes.forEach((box, index) => { box.checked = chosen.has(index); });
+  }
+  model.on("change:labels", draw);
+  model.on("change:description", draw);
+  model.on("change:indices", mark);
+  draw();
+  return () => {
+    model.off("change:labels", draw);
+    model.off("change:description", draw);
+    model.off("change:indices", mark);
+  };
+}
+export default { render };
+"""
+
+_CHECK_CSS = _CSS  # the same look as the choice group: a bordered fieldset, options one per line
+
+
+class CheckGroup(ChoiceList):
+    """Check boxes in a ``<fieldset>`` whose ``<legend>`` names them: one widget for the group, one Tab stop
+    per box, Space ticks. The Python side is :class:`ChoiceList`'s: ``options``, ``value`` (a tuple of the
+    ticked values, in the order shown when ticked in the page), ``description``.
+
+    Why not a box of ``ipywidgets.Checkbox``: that is one widget per box plus a box and a label, and the
+    label does not name the group for a screen reader.
+
+    >>> group = CheckGroup(options=[("Trade", "trade"), ("Labour", "labour")], description="Which apply?")
+    >>> group.value = ("labour",)
+    >>> group.indices
+    [1]
+    """
+
+    _esm, _css, _anywidget_id = front_end(_CHECK_ESM, _CHECK_CSS, "usvn.widgets.choices.CheckGroup")
+
+    def __init__(self, options=(), value=(), description: str = "", **kwargs) -> None:
+        if not description.strip():
+            raise ValueError("A check box group needs a description: it is the group's name for screen readers.")
+        super().__init__(options=options, value=value, description=description, **kwargs)
