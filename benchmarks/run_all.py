@@ -75,7 +75,7 @@ def _compile_package() -> None:
             raise SystemExit(f"Some of {folder} does not compile; the timings would not be the lessons'.")
 
 
-def notebook_times(repeats: int = 3, aim: float = 1.10) -> None:
+def notebook_times(repeats: int = 5, aim: float = 1.10) -> None:
     """Each lesson's total (kernel start included) beside the floor, timed in turn in the same run.
 
     Floor and lessons alternate round by round, so a change in machine load touches both alike; the
@@ -106,7 +106,12 @@ def notebook_times(repeats: int = 3, aim: float = 1.10) -> None:
         cells = statistics.median(run[1] for run in runs)
         total = statistics.median(sum(run) for run in runs)
         ratio = total / floor
-        verdict = "ok" if ratio <= aim else f"over {aim:.2f}x"
+        if path.parent.name != "notebooks":
+            # The answer keys are not lessons: they build the matplotlib figures the graded work asks students
+            # to build, so they import matplotlib (the floor's own cost) and draw. Shown for reference.
+            verdict = "answer key, for reference"
+        else:
+            verdict = "ok" if ratio <= aim else f"over {aim:.2f}x"
         print(
             f"{path.parent.name}/{path.name:<44} kernel start {start:5.2f} s   cells {cells:5.2f} s"
             f"   total {total:5.2f} s   {ratio:4.2f}x floor  {verdict}"

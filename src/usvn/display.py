@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "CARD_STYLE",
     "FigureOutput",
     "WithStaticFallback",
     "announce",
@@ -30,6 +31,12 @@ __all__ = [
 
 _DPI = 100
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: Check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
+CARD_STYLE = (
+    "<style>.usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
+    "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
+)
 
 
 def figure_png(figure: Figure, *, tight: bool = True) -> bytes:

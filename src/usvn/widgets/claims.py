@@ -11,18 +11,12 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from usvn.claims import EVIDENCE_KINDS, RATINGS, Claim, Comparison, load_claims, source_heading
 from usvn.data import load_sources
-from usvn.display import WithStaticFallback, announce, shared_widget
+from usvn.display import CARD_STYLE, WithStaticFallback, announce, shared_widget
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.choices import ChoiceGroup
 from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ClaimView", "claim_views", "module_reading_html", "show_claims"]
-
-#: Check box labels wrap instead of overlapping or being cut (ipywidgets gives each one fixed line).
-CARD_STYLE = (
-    "<style>.usvn-card .widget-checkbox {height: auto;} .usvn-card .widget-checkbox label.widget-label-basic "
-    "{white-space: normal; overflow: visible; height: auto; line-height: 1.4; padding: 3px 0;}</style>"
-)
 
 
 def _claim_html(claim: Claim, number: int) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from usvn.display import WithStaticFallback, announce, shared_widget, svg_img_html
+from usvn.display import CARD_STYLE, WithStaticFallback, announce, shared_widget, svg_img_html
 from usvn.leverage import (
     CHANNELS,
     OUTCOMES,
@@ -30,7 +30,6 @@ from usvn.leverage import (
 from usvn.text import cite_html, inline_markdown
 from usvn.widgets.charts import leverage_svg, rates_svg
 from usvn.widgets.choices import ChoiceGroup, ChoiceList
-from usvn.widgets.claims import CARD_STYLE
 from usvn.widgets.saving import Autosave, restore_value
 
 __all__ = ["ArgumentBuilder", "CaseExplorer", "RateExplorer", "case_html", "rates_table_html"]
