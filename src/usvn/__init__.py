@@ -16,6 +16,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from usvn.grading.homes import register_home_files
 from usvn.grading.records import register_record_package, register_record_type
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 # as data for the grader; declared here so the declaration runs wherever any part of the package is imported.
 register_record_package("usvn")
 register_record_type("usvn.display:FigureOutput", fields=("alt",), rebuild=False)
+# Each graded kernel starts with the validated data cache, as a kernel in the instructor's own home would.
+register_home_files(".cache/usvn", "usvn.loader:warm_cache")
 
 __all__ = ["__version__", "load_lessons", "load_quiz", "load_sources", "load_timeline"]
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from usvn.grading.core import GRADER_VERSION, fingerprint, load_source, package_digest, weaker_warning
 from usvn.grading.files import atomic_write, output_lock, output_name, printable
+from usvn.grading.homes import adopt_home_files, home_files
 from usvn.grading.results import Submission, SubmissionResult, not_graded_items
 from usvn.grading.sandbox import Limits, Sandbox, detect, matplotlib_cache
 from usvn.grading.source import SourceSpec
@@ -300,6 +301,8 @@ def _cap_memory(limits: Limits) -> None:
 
 def _worker(connection, spec, submission, options, turn=None) -> None:
     os.setpgrp()
+    # Worked out once by the batch: a worker started by a fork server has not seen what was declared since.
+    adopt_home_files(options.get("home_files", ()))
     try:
         connection.send(_grade_one(spec, submission, options, _turn_gate(turn)))
     finally:
@@ -537,6 +540,7 @@ def grade_batch(
             "describe": describe,
             "scratch": scratch,
             "keep_scratch": keep_scratch,
+            "home_files": home_files(),
             "hide": [
                 path
                 for path in (Path(submissions).resolve(), out.resolve(), Path(feedback).resolve() if feedback else None)

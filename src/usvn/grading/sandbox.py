@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from usvn.grading.homes import home_files, seed_home
+
 __all__ = [
     "KERNEL_UIDS",
     "LEVELS",
@@ -300,6 +302,8 @@ class Sandbox:
         cache = _matplotlib_cache()
         if cache:
             shutil.copy2(cache, scratch / "home/.config/matplotlib" / cache.name)
+        if not (self.level == "bwrap" and supports("bwrap", "--size")):
+            seed_home(scratch / "home")  # bubblewrap with --size gives the kernel a fresh home: see wrap()
         os.chmod(scratch, 0o711)
         if self.uid is not None:
             for folder, _dirs, files in os.walk(scratch):
@@ -381,6 +385,16 @@ class Sandbox:
             cache = _matplotlib_cache()
             if cache:
                 args += ["--ro-bind", str(cache), str(home / ".config" / "matplotlib" / cache.name)]
+            # The files the course declares for every home (usvn.grading.homes), read-only: a kernel cannot
+            # change the grader's copy, and what it writes beside them stays within its home's cap.
+            folders: set[Path] = {home / ".config", home / ".config" / "matplotlib", home / ".ipython"}
+            for path, folder in home_files():
+                target = home / folder
+                for part in [*reversed((target.relative_to(home)).parents), target.relative_to(home)]:
+                    if part != Path(".") and home / part not in folders:
+                        folders.add(home / part)
+                        args += ["--perms", "0777", "--dir", str(home / part)]
+                args += ["--ro-bind", str(path), str(target / path.name)]
         args += ["--clearenv"]
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
