@@ -3,7 +3,8 @@
 Run with `make benchmark` (or `.venv/bin/python benchmarks/run_all.py`; name parts to run only those, e.g.
 `run_all.py notebook_times`). Aims: every lesson executes, kernel
 start included, within 10% of the floor (a fresh kernel that imports only matplotlib and ipywidgets, timed in
-the same run); a widget interaction under 100 ms at the 95th percentile.
+the same run); a widget interaction under 100 ms at the 95th percentile. `benchmarks/lesson_cells.py` shows
+where one lesson's time goes: each cell's time and the widgets open after it.
 """
 
 from __future__ import annotations
