@@ -87,10 +87,11 @@ def _declared_files() -> tuple[tuple[Path, str], ...]:
     return tuple(chosen)
 
 
-def seed_home(home: Path) -> int:
-    """Copy the declared files into ``home`` (made if missing); return how many were copied."""
+def seed_home(home: Path, files=None) -> int:
+    """Copy ``files`` (``(file, folder in the home)`` pairs; the declared ones by default) into ``home``; return
+    how many were copied."""
     copied = 0
-    for path, folder in home_files():
+    for path, folder in home_files() if files is None else files:
         target = home / folder
         try:
             target.mkdir(parents=True, exist_ok=True)

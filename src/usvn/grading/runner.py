@@ -263,6 +263,8 @@ class Bridge:
 
     def __init__(self, client: _CappedClient, limits: Limits, deadline: float) -> None:
         self.client, self.limits, self.deadline = client, limits, deadline
+        self.module = f"_usvn_wire_{secrets.token_hex(6)}"  # where the helpers live in this kernel
+        self.helpers_sent = False
 
     def _run(self, code: str, nonce: str, call: tuple[str, str]) -> list[dict]:
         notebook = self.client.nb
@@ -294,8 +296,6 @@ class Bridge:
         :meth:`_exchange` sends them again."""
         nonce = secrets.token_hex(8)
         arguments = ", ".join([repr(nonce), *args])
-        if not hasattr(self, "module"):
-            self.module = f"_usvn_wire_{secrets.token_hex(6)}"
         if send_helpers:
             load = (
                 f"(__import__('sys').modules.get({self.module!r}) or (lambda m: (exec({_EXTRACT_SOURCE!r}, "
@@ -312,7 +312,7 @@ class Bridge:
 
     def _exchange(self, function: str, args: list[str], call: tuple[str, str]) -> list[dict]:
         """Run ``function`` in the kernel and return its payloads, sending the helpers when they are not there."""
-        for send_helpers in (False, True) if getattr(self, "helpers_sent", False) else (True,):
+        for send_helpers in (False, True) if self.helpers_sent else (True,):
             code, nonce = self._cell(function, *args, send_helpers=send_helpers)
             payloads = self._run(code, nonce, call)
             if not any(payload.get("missing") for payload in payloads):

@@ -299,11 +299,8 @@ class Sandbox:
         """Create the scratch layout, owned by the kernel's uid."""
         for sub in ("work", "home/.config/matplotlib", "home/.ipython", "runtime", "tmp"):
             (scratch / sub).mkdir(parents=True, exist_ok=True)
-        cache = _matplotlib_cache()
-        if cache:
-            shutil.copy2(cache, scratch / "home/.config/matplotlib" / cache.name)
         if not (self.level == "bwrap" and supports("bwrap", "--size")):
-            seed_home(scratch / "home")  # bubblewrap with --size gives the kernel a fresh home: see wrap()
+            seed_home(scratch / "home", _home_entries())  # bubblewrap with --size: a fresh home, see wrap()
         os.chmod(scratch, 0o711)
         if self.uid is not None:
             for folder, _dirs, files in os.walk(scratch):
@@ -382,13 +379,10 @@ class Sandbox:
                 (home / ".ipython", "0777"),
             ):
                 args += ["--perms", perms, "--dir", str(folder)]
-            cache = _matplotlib_cache()
-            if cache:
-                args += ["--ro-bind", str(cache), str(home / ".config" / "matplotlib" / cache.name)]
-            # The files the course declares for every home (usvn.grading.homes), read-only: a kernel cannot
-            # change the grader's copy, and what it writes beside them stays within its home's cap.
+            # Matplotlib's font cache and the files the course declares (usvn.grading.homes), read-only: a
+            # kernel cannot change the grader's copy, and what it writes beside them stays within its home's cap.
             folders: set[Path] = {home / ".config", home / ".config" / "matplotlib", home / ".ipython"}
-            for path, folder in home_files():
+            for path, folder in _home_entries():
                 target = home / folder
                 for part in [*reversed((target.relative_to(home)).parents), target.relative_to(home)]:
                     if part != Path(".") and home / part not in folders:
@@ -399,6 +393,13 @@ class Sandbox:
         for key, value in self.env(scratch).items():
             args += ["--setenv", key, value]
         return [*args, "--", *inner]
+
+
+def _home_entries() -> list[tuple[Path, str]]:
+    """``(file, folder in the home)`` for every file a kernel's home starts with: the grader's matplotlib font
+    cache (so kernels skip rebuilding it), then what the course declares."""
+    cache = _matplotlib_cache()
+    return [*([(cache, ".config/matplotlib")] if cache else []), *home_files()]
 
 
 @cache
